@@ -1,0 +1,178 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (Answer, Area, Component, Evidence, Indicator, Option, Part, Prerequisite, Question,
+                     ReadinessRule, Round, TemplateVersion, Worksheet, WorksheetEvent)
+
+
+class ReadinessRuleInline(admin.TabularInline):
+    model = ReadinessRule
+    fields = ("predicate", "scope", "target", "minimum", "minimum_percent", "label", "source",
+              "is_confirmed", "order")
+    extra = 0
+
+
+class ComponentInline(admin.TabularInline):
+    model = Component
+    fields = ("code", "name", "weight", "order")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(TemplateVersion)
+class TemplateVersionAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "regulation", "wbbm_rules_complete", "created_at")
+    inlines = [ComponentInline, ReadinessRuleInline]
+
+
+class AreaInline(admin.TabularInline):
+    model = Area
+    fields = ("code", "name", "weight", "order")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Component)
+class ComponentAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "weight", "version")
+    list_filter = ("version",)
+    inlines = [AreaInline]
+
+
+class PartInline(admin.TabularInline):
+    model = Part
+    fields = ("kind", "order")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "weight", "component")
+    list_filter = ("component__version", "component")
+    inlines = [PartInline]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ("code", "name", "weight", "order")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Part)
+class PartAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind")
+    list_filter = ("area__component__version", "kind")
+    inlines = [IndicatorInline]
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    fields = ("code", "key", "text", "answer_type", "formula", "evidence_required", "order")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "weight", "part")
+    list_filter = ("part__area__component__version", "part__area", "part__kind")
+    search_fields = ("name",)
+    inlines = [QuestionInline]
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    fields = ("letter", "text", "order")
+    extra = 0
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("key", "text", "answer_type", "formula", "evidence_required")
+    list_filter = ("version", "answer_type", "evidence_required", "indicator__part__area")
+    search_fields = ("key", "text")
+    list_select_related = ("indicator",)
+    inlines = [OptionInline]
+
+
+@admin.register(ReadinessRule)
+class ReadinessRuleAdmin(admin.ModelAdmin):
+    list_display = ("label", "predicate", "scope", "target", "minimum", "minimum_percent", "is_confirmed", "version")
+    list_filter = ("version", "predicate", "is_confirmed")
+    list_editable = ("minimum", "minimum_percent", "is_confirmed")
+
+
+class PrerequisiteInline(admin.TabularInline):
+    model = Prerequisite
+    fields = ("label", "applies_to", "order")
+    extra = 0
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ("name", "year", "instansi", "version", "status", "fill_deadline", "review_deadline")
+    list_filter = ("instansi", "status", "year")
+    inlines = [PrerequisiteInline]
+
+
+@admin.register(Worksheet)
+class WorksheetAdmin(admin.ModelAdmin):
+    list_display = ("unit", "round", "status", "submitted_at", "deadline_extension")
+    list_filter = ("round", "status")
+    search_fields = ("unit__name",)
+    filter_horizontal = ("reviewers",)
+    list_select_related = ("unit", "round")
+    readonly_fields = ("status", "submitted_at", "decided_at")
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    """Read-only: answers change through the worksheet pages so the audit trail stays whole."""
+
+    list_display = ("worksheet", "question", "unit_option", "unit_number", "tpi_option", "tpi_number",
+                    "needs_revision", "updated_at")
+    list_filter = ("worksheet__round", "needs_revision")
+    list_select_related = ("worksheet__unit", "worksheet__round", "question")
+    search_fields = ("worksheet__unit__name", "question__key")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "answer", "size", "uploaded_by", "uploaded_at")
+    list_select_related = ("answer__worksheet__unit", "answer__question", "uploaded_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorksheetEvent)
+class WorksheetEventAdmin(admin.ModelAdmin):
+    """The audit trail is append-only: nothing here can be added, edited or deleted."""
+
+    list_display = ("created_at", "worksheet", "kind", "from_status", "to_status", "field", "actor")
+    list_filter = ("kind", "worksheet__round")
+    list_select_related = ("worksheet__unit", "worksheet__round", "actor")
+    verbose_name = _("riwayat")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

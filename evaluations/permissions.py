@@ -1,0 +1,80 @@
+"""Worksheet access: the only way to unit-owned evaluation data.
+
+Unit staff reach their own unit's worksheets, a TPI member the worksheets assigned to them, an
+admin every worksheet of their instansi. Anything else is a 404, never someone else's data.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from units.permissions import user_roles
+
+from . import workflow
+from .models import Round, Worksheet
+
+
+def worksheets_for_user(user):
+    roles = user_roles(user)
+    if roles.superuser:
+        return Worksheet.objects.all()
+    q = Q(pk__in=[])
+    if roles.unit_ids:
+        q |= Q(unit_id__in=roles.unit_ids)
+    if roles.admin_instansi:
+        q |= Q(round__instansi_id__in=roles.admin_instansi)
+    if roles.tpi_instansi:
+        assigned = Worksheet.reviewers.through.objects.filter(user_id=user.pk).values("worksheet_id")
+        q |= Q(pk__in=assigned, round__instansi_id__in=roles.tpi_instansi)
+    return Worksheet.objects.filter(q)
+
+
+def rounds_for_user(user):
+    """Rounds the user takes part in: admins their instansi's, others through their worksheets."""
+    roles = user_roles(user)
+    if roles.superuser:
+        return Round.objects.all()
+    return Round.objects.filter(
+        Q(instansi_id__in=roles.admin_instansi)
+        | Q(pk__in=worksheets_for_user(user).values("round_id"))
+    )
+
+
+def get_worksheet_for_user_or_404(user, pk) -> Worksheet:
+    try:
+        return worksheets_for_user(user).select_related("round", "round__version", "unit").get(pk=pk)
+    except (Worksheet.DoesNotExist, ValueError, TypeError):
+        raise Http404("Kertas kerja tidak ditemukan.") from None
+
+
+def get_round_for_user_or_404(user, pk) -> Round:
+    try:
+        return rounds_for_user(user).select_related("version", "instansi").get(pk=pk)
+    except (Round.DoesNotExist, ValueError, TypeError):
+        raise Http404("Periode tidak ditemukan.") from None
+
+
+def workflow_roles(user, worksheet: Worksheet) -> frozenset[str]:
+    """The workflow roles (operator, kepala, tpi, admin) the user holds for this worksheet."""
+    roles = user_roles(user)
+    held = set(roles.roles_in_unit(worksheet.unit_id))
+    if roles.is_admin_of(worksheet.round.instansi_id):
+        held.add(workflow.ADMIN)
+    if worksheet.round.instansi_id in roles.tpi_instansi and worksheet.reviewers.filter(pk=user.pk).exists():
+        held.add(workflow.TPI)
+    return frozenset(held)
+
+
+def can_edit(user, worksheet: Worksheet, now=None) -> bool:
+    """Unit staff may change answers while the worksheet is theirs and the deadline holds."""
+    roles = user_roles(user).roles_in_unit(worksheet.unit_id)
+    return (bool(roles & {workflow.OPERATOR, workflow.KEPALA})
+            and worksheet.round.status == Round.Status.OPEN
+            and workflow.unit_can_edit(worksheet.status)
+            and not worksheet.is_past_deadline(now or timezone.now()))
+
+
+def can_review(user, worksheet: Worksheet) -> bool:
+    return bool(workflow_roles(user, worksheet) & {workflow.TPI, workflow.ADMIN})

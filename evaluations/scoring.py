@@ -1,0 +1,306 @@
+"""LKE ZI scoring: pure, exact, no database.
+
+Answers in, ScoreResult out. Arithmetic is exact: values are turned into ``Fraction`` on the way
+in (``Fraction(Decimal("0.67"))`` is exactly 67/100), every mean and sum is exact, and only the
+reported ``score`` of a node is rounded (two decimals, half up). Readiness compares the exact
+value, so 2/3 × 1.5 is 1 and never 0.99999….
+
+Rules (domain spec, PermenPANRB 90/2021):
+- option values: Ya/Tidak 1/0; A/B 1/0; A/B/C 1/0.5/0; A/B/C/D 1/0.67/0.33/0; A/B/C/D/E 1/0.75/0.5/0.25/0
+- persentase entered directly: value / 100, clamped to 0–1
+- persentase computed from counts: the question's formula over the counts of its indicator
+  (e.g. ``b / a``), clamped to 0–1; a missing count or a zero divisor leaves it unanswered
+- jumlah: not scored; feeds formulas
+- indeks survei (1–4): index / 4
+- indicator = mean of its scored questions (unanswered = 0) × weight; part, area, component and
+  total are sums.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Mapping
+
+YA_TIDAK, AB, ABC, ABCD, ABCDE = "ya_tidak", "ab", "abc", "abcd", "abcde"
+PERSEN, JUMLAH, INDEKS = "persen", "jumlah", "indeks"
+
+OPTION_VALUES: dict[str, dict[str, Decimal]] = {
+    YA_TIDAK: {"Ya": Decimal("1"), "Tidak": Decimal("0")},
+    AB: {"A": Decimal("1"), "B": Decimal("0")},
+    ABC: {"A": Decimal("1"), "B": Decimal("0.5"), "C": Decimal("0")},
+    ABCD: {"A": Decimal("1"), "B": Decimal("0.67"), "C": Decimal("0.33"), "D": Decimal("0")},
+    ABCDE: {"A": Decimal("1"), "B": Decimal("0.75"), "C": Decimal("0.5"), "D": Decimal("0.25"),
+            "E": Decimal("0")},
+}
+NUMBER_TYPES = (PERSEN, JUMLAH, INDEKS)
+INDEX_MIN, INDEX_MAX = Decimal("1"), Decimal("4")
+CENT = Decimal("0.01")
+
+
+def to_cents(value: Fraction) -> Decimal:
+    """Round an exact value to two decimals, half up (as shown in the worksheet)."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --------------------------------------------------------------------------- template spec
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    key: str
+    code: str
+    answer_type: str
+    formula: str = ""
+
+    @property
+    def is_scored(self) -> bool:
+        return self.answer_type != JUMLAH
+
+    @property
+    def takes_input(self) -> bool:
+        return not self.formula
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    key: str
+    code: str
+    name: str
+    weight: Decimal
+    questions: tuple[QuestionSpec, ...]
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    kind: str
+    indicators: tuple[IndicatorSpec, ...]
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    code: str
+    name: str
+    weight: Decimal
+    parts: tuple[PartSpec, ...]
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    code: str
+    name: str
+    weight: Decimal
+    areas: tuple[AreaSpec, ...]
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    components: tuple[ComponentSpec, ...]
+
+    def questions(self):
+        for component in self.components:
+            for area in component.areas:
+                for part in area.parts:
+                    for indicator in part.indicators:
+                        yield from indicator.questions
+
+
+@dataclass(frozen=True)
+class AnswerValue:
+    """One value set's answer to one question: a letter for option types, a number otherwise."""
+
+    option: str = ""
+    number: Decimal | None = None
+
+
+# --------------------------------------------------------------------------- formulas
+
+_ALLOWED_OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+                ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b}
+
+
+class FormulaError(ValueError):
+    pass
+
+
+def _parse(formula: str) -> ast.expr:
+    try:
+        tree = ast.parse(formula, mode="eval").body
+    except SyntaxError as exc:
+        raise FormulaError(f"rumus tidak dapat dibaca: {formula!r}") from exc
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Name, ast.Load)):
+            if isinstance(node, ast.BinOp) and type(node.op) not in _ALLOWED_OPS:
+                raise FormulaError(f"operator tidak diizinkan dalam rumus: {formula!r}")
+            if isinstance(node, ast.UnaryOp) and not isinstance(node.op, ast.USub):
+                raise FormulaError(f"operator tidak diizinkan dalam rumus: {formula!r}")
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            continue
+        if isinstance(node, (ast.operator, ast.unaryop)):
+            continue
+        raise FormulaError(f"rumus hanya boleh memuat huruf pertanyaan, angka, + - * / dan kurung: {formula!r}")
+    return tree
+
+
+def formula_names(formula: str) -> set[str]:
+    """The question codes a formula reads; raises FormulaError for anything but arithmetic."""
+    return {node.id for node in ast.walk(_parse(formula)) if isinstance(node, ast.Name)}
+
+
+def evaluate_formula(formula: str, counts: Mapping[str, Decimal | None]) -> Fraction | None:
+    """Exact value of a formula, or None when a count is missing or a divisor is zero."""
+
+    def ev(node):
+        if isinstance(node, ast.Constant):
+            return Fraction(str(node.value))
+        if isinstance(node, ast.Name):
+            value = counts.get(node.id)
+            if value is None:
+                raise LookupError(node.id)
+            return Fraction(value)
+        if isinstance(node, ast.UnaryOp):
+            return -ev(node.operand)
+        return _ALLOWED_OPS[type(node.op)](ev(node.left), ev(node.right))
+
+    try:
+        return ev(_parse(formula))
+    except (LookupError, ZeroDivisionError):
+        return None
+
+
+# --------------------------------------------------------------------------- question values
+
+
+def _clamp(value: Fraction) -> Fraction:
+    return min(max(value, Fraction(0)), Fraction(1))
+
+
+def question_value(question: QuestionSpec, answer: AnswerValue | None,
+                   counts: Mapping[str, Decimal | None] | None = None) -> Fraction | None:
+    """The 0–1 value of one answer; None when unanswered or not computable. Jumlah → None."""
+    if question.answer_type == JUMLAH:
+        return None
+    if question.formula:
+        return None if (v := evaluate_formula(question.formula, counts or {})) is None else _clamp(v)
+    if answer is None:
+        return None
+    if question.answer_type in OPTION_VALUES:
+        value = OPTION_VALUES[question.answer_type].get(answer.option)
+        return None if value is None else Fraction(value)
+    if answer.number is None:
+        return None
+    if question.answer_type == PERSEN:
+        return _clamp(Fraction(answer.number) / 100)
+    if question.answer_type == INDEKS:
+        return _clamp(Fraction(answer.number) / 4)
+    raise ValueError(f"jenis jawaban tidak dikenal: {question.answer_type}")
+
+
+def is_answered(question: QuestionSpec, answer: AnswerValue | None) -> bool:
+    """Whether an input question holds a usable answer (progress)."""
+    if answer is None:
+        return False
+    if question.answer_type in OPTION_VALUES:
+        return answer.option in OPTION_VALUES[question.answer_type]
+    return answer.number is not None
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class NodeScore:
+    """A scored node: indicator, part, area, component or the total."""
+
+    key: str
+    name: str
+    weight: Decimal
+    exact: Fraction
+    answered: int  # input questions answered below this node
+    inputs: int  # input questions below this node
+
+    @property
+    def score(self) -> Decimal:
+        return to_cents(self.exact)
+
+    @property
+    def percent(self) -> Decimal:
+        """Score as a percentage of the weight (0–100), two decimals."""
+        return to_cents(self.exact / Fraction(self.weight) * 100) if self.weight else Decimal("0.00")
+
+    @property
+    def is_complete(self) -> bool:
+        return self.answered == self.inputs
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    total: NodeScore
+    components: dict[str, NodeScore]
+    areas: dict[str, NodeScore]
+    parts: dict[str, NodeScore]  # "I.pemenuhan"
+    indicators: dict[str, NodeScore]  # "I.pemenuhan.i"
+    questions: dict[str, Fraction | None] = field(default_factory=dict)
+
+    def node(self, scope: str, target: str) -> NodeScore:
+        if scope == "total":
+            return self.total
+        return {"component": self.components, "area": self.areas, "part": self.parts,
+                "indicator": self.indicators}[scope][target]
+
+
+def _sum(key: str, name: str, weight: Decimal, children: list[NodeScore]) -> NodeScore:
+    return NodeScore(key, name, weight, sum((c.exact for c in children), Fraction(0)),
+                     sum(c.answered for c in children), sum(c.inputs for c in children))
+
+
+def score_indicator(indicator: IndicatorSpec, answers: Mapping[str, AnswerValue]) -> tuple[NodeScore, dict]:
+    counts = {q.code: answers[q.key].number if q.key in answers else None
+              for q in indicator.questions if q.answer_type == JUMLAH}
+    values, answered, inputs = {}, 0, 0
+    for q in indicator.questions:
+        answer = answers.get(q.key)
+        values[q.key] = question_value(q, answer, counts)
+        if q.takes_input:
+            inputs += 1
+            answered += is_answered(q, answer)
+    scored = [values[q.key] or Fraction(0) for q in indicator.questions if q.is_scored]
+    mean = sum(scored, Fraction(0)) / len(scored) if scored else Fraction(0)
+    node = NodeScore(indicator.key, indicator.name, indicator.weight, mean * Fraction(indicator.weight),
+                     answered, inputs)
+    return node, values
+
+
+def score(template: TemplateSpec, answers: Mapping[str, AnswerValue]) -> ScoreResult:
+    """Roll one value set up: question → indicator → part → area → component → total."""
+    components, areas, parts, indicators, questions = {}, {}, {}, {}, {}
+    for component in template.components:
+        area_nodes = []
+        for area in component.areas:
+            part_nodes = []
+            for part in area.parts:
+                ind_nodes = []
+                for indicator in part.indicators:
+                    node, values = score_indicator(indicator, answers)
+                    indicators[indicator.key] = node
+                    questions.update(values)
+                    ind_nodes.append(node)
+                part_key = f"{area.code}.{part.kind}"
+                weight = sum((i.weight for i in part.indicators), Decimal("0"))
+                parts[part_key] = _sum(part_key, part.kind, weight, ind_nodes)
+                part_nodes.append(parts[part_key])
+            areas[area.code] = _sum(area.code, area.name, area.weight, part_nodes)
+            area_nodes.append(areas[area.code])
+        components[component.code] = _sum(component.code, component.name, component.weight, area_nodes)
+    weight = sum((c.weight for c in template.components), Decimal("0"))
+    total = _sum("total", "Total", weight, list(components.values()))
+    return ScoreResult(total, components, areas, parts, indicators, questions)
+
+
+def score_sets(template: TemplateSpec,
+               answers_by_set: Mapping[str, Mapping[str, AnswerValue]]) -> dict[str, ScoreResult]:
+    """Score each value set (unit, tpi, tpn) the same way."""
+    return {which: score(template, answers) for which, answers in answers_by_set.items()}

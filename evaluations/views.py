@@ -1,0 +1,110 @@
+"""Pages: each starts from the user (permissions helpers), reads through selectors."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from units.permissions import user_roles
+
+from . import readiness, selectors
+from .models import Round, Worksheet
+from .permissions import (can_edit, get_round_for_user_or_404, get_worksheet_for_user_or_404, rounds_for_user,
+                          workflow_roles, worksheets_for_user)
+
+
+@login_required
+def home(request):
+    """Take each role where it works: admin → rounds, TPI → review queue, unit staff → worksheet."""
+    roles = user_roles(request.user)
+    if roles.landing == "admin":
+        current = rounds_for_user(request.user).open().first()
+        return redirect("evaluations:round_detail", current.pk) if current else redirect("evaluations:round_list")
+    if roles.landing == "tpi":
+        return redirect("evaluations:review_queue")
+    if roles.landing == "unit":
+        mine = worksheets_for_user(request.user).filter(unit_id__in=roles.unit_ids)
+        current = mine.filter(round__status=Round.Status.OPEN).order_by("-round__year", "unit__name")
+        if current.count() == 1:
+            return redirect(current.get())
+        return redirect("evaluations:my_worksheets")
+    return render(request, "evaluations/no_role.html")
+
+
+@login_required
+def my_worksheets(request):
+    roles = user_roles(request.user)
+    worksheets = (worksheets_for_user(request.user).filter(unit_id__in=roles.unit_ids)
+                  .select_related("round", "unit").order_by("-round__year", "unit__name"))
+    return render(request, "evaluations/my_worksheets.html", {"worksheets": worksheets})
+
+
+@login_required
+def worksheet_detail(request, pk):
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    spec = selectors.template_spec(worksheet.round.version_id)
+    scores = selectors.worksheet_scores(worksheet, spec)
+    unit, tpi = scores["unit"], scores["tpi"]
+    rules = selectors.readiness_rules(worksheet.round.version_id)
+    partial = () if worksheet.round.version.wbbm_rules_complete else (readiness.WBBM,)
+    verdict = readiness.evaluate(unit, rules, area_codes_by_component=selectors.area_codes_by_component(spec),
+                                 holds_wbk=worksheet.unit.holds_wbk, partial_predicates=partial)
+    components = []
+    for comp in spec.components:
+        areas = []
+        for area in comp.areas:
+            parts = [{"kind": p.kind, "unit": unit.parts[f"{area.code}.{p.kind}"],
+                      "tpi": tpi.parts[f"{area.code}.{p.kind}"]} for p in area.parts]
+            areas.append({"spec": area, "unit": unit.areas[area.code], "tpi": tpi.areas[area.code], "parts": parts})
+        components.append({"spec": comp, "unit": unit.components[comp.code], "tpi": tpi.components[comp.code],
+                           "areas": areas})
+    events = worksheet.events.select_related("actor").order_by("-created_at", "-pk")[:20]
+    return render(request, "evaluations/worksheet_detail.html", {
+        "worksheet": worksheet, "components": components, "unit": unit, "tpi": tpi,
+        "show_tpi": selectors.has_tpi_values({"tpi": _tpi_answers(worksheet)}),
+        "verdict": verdict, "events": events, "can_edit": can_edit(request.user, worksheet),
+        "my_roles": workflow_roles(request.user, worksheet),
+    })
+
+
+def _tpi_answers(worksheet):
+    return selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk, {}).get("tpi", {})
+
+
+@login_required
+def review_queue(request):
+    roles = user_roles(request.user)
+    if not (roles.is_tpi or roles.is_admin):
+        raise Http404(_("Halaman ini untuk TPI."))
+    worksheets = worksheets_for_user(request.user).filter(round__status=Round.Status.OPEN)
+    if not roles.is_admin:
+        worksheets = worksheets.filter(reviewers=request.user)
+    counts = selectors.status_counts(worksheets)
+    status = request.GET.get("status", "")
+    if status in Worksheet.Status.values:
+        worksheets = worksheets.filter(status=status)
+    worksheets = worksheets.select_related("unit", "round").order_by("submitted_at", "unit__name")
+    return render(request, "evaluations/review_queue.html", {
+        "worksheets": worksheets, "counts": counts, "status": status,
+        "statuses": [(value, label, counts.get(value, 0)) for value, label in Worksheet.Status.choices],
+    })
+
+
+@login_required
+def round_list(request):
+    rounds = rounds_for_user(request.user).select_related("version", "instansi")
+    return render(request, "evaluations/round_list.html", {"rounds": rounds})
+
+
+@login_required
+def round_detail(request, pk):
+    round_ = get_round_for_user_or_404(request.user, pk)
+    worksheets = worksheets_for_user(request.user).filter(round=round_)
+    rows = selectors.round_rows(round_, worksheets)
+    counts = selectors.status_counts(worksheets)
+    return render(request, "evaluations/round_detail.html", {
+        "round": round_, "rows": rows,
+        "statuses": [(value, label, counts.get(value, 0)) for value, label in Worksheet.Status.choices],
+        "ready_wbk": sum(1 for r in rows if r["verdict"].code == readiness.WBK),
+        "ready_wbbm": sum(1 for r in rows if r["verdict"].code == readiness.WBBM),
+    })

@@ -1,0 +1,66 @@
+"""Worksheet workflow: pure transition table and who may move a worksheet where.
+
+    draft ──submit──▶ submitted ──start_review──▶ in_review ──approve──▶ approved
+      ▲                  │   ▲                      │                      │
+      │                  │   └──────resubmit────────┼── returned ◀─return──┤
+      │                  └──return / approve────────┘                      │
+      └───────────────────────────── reopen (admin) ◀──────────────────────┘
+
+The unit edits only in ``draft`` (everything) and ``returned`` (the flagged answers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DRAFT, SUBMITTED, IN_REVIEW, RETURNED, APPROVED = "draft", "submitted", "in_review", "returned", "approved"
+OPERATOR, KEPALA, TPI, ADMIN = "operator", "kepala", "tpi", "admin"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    roles: frozenset[str]
+    needs_comment: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
+    Transition("submit", (DRAFT,), SUBMITTED, frozenset({KEPALA})),
+    Transition("resubmit", (RETURNED,), SUBMITTED, frozenset({KEPALA})),
+    Transition("start_review", (SUBMITTED,), IN_REVIEW, frozenset({TPI, ADMIN})),
+    Transition("return", (SUBMITTED, IN_REVIEW), RETURNED, frozenset({TPI, ADMIN}), needs_comment=True),
+    Transition("approve", (SUBMITTED, IN_REVIEW), APPROVED, frozenset({TPI, ADMIN})),
+    Transition("reopen", (APPROVED,), IN_REVIEW, frozenset({ADMIN}), needs_comment=True),
+]}
+
+UNIT_EDITABLE = frozenset({DRAFT, RETURNED})
+TPI_EDITABLE = frozenset({SUBMITTED, IN_REVIEW})
+
+
+class TransitionError(Exception):
+    """The move is not allowed: wrong status, wrong role, or a missing comment."""
+
+
+def transition_for(action: str, status: str, roles: set[str] | frozenset[str], comment: str = "") -> Transition:
+    """The transition an action takes from a status, or TransitionError saying why not."""
+    try:
+        t = TRANSITIONS[action]
+    except KeyError:
+        raise TransitionError(f"unknown action {action!r}") from None
+    if status not in t.sources:
+        raise TransitionError(f"{action} is not possible from {status}")
+    if not (t.roles & set(roles)):
+        raise TransitionError(f"{action} needs one of the roles {sorted(t.roles)}")
+    if t.needs_comment and not comment.strip():
+        raise TransitionError(f"{action} needs a comment")
+    return t
+
+
+def allowed_actions(status: str, roles: set[str] | frozenset[str]) -> list[str]:
+    return [t.action for t in TRANSITIONS.values() if status in t.sources and t.roles & set(roles)]
+
+
+def unit_can_edit(status: str) -> bool:
+    return status in UNIT_EDITABLE
