@@ -126,7 +126,7 @@ def _load_question(version, indicator, ind_key, q, order):
         defaults={"indicator": indicator, "code": q["code"], "text": q["text"].strip(),
                   "answer_type": q["answer_type"], "guidance": q.get("guidance") or "",
                   "formula": q.get("formula") or "", "evidence_required": q.get("evidence_required", True),
-                  "evidence_hint": q.get("evidence_hint") or "", "source": (q.get("source") or "")[:300],
+                  "evidence_hint": q.get("evidence_hint") or "", "source": q.get("source") or "",
                   "order": order})
     letters = []
     for o_order, opt in enumerate(q.get("options", [])):

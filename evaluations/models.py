@@ -151,7 +151,7 @@ class Question(models.Model):
                     "dalam indikator yang sama)."))
     evidence_required = models.BooleanField(_("wajib bukti dukung"), default=True)
     evidence_hint = models.TextField(_("bukti dukung yang diharapkan"), blank=True)
-    source = models.CharField(_("sumber"), max_length=300, blank=True)
+    source = models.TextField(_("sumber"), blank=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
     class Meta:

@@ -1,6 +1,7 @@
 """Pages: each starts from the user (permissions helpers), reads through selectors."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -83,7 +84,8 @@ def review_queue(request):
     status = request.GET.get("status", "")
     if status in Worksheet.Status.values:
         worksheets = worksheets.filter(status=status)
-    worksheets = worksheets.select_related("unit", "round").order_by("submitted_at", "unit__name")
+    worksheets = worksheets.select_related("unit", "round").order_by(
+        F("submitted_at").asc(nulls_last=True), "unit__name")
     return render(request, "evaluations/review_queue.html", {
         "worksheets": worksheets, "counts": counts, "status": status,
         "statuses": [(value, label, counts.get(value, 0)) for value, label in Worksheet.Status.choices],
