@@ -172,7 +172,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# DENY everywhere; the evidence preview view opts in to SAMEORIGIN for in-page PDF viewing.
+X_FRAME_OPTIONS = "DENY"
+# HSTS preload is for public hosts submitted to the browsers' list; intranet hosts are not.
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=["security.W021"])
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,56 @@
+# ZI Tracker — the two commands of the README, and their parts.
+#   make run    set up, migrate, load the LKE ZI and the demo data, serve at http://127.0.0.1:8000
+#   make test   set up (Chromium included) and run every test: unit, views, browser, production smoke
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup setup-dev chromium migrate demo check-migrations clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev chromium
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium package…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+migrate: setup
+	DEBUG=true $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=true $(PY) manage.py load_lke
+	DEBUG=true $(PY) manage.py seed_demo
+
+run: demo
+	@echo "ZI Tracker: http://$(HOST):$(PORT)/  (akun demo: lihat README)"
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+check-migrations: setup
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+# pytest exits 5 when it collected nothing: make treats every non-zero exit as failure.
+test: setup-dev check-migrations
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

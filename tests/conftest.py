@@ -1,0 +1,84 @@
+import pytest
+from django.core.management import call_command
+
+from tests import factories as f
+from units.models import Membership
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real LKE ZI template once for the whole session (tests roll back around it)."""
+    with django_db_blocker.unblock():
+        call_command("load_lke", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def instansi(db):
+    return f.instansi("Pemerintah Kabupaten Uji")
+
+
+@pytest.fixture
+def unit(instansi):
+    return f.unit(instansi, "Dinas Kependudukan dan Pencatatan Sipil", is_public_service=True)
+
+
+@pytest.fixture
+def other_unit(instansi):
+    return f.unit(instansi, "Dinas Perhubungan")
+
+
+@pytest.fixture
+def round_open(instansi):
+    return f.round_(instansi, name="Evaluasi ZI 2026")
+
+
+@pytest.fixture
+def member(instansi, unit):
+    """An operator of ``unit``."""
+    return f.member(instansi, Membership.Role.OPERATOR, unit, "operator")
+
+
+@pytest.fixture
+def kepala(instansi, unit):
+    return f.member(instansi, Membership.Role.KEPALA, unit, "kepala")
+
+
+@pytest.fixture
+def reviewer(instansi):
+    return f.member(instansi, Membership.Role.TPI, None, "tpi")
+
+
+@pytest.fixture
+def admin_user(instansi):
+    return f.member(instansi, Membership.Role.ADMIN, None, "admin.zi")
+
+
+@pytest.fixture
+def worksheet(round_open, unit, reviewer):
+    return f.worksheet(round_open, unit, reviewers=[reviewer])
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_client(client, member):
+    return _login(client, member)
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    return _login(client, reviewer)
+
+
+@pytest.fixture
+def admin_client_zi(client, admin_user):
+    return _login(client, admin_user)
+

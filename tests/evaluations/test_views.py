@@ -1,0 +1,161 @@
+"""Pages as their users see them: landing by role, worksheet overview, queue, round overview."""
+
+from decimal import Decimal
+
+from django.db.models import F
+
+import pytest
+from django.urls import reverse
+
+from evaluations.models import Answer, Round, Worksheet
+from tests import factories as f
+from units.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_indonesian(client):
+    page = client.get(reverse("login")).content.decode()
+    assert "Masuk ke ZI Tracker" in page and 'lang="id"' in page
+
+
+def test_wrong_password_says_so_and_keeps_the_username(client, member):
+    response = client.post(reverse("login"), {"username": "operator", "password": "salah"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah" in page
+    assert 'value="operator"' in page
+
+
+def test_login_then_home_takes_the_operator_to_the_worksheet(client, member, worksheet):
+    response = client.post(reverse("login"), {"username": "operator", "password": f.PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == worksheet.get_absolute_url()
+    assert "Kertas kerja LKE ZI" in response.content.decode()
+
+
+def test_home_takes_tpi_to_the_queue(reviewer_client):
+    assert reviewer_client.get(reverse("home"))["Location"] == reverse("evaluations:review_queue")
+
+
+def test_home_takes_admin_to_the_open_round(admin_client_zi, round_open):
+    assert admin_client_zi.get(reverse("home"))["Location"] == reverse("evaluations:round_detail", args=[round_open.pk])
+
+
+def test_home_without_open_round_takes_admin_to_the_round_list(admin_client_zi):
+    assert admin_client_zi.get(reverse("home"))["Location"] == reverse("evaluations:round_list")
+
+
+def test_home_without_role_explains(client):
+    client.force_login(f.user("baru"))
+    page = client.get(reverse("home")).content.decode()
+    assert "belum memiliki peran" in page
+
+
+def test_operator_goes_to_the_open_round_not_last_years(member_client, unit, instansi, round_open):
+    ws = f.worksheet(round_open, unit)
+    f.worksheet(f.round_(instansi, year=2025, status=Round.Status.CLOSED), unit)
+    assert member_client.get(reverse("home"))["Location"] == ws.get_absolute_url()
+
+
+def test_operator_of_two_units_gets_the_list(member, member_client, unit, other_unit, instansi, round_open):
+    Membership.objects.create(user=member, instansi=instansi, unit=other_unit, role=Membership.Role.OPERATOR)
+    f.worksheet(round_open, unit)
+    f.worksheet(round_open, other_unit)
+    assert member_client.get(reverse("home"))["Location"] == reverse("evaluations:my_worksheets")
+
+
+def test_logout_is_a_post_and_ends_the_session(member_client):
+    assert member_client.post(reverse("logout")).status_code == 302
+    assert member_client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_worksheet_overview_shows_scores_progress_and_deadline(member_client, round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best")
+    page = member_client.get(ws.get_absolute_url()).content.decode()
+    assert 'data-testid="unit-total">100,00<' in page  # Indonesian decimals
+    assert "129 dari 129 terjawab" in page
+    assert "Manajemen Perubahan" in page and "Pelayanan Publik yang Prima" in page
+    assert "WIB" in page
+    assert "Siap WBK" in page  # the unit holds no WBK yet, so not WBBM
+
+
+def test_worksheet_overview_shows_tpi_scores_once_given(member_client, round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best")
+    page = member_client.get(ws.get_absolute_url()).content.decode()
+    assert 'data-testid="tpi-total">—<' in page and "belum dinilai" in page
+    answers = Answer.objects.filter(worksheet=ws)
+    answers.update(tpi_option=F("unit_option"), tpi_number=F("unit_number"))
+    # Penyusunan Tim Kerja (weight 0.5) has n questions; one "Tidak" costs 0.5 / n points.
+    n = answers.filter(question__indicator__name="Penyusunan Tim Kerja").count()
+    answers.filter(question__key="I.pemenuhan.i.a").update(tpi_option="Tidak")
+    page = member_client.get(ws.get_absolute_url()).content.decode()
+    expected = f"{100 - 0.5 / n:.2f}".replace(".", ",")
+    assert f'data-testid="tpi-total">{expected}<' in page
+
+
+def test_review_queue_lists_assigned_oldest_submission_first(reviewer_client, reviewer, instansi, round_open):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    a, b, c = (f.worksheet(round_open, f.unit(instansi, name), reviewers=[reviewer])
+               for name in ["Dinas A", "Dinas B", "Dinas C"])
+    f.worksheet(round_open, f.unit(instansi, "Dinas Tak Ditugaskan"))
+    now = timezone.now()
+    Worksheet.objects.filter(pk=a.pk).update(status="submitted", submitted_at=now)
+    Worksheet.objects.filter(pk=b.pk).update(status="submitted", submitted_at=now - timedelta(days=2))
+    page = reviewer_client.get(reverse("evaluations:review_queue")).content.decode()
+    assert page.index("Dinas B") < page.index("Dinas A") < page.index("Dinas C")
+    assert "Dinas Tak Ditugaskan" not in page
+    filtered = reviewer_client.get(reverse("evaluations:review_queue") + "?status=draft").content.decode()
+    assert "Dinas C" in filtered and "Dinas A" not in filtered
+
+
+def _round_with_units(instansi, n):
+    rnd = f.round_(instansi)
+    for i in range(n):
+        f.worksheet(rnd, f.unit(instansi, f"Unit Beban {i}"), answers="best" if i % 2 else "none")
+    return rnd
+
+
+def test_round_overview_query_count_does_not_grow_with_units(admin_client_zi, instansi, django_assert_num_queries):
+    rnd = _round_with_units(instansi, 6)
+    url = reverse("evaluations:round_detail", args=[rnd.pk])
+    admin_client_zi.get(url)  # warm-up (session, content types)
+    # savepoint, session, user, memberships, round, template, rules, worksheets, answers,
+    # status counts, release: 11 whatever the number of units.
+    with django_assert_num_queries(11):
+        response = admin_client_zi.get(url)
+    assert response.content.decode().count("Unit Beban") == 6
+    for i in range(6, 10):
+        f.worksheet(rnd, f.unit(instansi, f"Unit Beban {i}"))
+    with django_assert_num_queries(11):
+        admin_client_zi.get(url)
+
+
+def test_round_overview_shows_verdicts_and_gaps(admin_client_zi, instansi):
+    rnd = _round_with_units(instansi, 2)
+    page = admin_client_zi.get(reverse("evaluations:round_detail", args=[rnd.pk])).content.decode()
+    assert "Siap WBK" in page and "Belum memenuhi" in page
+    assert "Total 0,00 — kurang 75,00 dari minimum 75,00" in page
+
+
+def test_worksheet_detail_query_count_is_fixed(member_client, round_open, unit, django_assert_num_queries):
+    ws = f.worksheet(round_open, unit, answers="best")
+    member_client.get(ws.get_absolute_url())
+    with django_assert_num_queries(11):
+        member_client.get(ws.get_absolute_url())
+
+
+def test_numbers_use_indonesian_format(member_client, round_open, unit):
+    ws = f.worksheet(round_open, unit)
+    Answer.objects.filter(worksheet=ws, question__key="H-I.hasil.i.a").update(unit_number=Decimal("3.5"))
+    page = member_client.get(ws.get_absolute_url()).content.decode()
+    assert "15,31" in page  # 3.5 / 4 × 17.5 = 15.3125
+
+
+def test_membership_roles_drive_the_navigation(client, instansi, unit):
+    user = f.member(instansi, Membership.Role.ADMIN, None, "admin.nav")
+    client.force_login(user)
+    page = client.get(reverse("evaluations:round_list")).content.decode()
+    assert "Periode evaluasi" in page and "Antrean reviu" in page

@@ -1,0 +1,95 @@
+"""Plain factory functions for tests: explicit, no magic."""
+
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+from itertools import count
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from evaluations.scoring import evaluate_formula
+from evaluations.models import Answer, Question, Round, TemplateVersion, Worksheet
+from units.models import Instansi, Membership, Unit
+
+_seq = count(1)
+PASSWORD = "rahasia-uji-123"
+
+
+def instansi(name=None):
+    return Instansi.objects.create(name=name or f"Pemerintah Kota Uji {next(_seq)}", kind=Instansi.Kind.KOTA)
+
+
+def unit(inst, name=None, **kw):
+    kw.setdefault("kind", Unit.Kind.DINAS)
+    return Unit.objects.create(instansi=inst, name=name or f"Dinas Uji {next(_seq)}", **kw)
+
+
+def user(username=None, **kw):
+    u = get_user_model().objects.create_user(username=username or f"pengguna{next(_seq)}", password=PASSWORD, **kw)
+    return u
+
+
+def member(inst, role, unit_=None, username=None):
+    u = user(username)
+    Membership.objects.create(user=u, instansi=inst, role=role, unit=unit_)
+    return u
+
+
+def lke():
+    return TemplateVersion.objects.get(code="lke-zi-90-2021")
+
+
+def round_(inst, version=None, status=Round.Status.OPEN, year=2026, deadline_days=30, **kw):
+    return Round.objects.create(
+        instansi=inst, version=version or lke(), status=status, year=year,
+        name=kw.pop("name", f"Evaluasi ZI {year} #{next(_seq)}"),
+        fill_deadline=timezone.now() + timedelta(days=deadline_days), **kw)
+
+
+def worksheet(rnd, unit_, status=Worksheet.Status.DRAFT, reviewers=(), answers="none"):
+    """A worksheet with an Answer row per question; answers="best" fills every input with the best value."""
+    ws = Worksheet.objects.create(round=rnd, unit=unit_, status=status)
+    ws.reviewers.add(*reviewers)
+    rows = []
+    questions = list(Question.objects.filter(version=rnd.version))
+    counts = {}
+    if answers == "best":
+        by_indicator = {}
+        for q in questions:
+            by_indicator.setdefault(q.indicator_id, []).append(q)
+        for qs in by_indicator.values():
+            counts.update({(qs[0].indicator_id, code): v for code, v in best_counts(qs).items()})
+    for q in questions:
+        a = Answer(worksheet=ws, question=q)
+        if answers == "best" and not q.formula:
+            fill_best(a, q, counts=counts)
+        rows.append(a)
+    Answer.objects.bulk_create(rows)
+    return ws
+
+
+def best_counts(questions):
+    """Counts a best-performing unit reports: every computed percentage of the indicator at 100%
+    (e.g. f = c + d + e reports filed; no violations this year for a decrease)."""
+    names = [q.code for q in questions if q.answer_type == "jumlah"]
+    formulas = [q.formula for q in questions if q.formula]
+    for values in itertools.product([Decimal("0"), Decimal("10"), Decimal("30")], repeat=len(names)):
+        found = dict(zip(names, values))
+        if all((v := evaluate_formula(f, found)) is not None and v >= 1 for f in formulas):
+            return found
+    raise AssertionError("no counts give 100%")
+
+
+BEST_OPTION = {"ya_tidak": "Ya", "ab": "A", "abc": "A", "abcd": "A", "abcde": "A"}
+
+
+def fill_best(a, q, which="unit", counts=None):
+    if q.answer_type in BEST_OPTION:
+        setattr(a, f"{which}_option", BEST_OPTION[q.answer_type])
+    elif q.answer_type == "persen":
+        setattr(a, f"{which}_number", Decimal("100"))
+    elif q.answer_type == "indeks":
+        setattr(a, f"{which}_number", Decimal("4"))
+    elif q.answer_type == "jumlah":
+        setattr(a, f"{which}_number", (counts or {}).get((q.indicator_id, q.code), Decimal("10")))
