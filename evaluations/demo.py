@@ -16,7 +16,7 @@ from units.models import Instansi, Membership, Unit
 
 from .models import (Answer, AnswerType, Evidence, Prerequisite, PrerequisiteFact, Question, Round,
                      TemplateVersion, Worksheet, WorksheetEvent)
-from .scoring import OPTION_VALUES
+from .scoring import OPTION_VALUES, evaluate_formula
 
 DEMO_PASSWORD = "demo-zi-2026"
 INSTANSI = "Pemerintah Kabupaten Sukamaju"
@@ -169,11 +169,14 @@ class DemoBuilder:
         rng = random.Random(f"{unit.name}/{round_.year}")
         staff = self._kepala(unit)
         answers = [self._answer(ws, q, rng, quality) for q in self.questions if rng.random() < share or share == 1]
+        self._coherent_counts(answers, rng, quality)
         answered_keys = {a.question_id for a in answers}
         answers += [Answer(worksheet=ws, question=q) for q in self.questions if q.pk not in answered_keys]
         reviewed = status in (S.IN_REVIEW, S.RETURNED, S.APPROVED)
+        operator = self._operator(unit)
         for a in answers:
-            a.updated_by = staff
+            if a.unit_option or a.unit_number is not None or a.unit_explanation:
+                a.updated_by, a.revision = operator or staff, 1
             if reviewed and (a.unit_option or a.unit_number is not None):
                 self._tpi_value(a, rng)
         if status == S.RETURNED:
@@ -187,6 +190,10 @@ class DemoBuilder:
         PrerequisiteFact.objects.bulk_create([
             PrerequisiteFact(worksheet=ws, prerequisite=p, is_met=True) for p in round_.prerequisites.all()])
         return ws
+
+    def _operator(self, unit):
+        return next((self.users[u] for u, _, role, unit_name in ACCOUNTS
+                     if role == Membership.Role.OPERATOR and unit_name == unit.name), None)
 
     def _kepala(self, unit):
         """The demo head of unit who submits, where the unit has a demo account."""
@@ -212,6 +219,28 @@ class DemoBuilder:
             a.unit_number = Decimal(str(round(min(4, 2.9 + quality + rng.uniform(-0.15, 0.1)), 2)))
         a.unit_explanation = rng.choice(EXPLANATIONS).format(unit=ws.unit.short_name or ws.unit.name)
         return a
+
+    def _coherent_counts(self, answers, rng, quality):
+        """Counts that make sense together: a computed percentage lands near the unit's quality
+        (e.g. 34 of 40 complaints settled), never "45 settled of 40 received"."""
+        by_indicator = {}
+        for a in answers:
+            by_indicator.setdefault(a.question.indicator_id, []).append(a)
+        for rows in by_indicator.values():
+            counts = [a for a in rows if a.question.answer_type == AnswerType.JUMLAH and a.unit_number is not None]
+            formulas = [q.formula for q in self.questions
+                        if q.indicator_id == rows[0].question.indicator_id and q.formula]
+            if not counts or not formulas:
+                continue
+            best = None
+            for _ in range(400):
+                values = {a.question.code: Decimal(rng.randint(0, 60)) for a in counts}
+                results = [evaluate_formula(f, values) for f in formulas]
+                if all(r is not None and quality - 0.2 <= r <= 1 for r in results):
+                    best = values
+                    break
+            for a in counts:
+                a.unit_number = best[a.question.code] if best else a.unit_number
 
     def _tpi_value(self, a, rng):
         """The TPI starts from the unit's value and lowers some, with a note."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q
 
 from . import readiness, scoring
-from .models import Answer, Question, ReadinessRule, Worksheet
+from .models import Answer, Area, Question, ReadinessRule, Worksheet
 
 VALUE_SETS = ("unit", "tpi", "tpn")
 
@@ -120,3 +121,66 @@ def status_counts(worksheets) -> dict[str, int]:
 def question_counts(version_id: int) -> dict[str, int]:
     return Question.objects.filter(version_id=version_id).aggregate(
         total=Count("pk"), inputs=Count("pk", filter=Q(formula="")))
+
+
+# --------------------------------------------------------------------------- worksheet pages
+
+
+def worksheet_missing(worksheet: Worksheet):
+    """What keeps a worksheet from being submitted, in the workbook's order (two queries)."""
+    from .services import Missing
+
+    answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet).annotate(
+        n_evidence=Count("evidence"))}
+    unanswered, no_evidence = [], []
+    questions = (Question.objects.filter(version_id=worksheet.round.version_id)
+                 .select_related("indicator__part__area").order_by("order"))
+    for q in questions:
+        a = answers.get(q.pk)
+        spec = scoring.QuestionSpec(q.key, q.code, q.answer_type, q.formula)
+        if q.takes_input and not scoring.is_answered(spec, a and scoring.AnswerValue(a.unit_option, a.unit_number)):
+            unanswered.append(q)
+        if q.evidence_required and not (a and a.n_evidence):
+            no_evidence.append(q)
+    return Missing(unanswered, no_evidence)
+
+
+@dataclass
+class QuestionRow:
+    question: Question
+    answer: Answer | None
+    value: object  # exact unit value (Fraction) or None
+    evidence: list
+    editable: bool = False
+    form: object = None
+    conflict: Answer | None = None
+    evidence_error: str = ""
+
+    @property
+    def percent(self):
+        """The unit value as a percentage with two decimals (computed percentages)."""
+        return None if self.value is None else scoring.to_cents(self.value * 100)
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.answer and self.answer.needs_revision)
+
+
+def area_rows(worksheet: Worksheet, area: Area, unit_result: scoring.ScoreResult, editable_for) -> list[dict]:
+    """Parts → indicators → question rows of one area, with answers and evidence (four queries)."""
+    questions = (Question.objects.filter(indicator__part__area=area)
+                 .select_related("indicator__part").prefetch_related("options").order_by("order"))
+    answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet, question__indicator__part__area=area)
+               .select_related("updated_by").prefetch_related("evidence")}
+    parts: dict = {}
+    for q in questions:
+        ind = q.indicator
+        part = parts.setdefault(ind.part_id, {"part": ind.part, "indicators": {}})
+        key = indicator_key(area.code, ind.part.kind, ind.code)
+        entry = part["indicators"].setdefault(ind.pk, {"indicator": ind, "score": unit_result.indicators[key],
+                                                       "rows": []})
+        a = answers.get(q.pk)
+        entry["rows"].append(QuestionRow(q, a, unit_result.questions.get(q.key),
+                                         list(a.evidence.all()) if a else [], editable_for(a)))
+    return [{"part": p["part"], "score": unit_result.parts[f"{area.code}.{p['part'].kind}"],
+             "indicators": list(p["indicators"].values())} for p in parts.values()]

@@ -11,3 +11,15 @@ urlpatterns = [
     path("periode/", views.round_list, name="round_list"),
     path("periode/<int:pk>/", views.round_detail, name="round_detail"),
 ]
+
+urlpatterns += [
+    path("kertas-kerja/<int:pk>/area/<str:code>/", views.area_detail, name="area_detail"),
+    path("kertas-kerja/<int:pk>/jawaban/<int:question_id>/", views.answer_save, name="answer_save"),
+    path("kertas-kerja/<int:pk>/jawaban/<int:question_id>/bukti/unggah/", views.evidence_upload,
+         name="evidence_upload"),
+    path("kertas-kerja/<int:pk>/jawaban/<int:question_id>/bukti/tautan/", views.evidence_link, name="evidence_link"),
+    path("kertas-kerja/<int:pk>/bukti/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
+    path("kertas-kerja/<int:pk>/bukti/<int:evidence_id>/hapus/", views.evidence_delete, name="evidence_delete"),
+    path("kertas-kerja/<int:pk>/ajukan/", views.worksheet_submit, name="worksheet_submit"),
+    path("kertas-kerja/<int:pk>/perpanjang/", views.worksheet_extend, name="worksheet_extend"),
+]

@@ -93,3 +93,63 @@ def test_round_detail_shows_unit_staff_only_their_unit(client, world):
     client.force_login(users["operator"])
     page = client.get(reverse("evaluations:round_detail", args=[rounds["rnd"].pk])).content.decode()
     assert "Dinas Sendiri" in page and "Dinas Tetangga" not in page
+
+
+def _evidence(ws):
+    from evaluations.models import Evidence
+    answer = ws.answers.get(question__key="I.pemenuhan.i.a")
+    return Evidence.objects.create(answer=answer, kind="file", file="x/y/bukti.pdf", original_name="bukti.pdf",
+                                   content_type="application/pdf", size=10)
+
+
+def _worksheet_urls(ws, evidence):
+    from evaluations.models import Question
+    qid = Question.objects.get(key="I.pemenuhan.i.a").pk
+    return {
+        ("GET", "evaluations:area_detail"): [ws.pk, "I"],
+        ("POST", "evaluations:answer_save"): [ws.pk, qid],
+        ("POST", "evaluations:evidence_upload"): [ws.pk, qid],
+        ("POST", "evaluations:evidence_link"): [ws.pk, qid],
+        ("GET", "evaluations:evidence_download"): [ws.pk, evidence.pk],
+        ("POST", "evaluations:evidence_delete"): [ws.pk, evidence.pk],
+        ("POST", "evaluations:worksheet_submit"): [ws.pk],
+        ("POST", "evaluations:worksheet_extend"): [ws.pk],
+    }
+
+
+@pytest.mark.parametrize("role", ["operator_lain", "tpi_lain", "admin_lain", "tanpa_peran", "anonim"])
+def test_every_worksheet_page_upload_and_download_is_404_to_outsiders(client, world, role):
+    users, sheets, _ = world
+    ws = sheets["own"]
+    evidence = _evidence(ws)
+    if users[role]:
+        client.force_login(users[role])
+    for (method, name), args in _worksheet_urls(ws, evidence).items():
+        url = reverse(name, args=args)
+        response = client.get(url) if method == "GET" else client.post(url, {"revision": 0})
+        want = 302 if role == "anonim" else 404
+        assert response.status_code == want, f"{role} {method} {url}: {response.status_code}"
+    assert ws.answers.filter(unit_option="").count() == ws.answers.count()
+
+
+def test_a_guessed_evidence_id_of_another_worksheet_is_404(client, world):
+    users, sheets, _ = world
+    foreign_evidence = _evidence(sheets["other"])
+    client.force_login(users["operator"])
+    own = sheets["own"]
+    for name in ("evaluations:evidence_download", "evaluations:evidence_delete"):
+        url = reverse(name, args=[own.pk, foreign_evidence.pk])
+        response = client.get(url) if name.endswith("download") else client.post(url)
+        assert response.status_code == 404
+
+
+def test_the_assigned_tpi_reads_the_area_page_but_cannot_change_answers(client, world):
+    users, sheets, _ = world
+    ws = sheets["own"]
+    client.force_login(users["tpi"])
+    page = client.get(reverse("evaluations:area_detail", args=[ws.pk, "I"])).content.decode()
+    assert 'data-testid="read-only"' in page and 'name="option"' not in page
+    from evaluations.models import Question
+    url = reverse("evaluations:answer_save", args=[ws.pk, Question.objects.get(key="I.pemenuhan.i.a").pk])
+    assert client.post(url, {"option": "Ya", "revision": 0}, HTTP_HX_REQUEST="true").status_code == 403
+    assert not ws.answers.exclude(unit_option="").exists()

@@ -1,5 +1,7 @@
 """Pages: each starts from the user (permissions helpers), reads through selectors."""
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import Http404
@@ -8,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from units.permissions import user_roles
 
-from . import readiness, selectors
-from .models import Round, Worksheet
-from .permissions import (can_edit, get_round_for_user_or_404, get_worksheet_for_user_or_404, rounds_for_user,
+from .. import readiness, scoring, selectors, workflow
+from ..forms import DeadlineExtensionForm, SubmitForm
+from ..models import Round, Worksheet
+from ..permissions import (can_edit, get_round_for_user_or_404, get_worksheet_for_user_or_404, rounds_for_user,
                           workflow_roles, worksheets_for_user)
 
 
@@ -44,32 +47,43 @@ def my_worksheets(request):
 def worksheet_detail(request, pk):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
     spec = selectors.template_spec(worksheet.round.version_id)
-    scores = selectors.worksheet_scores(worksheet, spec)
-    unit, tpi = scores["unit"], scores["tpi"]
+    sets = selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in selectors.VALUE_SETS}
+    unit, tpi = scoring.score(spec, sets["unit"]), scoring.score(spec, sets["tpi"])
     rules = selectors.readiness_rules(worksheet.round.version_id)
     partial = () if worksheet.round.version.wbbm_rules_complete else (readiness.WBBM,)
     verdict = readiness.evaluate(unit, rules, area_codes_by_component=selectors.area_codes_by_component(spec),
                                  holds_wbk=worksheet.unit.holds_wbk, partial_predicates=partial)
+    missing = selectors.worksheet_missing(worksheet)
+    no_evidence_by_area = Counter(q.indicator.part.area.code for q in missing.no_evidence)
+    unanswered_by_area = Counter(q.indicator.part.area.code for q in missing.unanswered)
     components = []
     for comp in spec.components:
         areas = []
         for area in comp.areas:
             parts = [{"kind": p.kind, "unit": unit.parts[f"{area.code}.{p.kind}"],
                       "tpi": tpi.parts[f"{area.code}.{p.kind}"]} for p in area.parts]
-            areas.append({"spec": area, "unit": unit.areas[area.code], "tpi": tpi.areas[area.code], "parts": parts})
+            areas.append({"spec": area, "unit": unit.areas[area.code], "tpi": tpi.areas[area.code], "parts": parts,
+                          "no_evidence": no_evidence_by_area[area.code],
+                          "unanswered": unanswered_by_area[area.code]})
         components.append({"spec": comp, "unit": unit.components[comp.code], "tpi": tpi.components[comp.code],
                            "areas": areas})
-    events = worksheet.events.select_related("actor").order_by("-created_at", "-pk")[:20]
+    events = list(worksheet.events.select_related("actor", "answer__question").order_by("-created_at", "-pk"))
+    my_roles = workflow_roles(request.user, worksheet)
+    editable = can_edit(request.user, worksheet)
+    flagged = []
+    if worksheet.status in (Worksheet.Status.RETURNED,):
+        flagged = list(worksheet.answers.filter(needs_revision=True).select_related(
+            "question__indicator__part__area").order_by("question__order"))
+    last_return = next((e for e in events if e.to_status == Worksheet.Status.RETURNED), None)
     return render(request, "evaluations/worksheet_detail.html", {
         "worksheet": worksheet, "components": components, "unit": unit, "tpi": tpi,
-        "show_tpi": selectors.has_tpi_values({"tpi": _tpi_answers(worksheet)}),
-        "verdict": verdict, "events": events, "can_edit": can_edit(request.user, worksheet),
-        "my_roles": workflow_roles(request.user, worksheet),
+        "show_tpi": selectors.has_tpi_values(sets),
+        "verdict": verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
+        "missing": missing, "flagged": flagged, "last_return": last_return,
+        "can_submit": editable and workflow.KEPALA in my_roles,
+        "is_admin": workflow.ADMIN in my_roles,
+        "submit_form": SubmitForm(), "extend_form": DeadlineExtensionForm(),
     })
-
-
-def _tpi_answers(worksheet):
-    return selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk, {}).get("tpi", {})
 
 
 @login_required

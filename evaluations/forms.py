@@ -1,0 +1,98 @@
+"""Forms validate; they never change status. Numbers are typed the Indonesian way (87,5)."""
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import NUMBER_TYPES, OPTION_TYPES, AnswerType
+
+NUMBER_RULES = {
+    AnswerType.PERSEN: (Decimal("0"), Decimal("100"), 2, _("Isi persentase 0–100, mis. 87,5.")),
+    AnswerType.JUMLAH: (Decimal("0"), Decimal("999999999"), 0, _("Isi bilangan bulat 0 atau lebih.")),
+    AnswerType.INDEKS: (Decimal("1"), Decimal("4"), 2, _("Isi indeks pada skala 1–4, mis. 3,62.")),
+}
+
+
+def format_number(value: Decimal | None) -> str:
+    """A stored number as an Indonesian user types it: 87,5 — 1234 — 3,62."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+class IndonesianDecimalField(forms.DecimalField):
+    """Accepts 87,5 and 87.5 alike. With ``grouping`` (counts), 1.234 is a thousand separator."""
+
+    def __init__(self, *args, grouping=False, **kwargs):
+        self.grouping = grouping
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace(" ", "").replace("\u00a0", "")
+            if "," in text:
+                text = text.replace(".", "").replace(",", ".")
+            elif self.grouping and re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+                text = text.replace(".", "")
+            value = text
+        return super().to_python(value)
+
+
+class AnswerForm(forms.Form):
+    """The unit's answer to one question; the fields follow the question's answer type."""
+
+    explanation = forms.CharField(label=_("Penjelasan unit"), required=False, max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, question, **kwargs):
+        self.question = question
+        super().__init__(*args, **kwargs)
+        t = question.answer_type
+        if t in OPTION_TYPES:
+            self.fields["option"] = forms.ChoiceField(
+                label=_("Jawaban"), required=False, widget=forms.RadioSelect,
+                choices=[(o.letter, o.letter) for o in question.options.all()])
+        elif t in NUMBER_TYPES and not question.formula:
+            low, high, places, hint = NUMBER_RULES[t]
+            self.fields["number"] = IndonesianDecimalField(
+                label=_("Nilai"), required=False, grouping=t == AnswerType.JUMLAH, min_value=low, max_value=high,
+                max_digits=14, decimal_places=places, help_text=hint,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
+                                             "class": "form-control number-input"}),
+                error_messages={"invalid": hint, "min_value": hint, "max_value": hint,
+                                "max_decimal_places": hint, "max_digits": hint})
+            if isinstance(self.initial.get("number"), Decimal):
+                self.initial["number"] = format_number(self.initial["number"])
+        self.order_fields(["option", "number", "explanation", "revision"])
+
+    def cleaned_value(self):
+        """(option, number) as the service takes them."""
+        return self.cleaned_data.get("option") or "", self.cleaned_data.get("number")
+
+
+class EvidenceUploadForm(forms.Form):
+    file = forms.FileField(label=_("Berkas bukti dukung"))
+    description = forms.CharField(label=_("Keterangan"), required=False, max_length=300)
+
+
+class EvidenceLinkForm(forms.Form):
+    url = forms.URLField(label=_("Tautan bukti dukung"), max_length=500, assume_scheme="https",
+                         validators=[URLValidator(schemes=["http", "https"])],
+                         error_messages={"invalid": _("Masukkan tautan lengkap, mis. https://drive.pemda.go.id/…")})
+    description = forms.CharField(label=_("Keterangan"), required=False, max_length=300)
+
+
+class SubmitForm(forms.Form):
+    comment = forms.CharField(label=_("Catatan pengajuan (opsional)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+class DeadlineExtensionForm(forms.Form):
+    until = forms.DateTimeField(label=_("Batas baru"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"])
+    comment = forms.CharField(label=_("Alasan"), max_length=500)

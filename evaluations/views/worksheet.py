@@ -1,0 +1,264 @@
+"""The kertas kerja pages: an area's questions, saving answers in place, evidence, submission.
+
+Every view starts from ``get_worksheet_for_user_or_404``; writes go through services. Each write
+works as htmx (the question's card comes back in place, with the area's totals out of band) and
+as a plain form POST (redirect after success; the page re-rendered with the errors otherwise).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import evidence as evidence_rules
+from .. import scoring, selectors, services
+from ..forms import AnswerForm, DeadlineExtensionForm, EvidenceLinkForm, EvidenceUploadForm, SubmitForm
+from ..models import Area, Evidence, Question
+from ..permissions import can_edit, get_worksheet_for_user_or_404
+
+
+def _area_or_404(worksheet, code):
+    try:
+        return Area.objects.select_related("component").get(component__version_id=worksheet.round.version_id,
+                                                            code=code)
+    except Area.DoesNotExist:
+        raise Http404(_("Area tidak ditemukan.")) from None
+
+
+def _question_or_404(worksheet, question_id):
+    return get_object_or_404(Question.objects.select_related("indicator__part__area"), pk=question_id,
+                             version_id=worksheet.round.version_id)
+
+
+def _area_url(worksheet, question):
+    url = reverse("evaluations:area_detail", args=[worksheet.pk, question.indicator.part.area.code])
+    return f"{url}#q-{question.pk}"
+
+
+def _unit_result(worksheet, spec):
+    sets = selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {"unit": {}}
+    return scoring.score(spec, sets["unit"])
+
+
+def _area_context(request, worksheet, area, override=None):
+    """Everything the area page (or one question card) needs; ``override`` = {question id: (form, conflict)}."""
+    spec = selectors.template_spec(worksheet.round.version_id)
+    result = _unit_result(worksheet, spec)
+    editable = can_edit(request.user, worksheet)
+    parts = selectors.area_rows(worksheet, area, result,
+                                lambda a: editable and services.answer_is_editable(worksheet, a))
+    override = override or {}
+    for part in parts:
+        for ind in part["indicators"]:
+            for row in ind["rows"]:
+                form, conflict = override.get(row.question.pk, (None, None))
+                row.conflict = conflict
+                if row.editable:
+                    row.form = form or _initial_form(row)
+    areas = [a for c in spec.components for a in c.areas]
+    return {"worksheet": worksheet, "area": area, "parts": parts, "result": result,
+            "area_score": result.areas[area.code], "areas": areas, "can_edit": editable,
+            "max_upload_mb": settings.EVIDENCE_MAX_UPLOAD_MB,
+            "accept": ",".join(f".{e}" for e in evidence_rules.ALLOWED_EXTENSIONS)}
+
+
+def _initial_form(row):
+    a = row.answer
+    return AnswerForm(question=row.question, initial={
+        "option": a.unit_option if a else "", "number": a.unit_number if a else None,
+        "explanation": a.unit_explanation if a else "", "revision": a.revision if a else 0})
+
+
+@login_required
+@require_GET
+def area_detail(request, pk, code):
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    area = _area_or_404(worksheet, code)
+    return render(request, "evaluations/area_detail.html", _area_context(request, worksheet, area))
+
+
+def _find_row(context, question_id):
+    for part in context["parts"]:
+        for ind in part["indicators"]:
+            for row in ind["rows"]:
+                if row.question.pk == question_id:
+                    return part, ind, row
+    raise Http404
+
+
+def _respond_question(request, worksheet, question, override=None, status=200, evidence_error=""):
+    """htmx: the question card plus its indicator, part and area totals (out of band)."""
+    context = _area_context(request, worksheet, question.indicator.part.area, override)
+    part, ind, row = _find_row(context, question.pk)
+    row.evidence_error = evidence_error
+    context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})
+    return render(request, "evaluations/_question_response.html", context, status=status)
+
+
+@login_required
+@require_POST
+def answer_save(request, pk, question_id):
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    question = _question_or_404(worksheet, question_id)
+    form = AnswerForm(request.POST, question=question)
+    override = None
+    if form.is_valid():
+        option, number = form.cleaned_value()
+        try:
+            services.answer_save(user=request.user, worksheet=worksheet, question=question, option=option,
+                                 number=number, explanation=form.cleaned_data["explanation"],
+                                 revision=form.cleaned_data["revision"])
+        except services.ConflictError as exc:
+            data = request.POST.copy()
+            data["revision"] = exc.answer.revision  # saving again now overwrites, knowingly
+            override = {question.pk: (AnswerForm(data, question=question), exc.answer)}
+        except PermissionDenied as exc:
+            if request.htmx:
+                return _respond_question(request, worksheet, question, status=403)
+            messages.error(request, str(exc))
+            return redirect(_area_url(worksheet, question))
+        else:
+            if request.htmx:
+                return _respond_question(request, worksheet, question)
+            messages.success(request, _("Jawaban %(key)s tersimpan.") % {"key": question.code})
+            return redirect(_area_url(worksheet, question))
+    else:
+        override = {question.pk: (form, None)}
+    if request.htmx:
+        return _respond_question(request, worksheet, question, override)
+    context = _area_context(request, worksheet, question.indicator.part.area, override)
+    return render(request, "evaluations/area_detail.html", context, status=400 if not form.is_valid() else 409)
+
+
+def _evidence_response(request, worksheet, question, error=None):
+    if request.htmx:
+        return _respond_question(request, worksheet, question, evidence_error=error or "")
+    if error:
+        messages.error(request, error)
+    return redirect(_area_url(worksheet, question))
+
+
+def _evidence_error(form):
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk, question_id):
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    question = _question_or_404(worksheet, question_id)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _evidence_response(request, worksheet, question, _evidence_error(form))
+    try:
+        services.evidence_add_file(user=request.user, worksheet=worksheet, question=question,
+                                   upload=form.cleaned_data["file"], description=form.cleaned_data["description"])
+    except evidence_rules.EvidenceError as exc:
+        return _evidence_response(request, worksheet, question, str(exc))
+    except PermissionDenied as exc:
+        return _evidence_response(request, worksheet, question, str(exc))
+    if not request.htmx:
+        messages.success(request, _("Bukti dukung diunggah."))
+    return _evidence_response(request, worksheet, question)
+
+
+@login_required
+@require_POST
+def evidence_link(request, pk, question_id):
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    question = _question_or_404(worksheet, question_id)
+    form = EvidenceLinkForm(request.POST)
+    if not form.is_valid():
+        return _evidence_response(request, worksheet, question, _evidence_error(form))
+    try:
+        services.evidence_add_link(user=request.user, worksheet=worksheet, question=question,
+                                   url=form.cleaned_data["url"], description=form.cleaned_data["description"])
+    except PermissionDenied as exc:
+        return _evidence_response(request, worksheet, question, str(exc))
+    if not request.htmx:
+        messages.success(request, _("Tautan bukti dukung ditambahkan."))
+    return _evidence_response(request, worksheet, question)
+
+
+def _evidence_or_404(worksheet, evidence_id):
+    return get_object_or_404(Evidence.objects.select_related("answer__question__indicator__part__area"),
+                             pk=evidence_id, answer__worksheet=worksheet)
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk, evidence_id):
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    item = _evidence_or_404(worksheet, evidence_id)
+    question = item.answer.question
+    try:
+        services.evidence_remove(user=request.user, worksheet=worksheet, item=item)
+    except PermissionDenied as exc:
+        return _evidence_response(request, worksheet, question, str(exc))
+    if not request.htmx:
+        messages.success(request, _("Bukti dukung dihapus."))
+    return _evidence_response(request, worksheet, question)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def evidence_download(request, pk, evidence_id):
+    """Stream an evidence file to someone who may see the worksheet; never a public URL."""
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    item = _evidence_or_404(worksheet, evidence_id)
+    if item.kind != Evidence.Kind.FILE or not item.file:
+        raise Http404
+    inline = request.GET.get("inline") == "1" and evidence_rules.KINDS.get(
+        evidence_rules.extension(item.original_name), evidence_rules.Kind("", "")).previewable
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Berkas tidak ditemukan di penyimpanan.")) from None
+    response = FileResponse(handle, as_attachment=not inline, filename=item.original_name,
+                            content_type=item.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def worksheet_submit(request, pk):
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    form = SubmitForm(request.POST)
+    form.is_valid()
+    try:
+        services.worksheet_submit(user=request.user, worksheet=worksheet,
+                                  comment=form.cleaned_data.get("comment", ""))
+    except services.IncompleteError as exc:
+        messages.error(request, _("Kertas kerja belum dapat diajukan: %(n)d pertanyaan belum dijawab dan "
+                                  "%(e)d pertanyaan belum memiliki bukti dukung. Rinciannya ada di bawah.") % {
+            "n": len(exc.missing.unanswered), "e": len(exc.missing.no_evidence)})
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Kertas kerja telah diajukan kepada TPI. Isian kini hanya dapat dibaca."))
+    return redirect(worksheet)
+
+
+@login_required
+@require_POST
+def worksheet_extend(request, pk):
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    form = DeadlineExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Perpanjangan belum disimpan: ") + _evidence_error(form))
+        return redirect(worksheet)
+    try:
+        services.worksheet_extend_deadline(user=request.user, worksheet=worksheet, until=form.cleaned_data["until"],
+                                           comment=form.cleaned_data["comment"])
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    messages.success(request, _("Batas pengisian unit ini diperpanjang."))
+    return redirect(worksheet)

@@ -1,0 +1,240 @@
+"""The kertas kerja pages as operators and kepala use them: in place (htmx) and plain POST."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluations.models import Answer, Evidence, Question, Round, Worksheet
+from tests import factories as f
+from tests.evaluations.test_evidence_rules import PDF
+from tests.evaluations.test_services import complete
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def q(key):
+    return Question.objects.get(key=key)
+
+
+def area_url(ws, code="I"):
+    return reverse("evaluations:area_detail", args=[ws.pk, code])
+
+
+def save_url(ws, key):
+    return reverse("evaluations:answer_save", args=[ws.pk, q(key).pk])
+
+
+def test_area_page_shows_questions_in_workbook_order_with_option_explanations(member_client, worksheet):
+    page = member_client.get(area_url(worksheet, "V")).content.decode()
+    keys = Question.objects.filter(indicator__part__area__code="V").order_by("order").values_list("key", flat=True)
+    positions = [page.index(f'data-testid="question-{key}"') for key in keys]
+    assert len(positions) == 35 and positions == sorted(positions)
+    assert "Jika public campaign telah dilakukan secara berkala" in page  # the explanation beside option A
+    assert 'name="option"' in page and 'name="number"' in page and "Dihitung otomatis" in page
+
+
+def test_area_page_query_count_is_fixed_whatever_the_area(member_client, round_open, unit, django_assert_num_queries):
+    ws = f.worksheet(round_open, unit, answers="best")
+    for a in ws.answers.filter(question__evidence_required=True)[:40]:
+        Evidence.objects.create(answer=a, kind="link", url="https://drive.pemda.go.id/x")
+    member_client.get(area_url(ws, "II"))
+    # savepoint, session, user, worksheet, memberships, area, template, answers (scores), questions,
+    # options, answers of the area, evidence, release — the same for the smallest and largest area.
+    for code in ("II", "V", "H-I"):
+        with django_assert_num_queries(13):
+            assert member_client.get(area_url(ws, code)).status_code == 200
+
+
+def test_unknown_area_is_404(member_client, worksheet):
+    assert member_client.get(area_url(worksheet, "IX")).status_code == 404
+
+
+def test_plain_post_saves_and_redirects_to_the_question(member_client, worksheet):
+    response = member_client.post(save_url(worksheet, "I.pemenuhan.i.a"),
+                                  {"option": "Ya", "explanation": "SK Nomor 800/1", "revision": 0})
+    assert response.status_code == 302 and response["Location"].endswith(f"#q-{q('I.pemenuhan.i.a').pk}")
+    a = Answer.objects.get(worksheet=worksheet, question__key="I.pemenuhan.i.a")
+    assert (a.unit_option, a.unit_explanation) == ("Ya", "SK Nomor 800/1")
+
+
+def test_htmx_save_returns_the_card_and_the_new_totals(member_client, worksheet):
+    response = member_client.post(save_url(worksheet, "I.pemenuhan.i.a"), {"option": "Ya", "revision": 0}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert f'id="q-{q("I.pemenuhan.i.a").pk}"' in html and "Tersimpan" in html
+    # Penyusunan Tim Kerja: 0.5 × 1/2 = 0.25 — the indicator, part and area totals come out of band.
+    assert 'id="area-summary" class="card mb-3" hx-swap-oob="true"' in html
+    assert 'data-testid="area-score">0,25' in html and 'hx-swap-oob="true" data-testid="indicator-score"' in html
+
+
+@pytest.mark.parametrize("key,value,message", [
+    ("V.reform.ii.b", "-3", "bilangan bulat 0 atau lebih"),
+    ("V.reform.ii.b", "3,5", "bilangan bulat 0 atau lebih"),
+    ("V.reform.ii.b", "dua puluh", "bilangan bulat 0 atau lebih"),
+    ("H-I.hasil.i.a", "4,5", "skala 1–4"),
+    ("H-I.hasil.i.a", "0", "skala 1–4"),
+])
+def test_bad_numbers_get_a_message_next_to_the_field_and_keep_what_was_typed(member_client, worksheet, key, value,
+                                                                           message):
+    data = {"number": value, "explanation": "Penjelasan panjang yang tidak boleh hilang", "revision": 0}
+    response = member_client.post(save_url(worksheet, key), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page and "is-invalid" in page
+    assert f'value="{value}"' in page and "Penjelasan panjang yang tidak boleh hilang" in page
+    assert not Answer.objects.filter(worksheet=worksheet, question__key=key).exclude(unit_number=None).exists()
+    htmx = member_client.post(save_url(worksheet, key), data, **HTMX).content.decode()
+    assert message in htmx and "Penjelasan panjang yang tidak boleh hilang" in htmx
+
+
+def test_counts_accept_indonesian_thousands(member_client, worksheet):
+    member_client.post(save_url(worksheet, "V.reform.ii.b"), {"number": "1.234", "revision": 0})
+    assert Answer.objects.get(worksheet=worksheet, question__key="V.reform.ii.b").unit_number == 1234
+    member_client.post(save_url(worksheet, "H-I.hasil.i.a"), {"number": "3,62", "revision": 0})
+    assert str(Answer.objects.get(worksheet=worksheet, question__key="H-I.hasil.i.a").unit_number) == "3.62"
+
+
+def test_two_operators_the_second_save_is_refused_and_shows_the_first(member, worksheet, instansi, unit):
+    other = f.member(instansi, "operator", unit, "operator.dua")
+    first, second = Client(), Client()
+    first.force_login(member)
+    second.force_login(other)
+    # Both load the page at revision 0; the first saves "A".
+    first.post(save_url(worksheet, "I.pemenuhan.i.b"), {"option": "A", "explanation": "Versi Dewi", "revision": 0})
+    response = second.post(save_url(worksheet, "I.pemenuhan.i.b"),
+                           {"option": "C", "explanation": "Versi Agus", "revision": 0}, **HTMX)
+    html = response.content.decode()
+    assert "belum disimpan" in html and 'data-testid="conflict-value">A<' in html and "Versi Dewi" in html
+    assert "Versi Agus" in html  # what the second person typed is kept in the form
+    assert Answer.objects.get(worksheet=worksheet, question__key="I.pemenuhan.i.b").unit_explanation == "Versi Dewi"
+    # Saving again now, knowingly, overwrites.
+    revision = Answer.objects.get(worksheet=worksheet, question__key="I.pemenuhan.i.b").revision
+    second.post(save_url(worksheet, "I.pemenuhan.i.b"), {"option": "C", "explanation": "Versi Agus",
+                                                         "revision": revision})
+    assert Answer.objects.get(worksheet=worksheet, question__key="I.pemenuhan.i.b").unit_option == "C"
+
+
+def test_saving_one_answer_takes_a_fixed_handful_of_queries(member_client, worksheet, django_assert_max_num_queries):
+    url = save_url(worksheet, "I.pemenuhan.i.a")
+    member_client.post(url, {"option": "Ya", "revision": 0})
+    # savepoint, session, user, memberships, worksheet, question, options, savepoint, worksheet FOR
+    # UPDATE, answer FOR UPDATE, update, release ×2: 13, however big the worksheet.
+    with django_assert_max_num_queries(13):
+        member_client.post(url, {"option": "Tidak", "revision": 1})
+
+
+def upload_url(ws, key):
+    return reverse("evaluations:evidence_upload", args=[ws.pk, q(key).pk])
+
+
+def pdf(name="SK Tim ZI.pdf", content=PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_upload_download_and_remove_evidence(member_client, worksheet):
+    response = member_client.post(upload_url(worksheet, "I.pemenuhan.i.a"), {"file": pdf(), "description": "SK"},
+                                  **HTMX)
+    assert "SK_Tim_ZI.pdf" in response.content.decode()
+    item = Evidence.objects.get()
+    download = member_client.get(reverse("evaluations:evidence_download", args=[worksheet.pk, item.pk]))
+    assert b"".join(download.streaming_content) == PDF
+    assert download["Content-Type"] == "application/pdf"
+    assert 'attachment; filename="SK_Tim_ZI.pdf"' in download["Content-Disposition"]
+    inline = member_client.get(reverse("evaluations:evidence_download", args=[worksheet.pk, item.pk]) + "?inline=1")
+    assert inline["Content-Disposition"].startswith("inline") and inline["X-Frame-Options"] == "SAMEORIGIN"
+    member_client.post(reverse("evaluations:evidence_delete", args=[worksheet.pk, item.pk]))
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("virus.exe", b"MZ\x90\x00", "tidak diterima"),
+    ("laporan.pdf", b"<html>bukan pdf</html>", "tidak sesuai"),
+])
+def test_bad_uploads_are_explained_in_place(member_client, worksheet, name, content, message):
+    html = member_client.post(upload_url(worksheet, "I.pemenuhan.i.a"), {"file": pdf(name, content)},
+                              **HTMX).content.decode()
+    assert message in html and 'data-testid="evidence-error"' in html
+    assert not Evidence.objects.exists()
+
+
+def test_too_big_upload_is_refused(member_client, worksheet, settings):
+    settings.EVIDENCE_MAX_UPLOAD_MB = 1
+    response = member_client.post(upload_url(worksheet, "I.pemenuhan.i.a"), {"file": pdf(content=PDF + b"0" * 1_100_000)})
+    assert response.status_code == 302
+    page = member_client.get(response["Location"]).content.decode()
+    assert "terlalu besar" in page and not Evidence.objects.exists()
+
+
+def test_links_must_be_http(member_client, worksheet):
+    url = reverse("evaluations:evidence_link", args=[worksheet.pk, q("I.pemenuhan.i.a").pk])
+    html = member_client.post(url, {"url": "javascript:alert(1)"}, **HTMX).content.decode()
+    assert "tautan lengkap" in html and not Evidence.objects.exists()
+    member_client.post(url, {"url": "https://drive.pemda.go.id/sk"}, **HTMX)
+    assert Evidence.objects.get().url == "https://drive.pemda.go.id/sk"
+
+
+def test_overview_lists_what_is_missing_and_the_kepala_submits(client, kepala, round_open, unit):
+    ws = f.worksheet(round_open, unit)
+    complete(ws)
+    Evidence.objects.filter(answer__worksheet=ws, answer__question__key="IV.reform.i.a").delete()
+    client.force_login(kepala)
+    page = client.get(ws.get_absolute_url()).content.decode()
+    assert "belum memiliki bukti dukung" in page and "Persentase Sasaran dengan capaian 100% atau lebih" in page
+    assert 'data-testid="submit-button" disabled' not in page.replace("\n", "") or "disabled" in page
+    response = client.post(reverse("evaluations:worksheet_submit", args=[ws.pk]), follow=True)
+    assert "belum dapat diajukan" in response.content.decode()
+    Evidence.objects.create(answer=ws.answers.get(question__key="IV.reform.i.a"), kind="link",
+                            url="https://drive.pemda.go.id/lkj")
+    response = client.post(reverse("evaluations:worksheet_submit", args=[ws.pk]), {"comment": "Siap direviu"},
+                           follow=True)
+    page = response.content.decode()
+    assert "telah diajukan" in page and 'data-testid="status">Diajukan<' in page
+    assert "Siap direviu" in page  # the timeline shows the step with its comment
+    area = client.get(area_url(ws, "I")).content.decode()
+    assert 'data-testid="read-only"' in area and 'name="option"' not in area
+
+
+def test_operator_sees_that_the_kepala_submits(member_client, round_open, unit):
+    ws = f.worksheet(round_open, unit)
+    page = member_client.get(ws.get_absolute_url()).content.decode()
+    assert "diajukan oleh kepala unit" in page and 'data-testid="submit-button"' not in page
+    assert member_client.post(reverse("evaluations:worksheet_submit", args=[ws.pk])).status_code == 302
+    ws.refresh_from_db()
+    assert ws.status == "draft"
+
+
+def test_after_the_deadline_the_page_is_read_only_until_an_admin_extends(client, member, admin_user, worksheet):
+    Round.objects.filter(pk=worksheet.round_id).update(fill_deadline=timezone.now() - timedelta(minutes=5))
+    client.force_login(member)
+    assert 'data-testid="read-only"' in client.get(area_url(worksheet)).content.decode()
+    assert "Batas pengisian telah lewat" in client.get(worksheet.get_absolute_url()).content.decode()
+    client.force_login(admin_user)
+    until = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    client.post(reverse("evaluations:worksheet_extend", args=[worksheet.pk]), {"until": until, "comment": "Gangguan"})
+    client.force_login(member)
+    assert 'name="option"' in client.get(area_url(worksheet)).content.decode()
+
+
+def test_operator_cannot_extend_a_deadline(member_client, worksheet):
+    until = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = member_client.post(reverse("evaluations:worksheet_extend", args=[worksheet.pk]),
+                                  {"until": until, "comment": "x"})
+    assert response.status_code == 404
+    worksheet.refresh_from_db()
+    assert worksheet.deadline_extension is None
+
+
+def test_returned_worksheet_highlights_flagged_answers_with_notes(member_client, worksheet):
+    Worksheet.objects.filter(pk=worksheet.pk).update(status="returned", submitted_at=timezone.now())
+    Answer.objects.filter(worksheet=worksheet, question__key="I.pemenuhan.i.b").update(
+        needs_revision=True, tpi_note="Lampirkan SK yang sudah ditandatangani")
+    page = member_client.get(area_url(worksheet)).content.decode()
+    assert "Lampirkan SK yang sudah ditandatangani" in page and 'data-testid="needs-revision"' in page
+    assert page.count('name="explanation"') == 1  # only the flagged answer is editable
+    overview = member_client.get(worksheet.get_absolute_url()).content.decode()
+    assert 'data-testid="returned-panel"' in overview and "Lampirkan SK yang sudah ditandatangani" in overview
