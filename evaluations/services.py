@@ -53,8 +53,9 @@ def answer_save(*, user, worksheet: Worksheet, question: Question, option: str =
                 explanation: str = "", revision: int) -> Answer:
     """Save the unit's answer to one question.
 
-    Refused (ConflictError) when the answer's revision moved since the form was loaded: two
-    operators editing the same answer never silently overwrite each other.
+    Refused (ConflictError) when someone else saved the answer since the form was loaded: two
+    operators editing the same answer never silently overwrite each other. The same person's
+    own quick successive saves (autosave, then the button) are not a conflict.
     """
     ws = _locked_worksheet(worksheet.pk)
     if not can_edit(user, ws):
@@ -62,7 +63,7 @@ def answer_save(*, user, worksheet: Worksheet, question: Question, option: str =
     answer, _created = Answer.objects.select_for_update().get_or_create(worksheet=ws, question=question)
     if not answer_is_editable(ws, answer):
         raise PermissionDenied(_("Jawaban ini terkunci."))
-    if answer.revision != revision:
+    if answer.revision != revision and answer.updated_by_id != user.pk:
         raise ConflictError(answer)
     old = (answer.unit_option, answer.unit_number, answer.unit_explanation)
     answer.unit_option, answer.unit_number, answer.unit_explanation = option, number, explanation

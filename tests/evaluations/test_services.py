@@ -51,6 +51,11 @@ def test_second_operator_with_a_stale_form_is_refused_and_sees_the_first_value(m
     assert Answer.objects.get(worksheet=worksheet, question__key="I.pemenuhan.i.b").unit_option == "A"
 
 
+def test_the_same_person_saving_twice_in_a_row_is_not_a_conflict(member, worksheet):
+    save(member, worksheet, "I.pemenuhan.i.b", "B", revision=0)  # autosave on change
+    assert save(member, worksheet, "I.pemenuhan.i.b", "A", explanation="SK", revision=0).unit_option == "A"
+
+
 def test_a_missing_answer_row_is_created_on_first_save(member, round_open, unit):
     ws = Worksheet.objects.create(round=round_open, unit=unit)
     save(member, ws, "V.reform.ii.b", number=Decimal("40"))

@@ -238,3 +238,14 @@ def test_returned_worksheet_highlights_flagged_answers_with_notes(member_client,
     assert page.count('name="explanation"') == 1  # only the flagged answer is editable
     overview = member_client.get(worksheet.get_absolute_url()).content.decode()
     assert 'data-testid="returned-panel"' in overview and "Lampirkan SK yang sudah ditandatangani" in overview
+
+
+def test_pages_render_when_the_person_behind_an_answer_or_event_is_gone(member_client, worksheet):
+    """Regression: an answer saved by a since-deleted user (updated_by NULL) crashed the area page."""
+    from evaluations.models import WorksheetEvent
+    Answer.objects.filter(worksheet=worksheet, question__key="I.pemenuhan.i.a").update(
+        unit_option="Ya", revision=3, updated_by=None)
+    WorksheetEvent.objects.create(worksheet=worksheet, actor=None, kind="status", from_status="draft",
+                                  to_status="submitted")
+    assert "oleh —" in member_client.get(area_url(worksheet)).content.decode()
+    assert "sistem" in member_client.get(worksheet.get_absolute_url()).content.decode()

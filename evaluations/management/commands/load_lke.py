@@ -25,6 +25,7 @@ class Command(BaseCommand):
             raise CommandError(f"Berkas LKE tidak valid:\n{exc}") from exc
         rule_data = json.loads(Path(rules).read_text(encoding="utf-8")) if rules and Path(rules).exists() else None
         version = lke_loader.load(data, rule_data)
-        self.stdout.write(self.style.SUCCESS(
-            f"{version.name}: {version.questions.count()} pertanyaan, "
-            f"{version.readiness_rules.count()} syarat kesiapan."))
+        if options["verbosity"] > 0:
+            self.stdout.write(self.style.SUCCESS(
+                f"{version.name}: {version.questions.count()} pertanyaan, "
+                f"{version.readiness_rules.count()} syarat kesiapan."))

@@ -1,0 +1,86 @@
+"""An operator answers an indicator, uploads a PDF, sees progress and score rise; the kepala
+submits; the page turns read-only. Driven through Chromium against the live server."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from evaluations.models import Answer, Evidence
+from tests import factories as f
+from tests.e2e.conftest import login
+from tests.evaluations.test_evidence_rules import PDF
+from units.models import Membership
+
+OPEN_KEYS = ("I.pemenuhan.i.a", "I.pemenuhan.i.b")  # Penyusunan Tim Kerja: left for the operator
+
+
+@pytest.fixture
+def almost_complete(live_server, transactional_db):
+    call_command("load_lke", verbosity=0)
+    inst = f.instansi("Pemerintah Kabupaten Uji")
+    unit = f.unit(inst, "Dinas Kependudukan dan Pencatatan Sipil")
+    f.member(inst, Membership.Role.OPERATOR, unit, "operator")
+    f.member(inst, Membership.Role.KEPALA, unit, "kepala")
+    ws = f.worksheet(f.round_(inst, name="Evaluasi ZI 2026"), unit, answers="best")
+    Answer.objects.filter(worksheet=ws, question__key__in=OPEN_KEYS).update(unit_option="")
+    Evidence.objects.bulk_create([
+        Evidence(answer=a, kind="link", url="https://drive.pemda.go.id/bukti")
+        for a in ws.answers.filter(question__evidence_required=True).exclude(question__key__in=OPEN_KEYS)])
+    return live_server.url, ws
+
+
+def number(text):
+    return float(re.search(r"[\d.]+,\d+", text).group().replace(".", "").replace(",", "."))
+
+
+def test_operator_fills_an_indicator_and_kepala_submits(almost_complete, new_page, shot, tmp_path):
+    base, ws = almost_complete
+    page = new_page()
+    login(page, base, "operator", f.PASSWORD)
+    assert page.get_by_test_id("page-title").inner_text().endswith("Dinas Kependudukan dan Pencatatan Sipil")
+    total_before = number(page.get_by_test_id("unit-total").inner_text())
+    assert "127 dari 129 terjawab" in page.content()
+
+    page.get_by_test_id("area-link-I").click()
+    area_before = number(page.get_by_test_id("area-score").inner_text())
+    card_a = page.get_by_test_id("question-I.pemenuhan.i.a")
+    card_a.get_by_label(re.compile(r"^Ya")).check()  # saves itself on change
+    card_a.get_by_test_id("saved-info").wait_for()
+    card_b = page.get_by_test_id("question-I.pemenuhan.i.b")
+    card_b.locator("label", has_text=re.compile(r"^A")).click()
+    card_b.get_by_label("Penjelasan unit").fill("Anggota tim dipilih melalui seleksi terbuka, SK Nomor 800/17/2026.")
+    card_b.get_by_role("button", name="Simpan").click()
+    card_b.get_by_test_id("saved-info").wait_for()
+    assert card_b.get_by_test_id("conflict").count() == 0  # autosave + button by one person is no conflict
+    page.wait_for_function("document.querySelector('[data-testid=area-score]').innerText.startsWith('8,00')")
+    assert number(page.get_by_test_id("area-score").inner_text()) > area_before
+    assert "18 dari 18 terjawab" in page.get_by_test_id("area-progress").inner_text()
+
+    pdf = tmp_path / "SK Tim Zona Integritas.pdf"
+    pdf.write_bytes(PDF)
+    for card in (card_a, card_b):
+        card.locator("summary", has_text="Tambah bukti dukung").click()
+        card.locator("input[type=file]").set_input_files(str(pdf))
+        card.get_by_role("button", name="Unggah", exact=True).click()
+        card.get_by_test_id("evidence-file").wait_for()
+    assert "SK_Tim_Zona_Integritas.pdf" in card_b.inner_text()
+    shot(page, "worksheet-area-filled")
+
+    page.goto(f"{base}{ws.get_absolute_url()}")
+    assert number(page.get_by_test_id("unit-total").inner_text()) > total_before
+    assert "129 dari 129 terjawab" in page.content()
+    assert page.get_by_test_id("submit-button").count() == 0  # the operator does not submit
+    page.get_by_role("button", name="Keluar").click()
+
+    login(page, base, "kepala", f.PASSWORD)
+    assert page.get_by_test_id("ready-to-submit").is_visible()
+    page.get_by_test_id("submit-button").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.get_by_test_id("status").inner_text() == "Diajukan"
+    assert "Pengisian → Diajukan" in page.get_by_test_id("timeline").inner_text()
+    shot(page, "worksheet-submitted")
+    page.get_by_test_id("area-link-I").click()
+    assert page.get_by_test_id("read-only").is_visible()
+    assert page.locator("input[name=option]").count() == 0
+    assert page.get_by_test_id("evidence-file").first.is_visible()
