@@ -185,7 +185,7 @@ class DemoBuilder:
                 a.needs_revision = True
                 a.tpi_note = a.tpi_note or TPI_NOTES[0]
         Answer.objects.bulk_create(answers)
-        self._evidence(ws, rng)
+        self._evidence(ws, rng, complete=status != S.DRAFT)
         self._history(ws, status, rng)
         PrerequisiteFact.objects.bulk_create([
             PrerequisiteFact(worksheet=ws, prerequisite=p, is_met=True) for p in round_.prerequisites.all()])
@@ -256,10 +256,13 @@ class DemoBuilder:
             a.tpi_number = a.unit_number - 1
             a.tpi_note = "Jumlah disesuaikan dengan dokumen yang dapat diverifikasi."
 
-    def _evidence(self, ws, rng):
+    def _evidence(self, ws, rng, complete):
+        """Evidence links: all of them once submitted, about 70% while a unit is still filling in."""
         rows = []
-        for a in ws.answers.filter(question__evidence_required=True).exclude(unit_option="", unit_number=None):
-            if rng.random() < 0.7:
+        for a in ws.answers.filter(question__evidence_required=True).select_related("question"):
+            if not a.question.formula and not a.unit_option and a.unit_number is None:
+                continue
+            if complete or rng.random() < 0.7:
                 rows.append(Evidence(
                     answer=a, kind=Evidence.Kind.LINK, uploaded_by=a.updated_by,
                     url=f"https://drive.sukamaju.go.id/zi/{ws.round.year}/{ws.unit_id}/{a.question.key}",

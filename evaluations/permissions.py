@@ -78,3 +78,9 @@ def can_edit(user, worksheet: Worksheet, now=None) -> bool:
 
 def can_review(user, worksheet: Worksheet) -> bool:
     return bool(workflow_roles(user, worksheet) & {workflow.TPI, workflow.ADMIN})
+
+
+def can_see_tpi_values(user, worksheet: Worksheet) -> bool:
+    """The unit sees the TPI's values and notes once the TPI has decided (returned or approved);
+    reviewers and admins see them while the review is under way."""
+    return worksheet.status in (Worksheet.Status.RETURNED, Worksheet.Status.APPROVED) or can_review(user, worksheet)

@@ -133,6 +133,10 @@ class Missing:
     def __bool__(self):
         return bool(self.unanswered or self.no_evidence)
 
+    @property
+    def total(self) -> int:
+        return len(self.unanswered) + len(self.no_evidence)
+
 
 def _status_event(ws: Worksheet, user, to_status: str, comment: str = "") -> None:
     WorksheetEvent.objects.create(worksheet=ws, actor=user, kind=WorksheetEvent.Kind.STATUS,

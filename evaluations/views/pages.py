@@ -13,8 +13,8 @@ from units.permissions import user_roles
 from .. import readiness, scoring, selectors, workflow
 from ..forms import DeadlineExtensionForm, SubmitForm
 from ..models import Round, Worksheet
-from ..permissions import (can_edit, get_round_for_user_or_404, get_worksheet_for_user_or_404, rounds_for_user,
-                          workflow_roles, worksheets_for_user)
+from ..permissions import (can_edit, can_see_tpi_values, get_round_for_user_or_404, get_worksheet_for_user_or_404,
+                           rounds_for_user, workflow_roles, worksheets_for_user)
 
 
 @login_required
@@ -77,7 +77,7 @@ def worksheet_detail(request, pk):
     last_return = next((e for e in events if e.to_status == Worksheet.Status.RETURNED), None)
     return render(request, "evaluations/worksheet_detail.html", {
         "worksheet": worksheet, "components": components, "unit": unit, "tpi": tpi,
-        "show_tpi": selectors.has_tpi_values(sets),
+        "show_tpi": selectors.has_tpi_values(sets) and can_see_tpi_values(request.user, worksheet),
         "verdict": verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
         "missing": missing, "flagged": flagged, "last_return": last_return,
         "can_submit": editable and workflow.KEPALA in my_roles,

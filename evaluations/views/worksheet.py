@@ -20,7 +20,7 @@ from .. import evidence as evidence_rules
 from .. import scoring, selectors, services
 from ..forms import AnswerForm, DeadlineExtensionForm, EvidenceLinkForm, EvidenceUploadForm, SubmitForm
 from ..models import Area, Evidence, Question
-from ..permissions import can_edit, get_worksheet_for_user_or_404
+from ..permissions import can_edit, can_see_tpi_values, get_worksheet_for_user_or_404
 
 
 def _area_or_404(worksheet, code):
@@ -63,6 +63,7 @@ def _area_context(request, worksheet, area, override=None):
                     row.form = form or _initial_form(row)
     areas = [a for c in spec.components for a in c.areas]
     return {"worksheet": worksheet, "area": area, "parts": parts, "result": result,
+            "show_tpi_notes": can_see_tpi_values(request.user, worksheet),
             "area_score": result.areas[area.code], "areas": areas, "can_edit": editable,
             "max_upload_mb": settings.EVIDENCE_MAX_UPLOAD_MB,
             "accept": ",".join(f".{e}" for e in evidence_rules.ALLOWED_EXTENSIONS)}

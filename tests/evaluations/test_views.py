@@ -85,12 +85,26 @@ def test_worksheet_overview_shows_tpi_scores_once_given(member_client, round_ope
     assert 'data-testid="tpi-total">—<' in page and "belum dinilai" in page
     answers = Answer.objects.filter(worksheet=ws)
     answers.update(tpi_option=F("unit_option"), tpi_number=F("unit_number"))
+    Worksheet.objects.filter(pk=ws.pk).update(status="approved")
     # Penyusunan Tim Kerja (weight 0.5) has n questions; one "Tidak" costs 0.5 / n points.
     n = answers.filter(question__indicator__name="Penyusunan Tim Kerja").count()
     answers.filter(question__key="I.pemenuhan.i.a").update(tpi_option="Tidak")
     page = member_client.get(ws.get_absolute_url()).content.decode()
     expected = f"{100 - 0.5 / n:.2f}".replace(".", ",")
     assert f'data-testid="tpi-total">{expected}<' in page
+
+
+def test_unit_does_not_see_tpi_values_while_the_review_is_under_way(client, member, reviewer, round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best", status="in_review", reviewers=[reviewer])
+    Answer.objects.filter(worksheet=ws).update(tpi_option=F("unit_option"), tpi_number=F("unit_number"),
+                                               tpi_note="Catatan kerja TPI")
+    client.force_login(member)
+    assert 'data-testid="tpi-total">—<' in client.get(ws.get_absolute_url()).content.decode()
+    area = reverse("evaluations:area_detail", args=[ws.pk, "I"])
+    assert "Catatan kerja TPI" not in client.get(area).content.decode()
+    client.force_login(reviewer)
+    assert 'data-testid="tpi-total">100,00<' in client.get(ws.get_absolute_url()).content.decode()
+    assert "Catatan kerja TPI" in client.get(area).content.decode()
 
 
 def test_review_queue_lists_assigned_oldest_submission_first(reviewer_client, reviewer, instansi, round_open):
