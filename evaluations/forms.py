@@ -42,11 +42,9 @@ class IndonesianDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
-class AnswerForm(forms.Form):
-    """The unit's answer to one question; the fields follow the question's answer type."""
+class ValueForm(forms.Form):
+    """A value for one question: a choice for option types, a number for counts and indices."""
 
-    explanation = forms.CharField(label=_("Penjelasan unit"), required=False, max_length=5000,
-                                  widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, question, **kwargs):
@@ -68,11 +66,37 @@ class AnswerForm(forms.Form):
                                 "max_decimal_places": hint, "max_digits": hint})
             if isinstance(self.initial.get("number"), Decimal):
                 self.initial["number"] = format_number(self.initial["number"])
-        self.order_fields(["option", "number", "explanation", "revision"])
 
     def cleaned_value(self):
-        """(option, number) as the service takes them."""
+        """(option, number) as the services take them."""
         return self.cleaned_data.get("option") or "", self.cleaned_data.get("number")
+
+
+class AnswerForm(ValueForm):
+    """The unit's answer to one question."""
+
+    explanation = forms.CharField(label=_("Penjelasan unit"), required=False, max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+class ReviewForm(ValueForm):
+    """The TPI's own value for one answer, a note, and the "perlu perbaikan" flag."""
+
+    note = forms.CharField(label=_("Catatan TPI"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    needs_revision = forms.BooleanField(label=_("Perlu perbaikan oleh unit"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("needs_revision") and not (data.get("note") or "").strip():
+            self.add_error("note", _("Tulis catatan agar unit tahu apa yang harus diperbaiki."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(label=_("Komentar"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    expected_status = forms.CharField(widget=forms.HiddenInput)
 
 
 class EvidenceUploadForm(forms.Form):

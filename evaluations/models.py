@@ -483,6 +483,16 @@ class WorksheetEvent(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
+    FIELD_LABELS = {
+        "unit_value": _("Jawaban unit"), "unit_explanation": _("Penjelasan unit"), "tpi_value": _("Nilai TPI"),
+        "tpi_note": _("Catatan TPI"), "needs_revision": _("Tanda perlu perbaikan"),
+        "deadline_extension": _("Batas pengisian"),
+    }
+
+    @property
+    def field_label(self):
+        return self.FIELD_LABELS.get(self.field, self.field)
+
     @property
     def from_label(self):
         return Worksheet.Status(self.from_status).label if self.from_status else ""

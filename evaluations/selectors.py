@@ -155,6 +155,17 @@ class QuestionRow:
     form: object = None
     conflict: Answer | None = None
     evidence_error: str = ""
+    tpi_value: object = None
+    changed_since_return: bool = False
+
+    @property
+    def tpi_percent(self):
+        return None if self.tpi_value is None else scoring.to_cents(self.tpi_value * 100)
+
+    @property
+    def differs(self) -> bool:
+        """The TPI's value is not the unit's (a computed or unanswered value counts too)."""
+        return self.tpi_value != self.value
 
     @property
     def percent(self):
@@ -166,8 +177,12 @@ class QuestionRow:
         return bool(self.answer and self.answer.needs_revision)
 
 
-def area_rows(worksheet: Worksheet, area: Area, unit_result: scoring.ScoreResult, editable_for) -> list[dict]:
-    """Parts → indicators → question rows of one area, with answers and evidence (four queries)."""
+def area_rows(worksheet: Worksheet, area: Area, unit_result: scoring.ScoreResult, editable_for,
+              tpi_result: scoring.ScoreResult | None = None) -> list[dict]:
+    """Parts → indicators → question rows of one area, with answers and evidence (four queries).
+
+    With ``tpi_result`` every indicator, part and row also carries the TPI's score or value.
+    """
     questions = (Question.objects.filter(indicator__part__area=area)
                  .select_related("indicator__part").prefetch_related("options").order_by("order"))
     answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet, question__indicator__part__area=area)
@@ -177,10 +192,25 @@ def area_rows(worksheet: Worksheet, area: Area, unit_result: scoring.ScoreResult
         ind = q.indicator
         part = parts.setdefault(ind.part_id, {"part": ind.part, "indicators": {}})
         key = indicator_key(area.code, ind.part.kind, ind.code)
-        entry = part["indicators"].setdefault(ind.pk, {"indicator": ind, "score": unit_result.indicators[key],
-                                                       "rows": []})
+        entry = part["indicators"].setdefault(ind.pk, {
+            "indicator": ind, "score": unit_result.indicators[key], "rows": [],
+            "tpi": tpi_result.indicators[key] if tpi_result else None})
         a = answers.get(q.pk)
-        entry["rows"].append(QuestionRow(q, a, unit_result.questions.get(q.key),
-                                         list(a.evidence.all()) if a else [], editable_for(a)))
+        row = QuestionRow(q, a, unit_result.questions.get(q.key), list(a.evidence.all()) if a else [], editable_for(a))
+        row.tpi_value = tpi_result.questions.get(q.key) if tpi_result else None
+        entry["rows"].append(row)
     return [{"part": p["part"], "score": unit_result.parts[f"{area.code}.{p['part'].kind}"],
+             "tpi": tpi_result.parts[f"{area.code}.{p['part'].kind}"] if tpi_result else None,
              "indicators": list(p["indicators"].values())} for p in parts.values()]
+
+
+def changed_since_last_return(worksheet: Worksheet) -> set[int]:
+    """Answers the unit changed after the TPI last returned the worksheet (two queries)."""
+    from .models import WorksheetEvent
+
+    last = (WorksheetEvent.objects.filter(worksheet=worksheet, to_status=Worksheet.Status.RETURNED)
+            .order_by("-created_at", "-pk").values_list("created_at", flat=True).first())
+    if last is None:
+        return set()
+    return set(WorksheetEvent.objects.filter(worksheet=worksheet, kind="value", field__startswith="unit_",
+                                             created_at__gte=last).values_list("answer_id", flat=True))

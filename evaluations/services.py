@@ -165,6 +165,7 @@ def worksheet_submit(*, user, worksheet: Worksheet, comment: str = "") -> Worksh
     ws.save(update_fields=["status", "submitted_at", "updated_at"])
     if action == "resubmit":
         ws.answers.filter(needs_revision=True).update(needs_revision=False)
+    transaction.on_commit(lambda: notify_submitted(ws.pk))
     return ws
 
 
@@ -182,3 +183,172 @@ def worksheet_extend_deadline(*, user, worksheet: Worksheet, until, comment: str
         old_value=timezone.localtime(old).strftime("%Y-%m-%d %H:%M") if old else "",
         new_value=timezone.localtime(until).strftime("%Y-%m-%d %H:%M") if until else "", comment=comment)
     return ws
+
+
+# --------------------------------------------------------------------------- TPI review
+
+
+class DecisionConflict(Exception):
+    """Someone else moved the worksheet since the page was loaded; nothing was applied."""
+
+    def __init__(self, worksheet: Worksheet, last_event: WorksheetEvent | None):
+        super().__init__("worksheet status changed")
+        self.worksheet = worksheet
+        self.last_event = last_event
+
+
+def _decide(user, worksheet: Worksheet, action: str, expected_status: str, comment: str) -> tuple[Worksheet, object]:
+    """Lock the worksheet, check that nobody moved it meanwhile, and check the transition."""
+    ws = _locked_worksheet(worksheet.pk)
+    if expected_status and ws.status != expected_status:
+        raise DecisionConflict(ws, ws.events.filter(kind=WorksheetEvent.Kind.STATUS).select_related("actor").last())
+    try:
+        t = workflow.transition_for(action, ws.status, workflow_roles(user, ws), comment)
+    except workflow.TransitionError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return ws, t
+
+
+def _copy_unit_values_where_blank(ws: Worksheet) -> None:
+    """The TPI's values start from the unit's."""
+    from django.db.models import F, Q
+
+    ws.answers.filter(tpi_option="", tpi_number__isnull=True).filter(
+        ~Q(unit_option="") | Q(unit_number__isnull=False)).update(tpi_option=F("unit_option"),
+                                                                 tpi_number=F("unit_number"))
+
+
+def _start(ws: Worksheet, user, target: str) -> None:
+    _copy_unit_values_where_blank(ws)
+    _status_event(ws, user, target)
+    ws.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def review_start(*, user, worksheet: Worksheet, expected_status: str = "") -> Worksheet:
+    """The TPI takes the worksheet up; its values start as a copy of the unit's."""
+    ws, t = _decide(user, worksheet, "start_review", expected_status or Worksheet.Status.SUBMITTED, "")
+    _start(ws, user, t.target)
+    return ws
+
+
+@transaction.atomic
+def review_answer_save(*, user, worksheet: Worksheet, question: Question, option: str = "",
+                       number: Decimal | None = None, note: str = "", needs_revision: bool = False,
+                       revision: int) -> Answer:
+    """A TPI member's value, note and "perlu perbaikan" flag for one answer, audited."""
+    ws = _locked_worksheet(worksheet.pk)
+    if workflow.TPI not in workflow_roles(user, ws) and workflow.ADMIN not in workflow_roles(user, ws):
+        raise PermissionDenied(_("Hanya TPI yang ditugaskan atau admin yang dapat menilai."))
+    if ws.status not in workflow.TPI_EDITABLE:
+        raise PermissionDenied(_("Kertas kerja tidak sedang direviu."))
+    if ws.status == Worksheet.Status.SUBMITTED:  # the first value given starts the review
+        _start(ws, user, Worksheet.Status.IN_REVIEW)
+    answer, _created = Answer.objects.select_for_update().get_or_create(worksheet=ws, question=question)
+    if answer.revision != revision and answer.updated_by_id != user.pk:
+        raise ConflictError(answer)
+    old_value, new_value = _describe(answer.tpi_option, answer.tpi_number), _describe(option, number)
+    old = (answer.tpi_option, answer.tpi_number, answer.tpi_note, answer.needs_revision)
+    if old == (option, number, note, needs_revision):
+        return answer
+    answer.tpi_option, answer.tpi_number, answer.tpi_note, answer.needs_revision = option, number, note, needs_revision
+    answer.revision += 1
+    answer.updated_by = user
+    answer.save(update_fields=["tpi_option", "tpi_number", "tpi_note", "needs_revision", "revision",
+                               "updated_by", "updated_at"])
+    events = []
+    if old_value != new_value:
+        events.append(WorksheetEvent(worksheet=ws, answer=answer, actor=user, kind=WorksheetEvent.Kind.VALUE,
+                                     field="tpi_value", old_value=old_value, new_value=new_value, comment=note))
+    if old[2] != note and old_value == new_value:
+        events.append(WorksheetEvent(worksheet=ws, answer=answer, actor=user, kind=WorksheetEvent.Kind.VALUE,
+                                     field="tpi_note", old_value=old[2], new_value=note))
+    if old[3] != needs_revision:
+        events.append(WorksheetEvent(worksheet=ws, answer=answer, actor=user, kind=WorksheetEvent.Kind.VALUE,
+                                     field="needs_revision", old_value="ya" if old[3] else "tidak",
+                                     new_value="ya" if needs_revision else "tidak", comment=note))
+    WorksheetEvent.objects.bulk_create(events)
+    return answer
+
+
+@transaction.atomic
+def review_return(*, user, worksheet: Worksheet, comment: str, expected_status: str = "") -> Worksheet:
+    """Send the worksheet back: needs at least one flagged answer and a comment."""
+    ws, t = _decide(user, worksheet, "return", expected_status, comment)
+    if not ws.answers.filter(needs_revision=True).exists():
+        raise PermissionDenied(_("Tandai minimal satu jawaban “perlu perbaikan” sebelum mengembalikan."))
+    _status_event(ws, user, t.target, comment)
+    ws.decided_at = timezone.now()
+    ws.save(update_fields=["status", "decided_at", "updated_at"])
+    transaction.on_commit(lambda: notify_decision(ws.pk, "returned"))
+    return ws
+
+
+@transaction.atomic
+def review_approve(*, user, worksheet: Worksheet, comment: str = "", expected_status: str = "") -> Worksheet:
+    """The TPI values become final and locked."""
+    ws, t = _decide(user, worksheet, "approve", expected_status, comment)
+    if ws.status == Worksheet.Status.SUBMITTED:
+        _copy_unit_values_where_blank(ws)
+    ws.answers.filter(needs_revision=True).update(needs_revision=False)
+    _status_event(ws, user, t.target, comment)
+    ws.decided_at = timezone.now()
+    ws.save(update_fields=["status", "decided_at", "updated_at"])
+    transaction.on_commit(lambda: notify_decision(ws.pk, "approved"))
+    return ws
+
+
+@transaction.atomic
+def review_reopen(*, user, worksheet: Worksheet, comment: str, expected_status: str = "") -> Worksheet:
+    """An admin reopens an approved worksheet for review, with the reason."""
+    ws, t = _decide(user, worksheet, "reopen", expected_status, comment)
+    _status_event(ws, user, t.target, comment)
+    ws.save(update_fields=["status", "updated_at"])
+    return ws
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+def _recipients_for_unit(ws: Worksheet) -> list[str]:
+    from units.models import Membership
+
+    return sorted({m.user.email for m in Membership.objects.filter(unit=ws.unit).select_related("user")
+                   if m.user.email and m.user.is_active})
+
+
+def _send(ws: Worksheet, subject: str, body: str, recipients: list[str]) -> None:
+    import logging
+
+    from django.core.mail import send_mail
+
+    if not recipients:
+        return
+    link = settings.SITE_URL.rstrip("/") + ws.get_absolute_url()
+    try:
+        send_mail(subject, f"{body}\n\n{link}\n\n— ZI Tracker", settings.DEFAULT_FROM_EMAIL, recipients)
+    except Exception:  # a mail server outage must not undo a decision already committed
+        logging.getLogger(__name__).exception("notification failed for worksheet %s", ws.pk)
+
+
+def notify_submitted(worksheet_id: int) -> None:
+    ws = Worksheet.objects.select_related("unit", "round").get(pk=worksheet_id)
+    recipients = sorted({u.email for u in ws.reviewers.filter(is_active=True) if u.email})
+    _send(ws, _("[ZI] Kertas kerja %(unit)s diajukan") % {"unit": ws.unit.name},
+          _("Kertas kerja LKE ZI %(unit)s pada %(round)s telah diajukan dan menunggu reviu Anda.") % {
+              "unit": ws.unit.name, "round": ws.round.name}, recipients)
+
+
+def notify_decision(worksheet_id: int, outcome: str) -> None:
+    ws = Worksheet.objects.select_related("unit", "round").get(pk=worksheet_id)
+    last = ws.events.filter(kind=WorksheetEvent.Kind.STATUS).last()
+    comment = f"\n\n{_('Catatan TPI')}: {last.comment}" if last and last.comment else ""
+    if outcome == "returned":
+        subject = _("[ZI] Kertas kerja %(unit)s dikembalikan untuk perbaikan") % {"unit": ws.unit.name}
+        body = _("TPI mengembalikan kertas kerja LKE ZI %(unit)s (%(round)s). Perbaiki jawaban yang ditandai "
+                 "“perlu perbaikan”, lalu kepala unit mengajukan ulang.") % {"unit": ws.unit.name, "round": ws.round.name}
+    else:
+        subject = _("[ZI] Kertas kerja %(unit)s disetujui TPI") % {"unit": ws.unit.name}
+        body = _("TPI telah menyetujui kertas kerja LKE ZI %(unit)s (%(round)s). Nilai TPI kini final.") % {
+            "unit": ws.unit.name, "round": ws.round.name}
+    _send(ws, subject, body + comment, _recipients_for_unit(ws))

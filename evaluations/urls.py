@@ -23,3 +23,9 @@ urlpatterns += [
     path("kertas-kerja/<int:pk>/ajukan/", views.worksheet_submit, name="worksheet_submit"),
     path("kertas-kerja/<int:pk>/perpanjang/", views.worksheet_extend, name="worksheet_extend"),
 ]
+
+urlpatterns += [
+    path("kertas-kerja/<int:pk>/reviu/<str:code>/", views.review_area, name="review_area"),
+    path("kertas-kerja/<int:pk>/reviu/jawaban/<int:question_id>/", views.review_answer_save, name="review_answer_save"),
+    path("kertas-kerja/<int:pk>/keputusan/", views.review_decide, name="review_decide"),
+]

@@ -114,6 +114,9 @@ def _worksheet_urls(ws, evidence):
         ("POST", "evaluations:evidence_delete"): [ws.pk, evidence.pk],
         ("POST", "evaluations:worksheet_submit"): [ws.pk],
         ("POST", "evaluations:worksheet_extend"): [ws.pk],
+        ("GET", "evaluations:review_area"): [ws.pk, "I"],
+        ("POST", "evaluations:review_answer_save"): [ws.pk, qid],
+        ("POST", "evaluations:review_decide"): [ws.pk],
     }
 
 
@@ -126,7 +129,8 @@ def test_every_worksheet_page_upload_and_download_is_404_to_outsiders(client, wo
         client.force_login(users[role])
     for (method, name), args in _worksheet_urls(ws, evidence).items():
         url = reverse(name, args=args)
-        response = client.get(url) if method == "GET" else client.post(url, {"revision": 0})
+        response = client.get(url) if method == "GET" else client.post(
+            url, {"revision": 0, "action": "approve", "expected_status": "draft"})
         want = 302 if role == "anonim" else 404
         assert response.status_code == want, f"{role} {method} {url}: {response.status_code}"
     assert ws.answers.filter(unit_option="").count() == ws.answers.count()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from units.permissions import user_roles
 
 from .. import readiness, scoring, selectors, workflow
-from ..forms import DeadlineExtensionForm, SubmitForm
+from ..forms import DeadlineExtensionForm, DecisionForm, SubmitForm
 from ..models import Round, Worksheet
 from ..permissions import (can_edit, can_see_tpi_values, get_round_for_user_or_404, get_worksheet_for_user_or_404,
                            rounds_for_user, workflow_roles, worksheets_for_user)
@@ -49,9 +49,12 @@ def worksheet_detail(request, pk):
     spec = selectors.template_spec(worksheet.round.version_id)
     sets = selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in selectors.VALUE_SETS}
     unit, tpi = scoring.score(spec, sets["unit"]), scoring.score(spec, sets["tpi"])
+    sees_tpi = can_see_tpi_values(request.user, worksheet)
+    verdict_basis = "tpi" if sees_tpi and selectors.has_tpi_values(sets) else "unit"
     rules = selectors.readiness_rules(worksheet.round.version_id)
     partial = () if worksheet.round.version.wbbm_rules_complete else (readiness.WBBM,)
-    verdict = readiness.evaluate(unit, rules, area_codes_by_component=selectors.area_codes_by_component(spec),
+    verdict = readiness.evaluate(tpi if verdict_basis == "tpi" else unit, rules,
+                                 area_codes_by_component=selectors.area_codes_by_component(spec),
                                  holds_wbk=worksheet.unit.holds_wbk, partial_predicates=partial)
     missing = selectors.worksheet_missing(worksheet)
     no_evidence_by_area = Counter(q.indicator.part.area.code for q in missing.no_evidence)
@@ -63,21 +66,27 @@ def worksheet_detail(request, pk):
             parts = [{"kind": p.kind, "unit": unit.parts[f"{area.code}.{p.kind}"],
                       "tpi": tpi.parts[f"{area.code}.{p.kind}"]} for p in area.parts]
             areas.append({"spec": area, "unit": unit.areas[area.code], "tpi": tpi.areas[area.code], "parts": parts,
+                          "diff": tpi.areas[area.code].score - unit.areas[area.code].score,
                           "no_evidence": no_evidence_by_area[area.code],
                           "unanswered": unanswered_by_area[area.code]})
         components.append({"spec": comp, "unit": unit.components[comp.code], "tpi": tpi.components[comp.code],
                            "areas": areas})
     events = list(worksheet.events.select_related("actor", "answer__question").order_by("-created_at", "-pk"))
     my_roles = workflow_roles(request.user, worksheet)
+    if not sees_tpi:  # the TPI's work in progress stays with the TPI until it decides
+        events = [e for e in events if not (e.kind == e.Kind.VALUE and not e.field.startswith("unit_"))]
+    reviewer = bool(my_roles & {workflow.TPI, workflow.ADMIN})
     editable = can_edit(request.user, worksheet)
     flagged = []
-    if worksheet.status in (Worksheet.Status.RETURNED,):
+    if worksheet.status == Worksheet.Status.RETURNED or (reviewer and worksheet.status == Worksheet.Status.IN_REVIEW):
         flagged = list(worksheet.answers.filter(needs_revision=True).select_related(
             "question__indicator__part__area").order_by("question__order"))
     last_return = next((e for e in events if e.to_status == Worksheet.Status.RETURNED), None)
     return render(request, "evaluations/worksheet_detail.html", {
         "worksheet": worksheet, "components": components, "unit": unit, "tpi": tpi,
-        "show_tpi": selectors.has_tpi_values(sets) and can_see_tpi_values(request.user, worksheet),
+        "show_tpi": selectors.has_tpi_values(sets) and sees_tpi, "verdict_basis": verdict_basis,
+        "is_reviewer": reviewer, "actions": workflow.allowed_actions(worksheet.status, my_roles),
+        "decision_form": DecisionForm(initial={"expected_status": worksheet.status}),
         "verdict": verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
         "missing": missing, "flagged": flagged, "last_return": last_return,
         "can_submit": editable and workflow.KEPALA in my_roles,

@@ -79,3 +79,33 @@
     }
   });
 })();
+
+/* Evidence preview: PDF in a frame, images as images, inside one modal. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest("[data-preview-url]");
+    if (!button) return;
+    var modal = document.getElementById("preview-modal");
+    if (!modal || !window.bootstrap) return;
+    var body = document.getElementById("preview-body");
+    var url = button.dataset.previewUrl;
+    body.replaceChildren();
+    var el;
+    if (button.dataset.previewKind === "pdf") {
+      el = document.createElement("iframe");
+      el.style.width = "100%";
+      el.style.height = "80vh";
+      el.style.border = "0";
+    } else {
+      el = document.createElement("img");
+      el.className = "img-fluid d-block mx-auto";
+      el.alt = button.dataset.previewTitle;
+    }
+    el.src = url;
+    body.appendChild(el);
+    document.getElementById("preview-title").textContent = button.dataset.previewTitle;
+    document.getElementById("preview-download").href = url.replace("?inline=1", "");
+    window.bootstrap.Modal.getOrCreateInstance(modal).show();
+  });
+})();

@@ -1,0 +1,170 @@
+"""TPI review: each answer's value, note and flag beside the unit's; decisions on the worksheet.
+
+Only the TPI members assigned to the worksheet and the instansi's admins get here; anyone else
+gets a 404, the unit included (it sees the outcome on its own pages once decided).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import scoring, selectors, services, workflow
+from ..forms import DecisionForm, ReviewForm
+from ..models import Worksheet
+from ..permissions import can_review, get_worksheet_for_user_or_404
+from .worksheet import _area_or_404, _question_or_404
+
+
+def _reviewable_or_404(user, pk) -> Worksheet:
+    worksheet = get_worksheet_for_user_or_404(user, pk)
+    if not can_review(user, worksheet):
+        raise Http404(_("Kertas kerja tidak ditemukan."))
+    return worksheet
+
+
+def _review_context(request, worksheet, area, override=None):
+    spec = selectors.template_spec(worksheet.round.version_id)
+    sets = selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in selectors.VALUE_SETS}
+    unit, tpi = scoring.score(spec, sets["unit"]), scoring.score(spec, sets["tpi"])
+    if worksheet.status == Worksheet.Status.SUBMITTED:  # not taken up yet: the TPI starts from the unit's values
+        tpi = unit
+    editable = worksheet.status in workflow.TPI_EDITABLE
+    parts = selectors.area_rows(worksheet, area, unit, lambda a: editable, tpi_result=tpi)
+    changed = selectors.changed_since_last_return(worksheet)
+    override = override or {}
+    for part in parts:
+        part["diff"] = part["tpi"].score - part["score"].score
+        for ind in part["indicators"]:
+            ind["diff"] = ind["tpi"].score - ind["score"].score
+            for row in ind["rows"]:
+                form, conflict = override.get(row.question.pk, (None, None))
+                row.conflict = conflict
+                row.changed_since_return = bool(row.answer and row.answer.pk in changed)
+                if row.editable:
+                    row.form = form or _initial_review_form(row)
+    areas = [a for c in spec.components for a in c.areas]
+    return {"worksheet": worksheet, "area": area, "parts": parts, "unit": unit, "tpi": tpi,
+            "unit_area": unit.areas[area.code], "tpi_area": tpi.areas[area.code], "areas": areas,
+            "area_diff": tpi.areas[area.code].score - unit.areas[area.code].score,
+            "can_edit": editable, "show_tpi_notes": True}
+
+
+def _initial_review_form(row):
+    a = row.answer
+    has_tpi = a and (a.tpi_option or a.tpi_number is not None)
+    return ReviewForm(question=row.question, initial={
+        "option": (a.tpi_option if has_tpi else a.unit_option) if a else "",
+        "number": (a.tpi_number if has_tpi else a.unit_number) if a else None,
+        "note": a.tpi_note if a else "", "needs_revision": a.needs_revision if a else False,
+        "revision": a.revision if a else 0})
+
+
+@login_required
+@require_GET
+def review_area(request, pk, code):
+    worksheet = _reviewable_or_404(request.user, pk)
+    area = _area_or_404(worksheet, code)
+    return render(request, "evaluations/review_area.html", _review_context(request, worksheet, area))
+
+
+def _respond(request, worksheet, question, override=None, status=200):
+    context = _review_context(request, worksheet, question.indicator.part.area, override)
+    for part in context["parts"]:
+        for ind in part["indicators"]:
+            for row in ind["rows"]:
+                if row.question.pk == question.pk:
+                    context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})
+    return render(request, "evaluations/_review_response.html", context, status=status)
+
+
+@login_required
+@require_POST
+def review_answer_save(request, pk, question_id):
+    worksheet = _reviewable_or_404(request.user, pk)
+    question = _question_or_404(worksheet, question_id)
+    form = ReviewForm(request.POST, question=question)
+    override = None
+    if form.is_valid():
+        option, number = form.cleaned_value()
+        try:
+            services.review_answer_save(user=request.user, worksheet=worksheet, question=question, option=option,
+                                        number=number, note=form.cleaned_data["note"],
+                                        needs_revision=form.cleaned_data["needs_revision"],
+                                        revision=form.cleaned_data["revision"])
+        except services.ConflictError as exc:
+            data = request.POST.copy()
+            data["revision"] = exc.answer.revision
+            override = {question.pk: (ReviewForm(data, question=question), exc.answer)}
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            if request.htmx:
+                return _respond(request, worksheet, question, status=403)
+            return redirect("evaluations:review_area", worksheet.pk, question.indicator.part.area.code)
+        else:
+            worksheet.refresh_from_db(fields=["status"])
+            if request.htmx:
+                return _respond(request, worksheet, question)
+            messages.success(request, _("Penilaian %(key)s tersimpan.") % {"key": question.code})
+            url = redirect("evaluations:review_area", worksheet.pk, question.indicator.part.area.code).url
+            return redirect(f"{url}#q-{question.pk}")
+    else:
+        override = {question.pk: (form, None)}
+    if request.htmx:
+        return _respond(request, worksheet, question, override)
+    context = _review_context(request, worksheet, question.indicator.part.area, override)
+    return render(request, "evaluations/review_area.html", context, status=400 if not form.is_valid() else 409)
+
+
+DECISIONS = {
+    "start": services.review_start,
+    "return": services.review_return,
+    "approve": services.review_approve,
+    "reopen": services.review_reopen,
+}
+DONE = {
+    "start": _("Reviu dimulai. Nilai TPI diawali dari nilai unit."),
+    "return": _("Kertas kerja dikembalikan kepada unit untuk diperbaiki."),
+    "approve": _("Kertas kerja disetujui. Nilai TPI kini final dan terkunci."),
+    "reopen": _("Kertas kerja dibuka kembali untuk direviu."),
+}
+
+
+@login_required
+@require_POST
+def review_decide(request, pk):
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    action = request.POST.get("action", "")
+    if action not in DECISIONS:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Keputusan tidak dapat dibaca; muat ulang halaman lalu coba lagi."))
+        return redirect(worksheet)
+    kwargs = {"user": request.user, "worksheet": worksheet, "expected_status": form.cleaned_data["expected_status"]}
+    if action != "start":
+        kwargs["comment"] = form.cleaned_data["comment"]
+    try:
+        DECISIONS[action](**kwargs)
+    except services.DecisionConflict as exc:
+        last = exc.last_event
+        who = (last.actor.get_full_name() or last.actor.get_username()) if last and last.actor else _("pengguna lain")
+        messages.error(request, _("Keputusan Anda tidak diterapkan: kertas kerja ini baru saja berubah menjadi "
+                                  "“%(status)s” oleh %(who)s. Periksa keadaannya sekarang sebelum memutuskan.") % {
+            "status": exc.worksheet.get_status_display(), "who": who})
+    except PermissionDenied as exc:
+        messages.error(request, _reason(action, str(exc)))
+    else:
+        messages.success(request, DONE[action])
+    return redirect(worksheet)
+
+
+def _reason(action, detail):
+    if "comment" in detail:
+        return _("Tulis komentar untuk unit sebelum mengembalikan atau membuka kembali.")
+    if "roles" in detail or "possible" in detail:
+        return _("Tindakan ini tidak dapat dilakukan oleh Anda pada status kertas kerja sekarang.")
+    return detail

@@ -1,0 +1,94 @@
+"""TPI flags an answer and returns; the operator sees the note, fixes it and the kepala resubmits;
+TPI approves; both sides' timelines show every step. Chromium against the live server."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from evaluations import services
+from tests import factories as f
+from tests.e2e.conftest import login
+from tests.evaluations.test_services import complete
+from units.models import Membership
+
+KEY = "I.pemenuhan.i.b"
+STEPS = ["Pengisian → Diajukan", "Diajukan → Direviu TPI", "Direviu TPI → Dikembalikan untuk perbaikan",
+         "Dikembalikan untuk perbaikan → Diajukan", "Diajukan → Disetujui TPI"]
+
+
+@pytest.fixture
+def submitted(live_server, transactional_db):
+    call_command("load_lke", verbosity=0)
+    inst = f.instansi("Pemerintah Kabupaten Uji")
+    unit = f.unit(inst, "RSUD Sukamaju", kind="rsud")
+    f.member(inst, Membership.Role.OPERATOR, unit, "operator")
+    kepala = f.member(inst, Membership.Role.KEPALA, unit, "kepala")
+    tpi = f.member(inst, Membership.Role.TPI, None, "tpi")
+    ws = f.worksheet(f.round_(inst, name="Evaluasi ZI 2026"), unit, reviewers=[tpi])
+    complete(ws)
+    services.worksheet_submit(user=kepala, worksheet=ws)
+    return live_server.url, ws
+
+
+def test_return_fix_resubmit_approve(submitted, new_page, shot):
+    base, ws = submitted
+    page = new_page()
+    page.on("dialog", lambda d: d.accept())
+
+    # TPI: flag one answer with a note, return.
+    login(page, base, "tpi", f.PASSWORD)
+    page.get_by_role("link", name="RSUD Sukamaju").click()
+    page.get_by_test_id("open-review").click()
+    card = page.get_by_test_id(f"review-{KEY}")
+    card.locator("label", has_text=re.compile("^B$")).click()
+    card.get_by_label("Catatan TPI").fill("Seleksi anggota tim belum terdokumentasi; lampirkan berita acara.")
+    card.get_by_label("Perlu perbaikan oleh unit").check()
+    card.get_by_role("button", name="Simpan penilaian").click()
+    card.get_by_test_id("needs-revision").wait_for()
+    assert page.get_by_test_id("area-diff").inner_text() == "-0,12"
+    shot(page, "review-flagged")
+    page.goto(f"{base}{ws.get_absolute_url()}")
+    page.locator("#id_decision_comment").fill("Mohon perbaiki jawaban yang ditandai.")
+    page.get_by_test_id("return-button").click()
+    assert page.get_by_test_id("status").inner_text() == "Dikembalikan untuk perbaikan"
+    page.get_by_role("button", name="Keluar").click()
+
+    # Operator: sees the note, fixes the flagged answer; everything else is locked.
+    login(page, base, "operator", f.PASSWORD)
+    panel = page.get_by_test_id("returned-panel")
+    assert "Mohon perbaiki jawaban yang ditandai." in panel.inner_text()
+    assert "lampirkan berita acara" in panel.inner_text()
+    panel.get_by_role("link").first.click()
+    card = page.get_by_test_id(f"question-{KEY}")
+    assert "lampirkan berita acara" in card.get_by_test_id("tpi-note").inner_text()
+    assert page.locator("input[name=option]:not([disabled])").count() == 3  # only this answer's A/B/C
+    card.get_by_label("Penjelasan unit").fill("Berita acara seleksi anggota tim terlampir.")
+    card.get_by_role("button", name="Simpan").click()
+    card.get_by_test_id("saved-info").wait_for()
+    shot(page, "review-unit-fixing")
+    page.get_by_role("button", name="Keluar").click()
+
+    login(page, base, "kepala", f.PASSWORD)
+    page.get_by_test_id("submit-button").click()
+    assert page.get_by_test_id("status").inner_text() == "Diajukan"
+    page.get_by_role("button", name="Keluar").click()
+
+    # TPI: sees what changed, approves.
+    login(page, base, "tpi", f.PASSWORD)
+    page.get_by_role("link", name="RSUD Sukamaju").click()
+    page.get_by_test_id("open-review").click()
+    assert page.get_by_test_id(f"review-{KEY}").get_by_test_id("changed-since-return").is_visible()
+    page.goto(f"{base}{ws.get_absolute_url()}")
+    page.get_by_test_id("approve-button").click()
+    assert page.get_by_test_id("status").inner_text() == "Disetujui TPI"
+    tpi_timeline = page.get_by_test_id("timeline").inner_text()
+    shot(page, "review-approved-tpi")
+    page.get_by_role("button", name="Keluar").click()
+
+    login(page, base, "operator", f.PASSWORD)
+    unit_timeline = page.get_by_test_id("timeline").inner_text()
+    shot(page, "review-approved-unit")
+    for step in STEPS:
+        assert step in tpi_timeline and step in unit_timeline, step
+    assert "Berita acara seleksi" in unit_timeline  # the unit's change after submission is in the trail

@@ -1,0 +1,254 @@
+"""TPI review: values starting from the unit's, flags, decisions, races, audit trail, email."""
+
+import threading
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.urls import reverse
+
+from evaluations import services
+from evaluations.models import Answer, Question, Worksheet, WorksheetEvent
+from tests import factories as f
+from tests.evaluations.test_services import complete
+
+pytestmark = pytest.mark.django_db
+
+
+def q(key):
+    return Question.objects.get(key=key)
+
+
+@pytest.fixture
+def submitted(round_open, unit, reviewer, kepala, member):
+    reviewer.email, member.email, kepala.email = "tpi@pemda.go.id", "op@pemda.go.id", "kepala@pemda.go.id"
+    for u in (reviewer, member, kepala):
+        u.save()
+    ws = f.worksheet(round_open, unit, reviewers=[reviewer])
+    complete(ws)
+    services.worksheet_submit(user=kepala, worksheet=ws)
+    ws.refresh_from_db()
+    return ws
+
+
+def tpi_save(user, ws, key, option="", number=None, note="", flag=False):
+    a = Answer.objects.get(worksheet=ws, question__key=key)
+    return services.review_answer_save(user=user, worksheet=ws, question=q(key), option=option, number=number,
+                                       note=note, needs_revision=flag, revision=a.revision)
+
+
+def test_submission_emails_the_assigned_tpi_with_a_link(submitted, django_capture_on_commit_callbacks):
+    # worksheet_submit ran inside the fixture; its on_commit mail is captured by pytest-django's
+    # transaction wrapper only when executed, so run a fresh notification explicitly.
+    services.notify_submitted(submitted.pk)
+    [message] = [m for m in mail.outbox if "diajukan" in m.subject]
+    assert message.to == ["tpi@pemda.go.id"]
+    assert submitted.get_absolute_url() in message.body and submitted.unit.name in message.subject
+
+
+def test_starting_the_review_copies_the_units_values(reviewer, submitted):
+    services.review_start(user=reviewer, worksheet=submitted)
+    submitted.refresh_from_db()
+    assert submitted.status == "in_review"
+    a = submitted.answers.get(question__key="I.pemenuhan.i.b")
+    assert a.tpi_option == a.unit_option == "A"
+
+
+def test_first_tpi_value_starts_the_review_and_is_audited(reviewer, submitted):
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="Belum mewakili semua bidang")
+    submitted.refresh_from_db()
+    assert submitted.status == "in_review"
+    event = submitted.events.get(field="tpi_value")
+    assert (event.old_value, event.new_value, event.actor, event.comment) == ("A", "B", reviewer,
+                                                                              "Belum mewakili semua bidang")
+    assert submitted.answers.get(question__key="I.pemenuhan.i.a").tpi_option == "Ya"  # copied, not blank
+
+
+def test_return_needs_a_flag_and_a_comment_and_gives_back_exactly_those_answers(reviewer, member, submitted):
+    services.review_start(user=reviewer, worksheet=submitted)
+    with pytest.raises(PermissionDenied):
+        services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki")
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="Lampirkan SK", flag=True)
+    with pytest.raises(PermissionDenied):
+        services.review_return(user=reviewer, worksheet=submitted, comment="  ")
+    services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki jawaban bertanda")
+    submitted.refresh_from_db()
+    assert submitted.status == "returned"
+    services.answer_save(user=member, worksheet=submitted, question=q("I.pemenuhan.i.b"), option="A",
+                         explanation="SK terlampir", revision=submitted.answers.get(question__key="I.pemenuhan.i.b").revision)
+    with pytest.raises(PermissionDenied):
+        services.answer_save(user=member, worksheet=submitted, question=q("I.pemenuhan.i.a"), option="Tidak",
+                             revision=submitted.answers.get(question__key="I.pemenuhan.i.a").revision)
+
+
+def test_unit_cannot_touch_a_worksheet_under_review(reviewer, member, submitted):
+    services.review_start(user=reviewer, worksheet=submitted)
+    with pytest.raises(PermissionDenied):
+        services.answer_save(user=member, worksheet=submitted, question=q("I.pemenuhan.i.a"), option="Tidak",
+                             revision=1)
+
+
+def test_approval_locks_the_tpi_values_and_emails_the_unit(reviewer, submitted, django_capture_on_commit_callbacks):
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="x", flag=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_approve(user=reviewer, worksheet=submitted, comment="Baik")
+    submitted.refresh_from_db()
+    assert submitted.status == "approved" and not submitted.answers.filter(needs_revision=True).exists()
+    with pytest.raises(PermissionDenied):
+        tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "C")
+    [message] = [m for m in mail.outbox if "disetujui" in m.subject]
+    assert sorted(message.to) == ["kepala@pemda.go.id", "op@pemda.go.id"] and "Baik" in message.body
+
+
+def test_return_emails_the_unit(reviewer, submitted, django_capture_on_commit_callbacks):
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="Lampirkan SK", flag=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki jawaban bertanda")
+    [message] = [m for m in mail.outbox if "dikembalikan" in m.subject]
+    assert "Perbaiki jawaban bertanda" in message.body and submitted.get_absolute_url() in message.body
+
+
+def test_a_mail_server_outage_does_not_undo_the_decision(reviewer, submitted, settings,
+                                                        django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_approve(user=reviewer, worksheet=submitted)
+    submitted.refresh_from_db()
+    assert submitted.status == "approved"
+
+
+def test_only_an_admin_reopens_and_needs_a_reason(reviewer, admin_user, submitted):
+    services.review_approve(user=reviewer, worksheet=submitted)
+    with pytest.raises(PermissionDenied):
+        services.review_reopen(user=reviewer, worksheet=submitted, comment="x")
+    with pytest.raises(PermissionDenied):
+        services.review_reopen(user=admin_user, worksheet=submitted, comment="")
+    services.review_reopen(user=admin_user, worksheet=submitted, comment="Salah hitung IPAK")
+    submitted.refresh_from_db()
+    assert submitted.status == "in_review"
+
+
+def test_an_unassigned_tpi_cannot_decide(instansi, submitted):
+    other = f.member(instansi, "tpi", None, "tpi.lain")
+    with pytest.raises(PermissionDenied):
+        services.review_approve(user=other, worksheet=submitted)
+
+
+def test_two_decisions_on_one_page_state_the_second_is_refused_and_nothing_half_applied(instansi, reviewer,
+                                                                                      submitted):
+    other = f.member(instansi, "tpi", None, "tpi.dua")
+    submitted.reviewers.add(other)
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="x", flag=True)
+    # Both loaded the page while it was "in_review"; the first approves.
+    services.review_approve(user=reviewer, worksheet=submitted, expected_status="in_review")
+    with pytest.raises(services.DecisionConflict) as err:
+        services.review_return(user=other, worksheet=submitted, comment="Kembalikan", expected_status="in_review")
+    assert err.value.worksheet.status == "approved" and err.value.last_event.actor == reviewer
+    submitted.refresh_from_db()
+    assert submitted.status == "approved"
+    assert list(submitted.events.filter(kind="status").values_list("to_status", flat=True)) == [
+        "submitted", "in_review", "approved"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real row locks need PostgreSQL")
+def test_concurrent_decisions_one_wins(round_open, unit, reviewer, kepala, instansi):
+    other = f.member(instansi, "tpi", None, "tpi.dua")
+    ws = f.worksheet(round_open, unit, reviewers=[reviewer, other])
+    complete(ws)
+    services.worksheet_submit(user=kepala, worksheet=ws)
+    tpi_save(reviewer, ws, "I.pemenuhan.i.b", "B", note="x", flag=True)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def decide(fn, user, **kw):
+        from django.db import connection as conn
+        try:
+            barrier.wait()
+            fn(user=user, worksheet=ws, expected_status="in_review", **kw)
+            outcomes.append("ok")
+        except services.DecisionConflict:
+            outcomes.append("conflict")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=decide, args=(services.review_approve, reviewer)),
+               threading.Thread(target=decide, args=(services.review_return, other), kwargs={"comment": "x"})]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict", "ok"]
+    assert WorksheetEvent.objects.filter(worksheet=ws, kind="status").count() == 3
+    ws.refresh_from_db()
+    assert ws.status in ("approved", "returned")
+
+
+# --------------------------------------------------------------------------- views
+
+
+def test_review_pages_are_404_to_the_unit_and_to_unassigned_tpi(client, member, instansi, submitted):
+    url = reverse("evaluations:review_area", args=[submitted.pk, "I"])
+    client.force_login(member)
+    assert client.get(url).status_code == 404
+    client.force_login(f.member(instansi, "tpi", None, "tpi.lain"))
+    assert client.get(url).status_code == 404
+    assert client.get(submitted.get_absolute_url()).status_code == 404
+
+
+def test_review_page_shows_both_values_and_the_difference(client, reviewer, submitted):
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="Belum lengkap")
+    client.force_login(reviewer)
+    page = client.get(reverse("evaluations:review_area", args=[submitted.pk, "I"])).content.decode()
+    assert 'data-testid="value-differs"' in page and "Belum lengkap" in page
+    # Penyusunan Tim Kerja (0.5): unit (1 + 1) / 2 × 0.5 = 0.50; TPI (1 + 0.5) / 2 × 0.5 = 0.375 → 0.38.
+    assert 'data-testid="area-diff">-0,12<' in page
+
+
+def test_review_page_query_count_is_fixed(client, reviewer, submitted, django_assert_num_queries):
+    client.force_login(reviewer)
+    client.get(reverse("evaluations:review_area", args=[submitted.pk, "II"]))
+    for code in ("II", "V"):
+        # savepoint, session, user, memberships, worksheet, reviewer check, area, template, answers,
+        # questions, options, area answers, evidence, last return, release: 15 for any area.
+        with django_assert_num_queries(15):
+            client.get(reverse("evaluations:review_area", args=[submitted.pk, code]))
+
+
+def test_review_save_in_place_and_flag_needs_a_note(client, reviewer, submitted):
+    client.force_login(reviewer)
+    url = reverse("evaluations:review_answer_save", args=[submitted.pk, q("I.pemenuhan.i.b").pk])
+    rev = submitted.answers.get(question__key="I.pemenuhan.i.b").revision
+    html = client.post(url, {"option": "C", "needs_revision": "on", "note": "", "revision": rev},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "Tulis catatan" in html
+    html = client.post(url, {"option": "C", "needs_revision": "on", "note": "Tidak ada seleksi", "revision": rev},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="needs-revision"' in html and 'hx-swap-oob="true" data-testid="review-summary"' in html
+    assert submitted.answers.get(question__key="I.pemenuhan.i.b").needs_revision
+
+
+def test_decision_view_reports_a_lost_race_clearly(client, instansi, reviewer, submitted):
+    other = f.member(instansi, "tpi", None, "tpi.dua")
+    submitted.reviewers.add(other)
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="x", flag=True)
+    services.review_approve(user=reviewer, worksheet=submitted)
+    client.force_login(other)
+    response = client.post(reverse("evaluations:review_decide", args=[submitted.pk]),
+                           {"action": "return", "comment": "Kembalikan", "expected_status": "in_review"}, follow=True)
+    page = response.content.decode()
+    assert "Keputusan Anda tidak diterapkan" in page and "Disetujui TPI" in page and "Rina" not in page
+    assert reviewer.username in page or reviewer.get_full_name() in page
+
+
+def test_unit_sees_the_decision_timeline_but_not_tpi_work_in_progress(client, member, reviewer, submitted):
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="Catatan internal sementara", flag=True)
+    client.force_login(member)
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    assert "Catatan internal sementara" not in page and "Direviu TPI" in page
+    services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki jawaban bertanda")
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    assert "Catatan internal sementara" in page and "Perbaiki jawaban bertanda" in page
+    for step in ("Pengisian", "Diajukan", "Direviu TPI", "Dikembalikan untuk perbaikan"):
+        assert step in page
