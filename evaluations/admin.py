@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import (Answer, Area, Component, Evidence, Indicator, Option, Part, Prerequisite, Question,
+from . import score_store
+
+from .models import (Answer, Area, Component, Evidence, Indicator, Kawasan, Option, Part, Prerequisite, Question,
                      ReadinessRule, Round, TemplateVersion, Worksheet, WorksheetEvent)
 
 
@@ -23,6 +25,11 @@ class ComponentInline(admin.TabularInline):
 class TemplateVersionAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "regulation", "wbbm_rules_complete", "created_at")
     inlines = [ComponentInline, ReadinessRuleInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        n = score_store.refresh_version(form.instance.pk)
+        self.message_user(request, _("Kesiapan %(n)d kertas kerja dihitung ulang.") % {"n": n})
 
 
 class AreaInline(admin.TabularInline):
@@ -97,8 +104,29 @@ class QuestionAdmin(admin.ModelAdmin):
     inlines = [OptionInline]
 
 
+class RefreshVerdictsMixin:
+    """Stored verdicts depend on the rules: recompute them whenever a rule changes here."""
+
+    def _refresh(self, request, version_ids):
+        n = sum(score_store.refresh_version(v) for v in set(version_ids))
+        self.message_user(request, _("Kesiapan %(n)d kertas kerja dihitung ulang.") % {"n": n})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._refresh(request, [obj.version_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._refresh(request, [obj.version_id])
+
+    def delete_queryset(self, request, queryset):
+        versions = list(queryset.values_list("version_id", flat=True))
+        super().delete_queryset(request, queryset)
+        self._refresh(request, versions)
+
+
 @admin.register(ReadinessRule)
-class ReadinessRuleAdmin(admin.ModelAdmin):
+class ReadinessRuleAdmin(RefreshVerdictsMixin, admin.ModelAdmin):
     list_display = ("label", "predicate", "scope", "target", "minimum", "minimum_percent", "is_confirmed", "version")
     list_filter = ("version", "predicate", "is_confirmed")
     list_editable = ("minimum", "minimum_percent", "is_confirmed")
@@ -176,3 +204,10 @@ class WorksheetEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Kawasan)
+class KawasanAdmin(admin.ModelAdmin):
+    list_display = ("name", "instansi")
+    list_filter = ("instansi",)
+    filter_horizontal = ("units",)

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from units.models import Instansi, Membership, Unit
 
-from .models import (Answer, AnswerType, Evidence, Prerequisite, PrerequisiteFact, Question, Round,
+from . import score_store
+from .models import (Answer, AnswerType, Evidence, Kawasan, Prerequisite, PrerequisiteFact, Question, Round,
                      TemplateVersion, Worksheet, WorksheetEvent)
 from .scoring import OPTION_VALUES, evaluate_formula
 
@@ -133,7 +134,20 @@ class DemoBuilder:
             ])
         for name, (status, quality, share, tpi) in OPEN_ROUND.items():
             self._worksheet(opened, units[name], status, quality, share, tpi)
+        self._kawasan(instansi, units)
+        score_store.refresh(Worksheet.objects.filter(round__instansi=instansi, scores__isnull=True)
+                            .values_list("pk", flat=True))
         return instansi
+
+    def _kawasan(self, instansi, units):
+        kawasan, created = Kawasan.objects.get_or_create(instansi=instansi, name="Kawasan Pelayanan Kesehatan")
+        if created:
+            kawasan.units.add(*(units[n] for n in ("Dinas Kesehatan", "Puskesmas Sukamaju",
+                                                   "UPT Laboratorium Kesehatan Daerah", "RSUD Sukamaju")))
+        kawasan, created = Kawasan.objects.get_or_create(instansi=instansi, name="Kawasan Perizinan dan Kependudukan")
+        if created:
+            kawasan.units.add(*(units[n] for n in ("Dinas Kependudukan dan Pencatatan Sipil",
+                                                   "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu")))
 
     def _units(self, instansi):
         units = {}

@@ -65,15 +65,27 @@ class Shortfall:
 
     @property
     def message(self) -> str:
-        if self.rule.scope == TOTAL:
-            return _("Total %(actual)s — kurang %(gap)s dari minimum %(req)s") % {
-                "actual": fmt(self.actual), "gap": fmt(self.gap), "req": fmt(self.required)}
-        if self.rule.minimum_percent is not None:
-            return _("%(name)s: %(actual)s / %(weight)s — kurang %(gap)s dari %(pct)s%%") % {
-                "name": self.name, "actual": fmt(self.actual), "weight": fmt(self.weight),
-                "gap": fmt(self.gap), "pct": number_format(self.rule.minimum_percent.normalize())}
-        return _("%(name)s: %(actual)s — kurang %(gap)s dari minimum %(req)s") % {
-            "name": self.name, "actual": fmt(self.actual), "gap": fmt(self.gap), "req": fmt(self.required)}
+        return describe(self.to_dict())
+
+    def to_dict(self) -> dict:
+        """Plain data for storing with precomputed scores; ``describe`` turns it back into words."""
+        return {"scope": self.rule.scope, "name": self.name, "actual": str(self.actual), "weight": str(self.weight),
+                "required": str(self.required), "gap": str(self.gap),
+                "percent": None if self.rule.minimum_percent is None else str(self.rule.minimum_percent)}
+
+
+def describe(d: dict) -> str:
+    """A shortfall in words, in the active language: "Penguatan Pengawasan: 8,10 / 15,00 — kurang 0,90 dari 60%"."""
+    actual, gap, required = Decimal(d["actual"]), Decimal(d["gap"]), Decimal(d["required"])
+    if d["scope"] == TOTAL:
+        return _("Total %(actual)s — kurang %(gap)s dari minimum %(req)s") % {
+            "actual": fmt(actual), "gap": fmt(gap), "req": fmt(required)}
+    if d.get("percent") is not None:
+        return _("%(name)s: %(actual)s / %(weight)s — kurang %(gap)s dari %(pct)s%%") % {
+            "name": d["name"], "actual": fmt(actual), "weight": fmt(Decimal(d["weight"])), "gap": fmt(gap),
+            "pct": number_format(Decimal(d["percent"]).normalize())}
+    return _("%(name)s: %(actual)s — kurang %(gap)s dari minimum %(req)s") % {
+        "name": d["name"], "actual": fmt(actual), "gap": fmt(gap), "req": fmt(required)}
 
 
 @dataclass(frozen=True)
@@ -110,10 +122,14 @@ class Verdict:
     def label(self) -> str:
         return {WBBM: _("Siap WBBM"), WBK: _("Siap WBK")}.get(self.code, _("Belum memenuhi"))
 
+    @property
+    def next_target(self) -> PredicateVerdict:
+        """The predicate within reach: WBK first, WBBM once WBK is met."""
+        return self.wbbm if self.wbk.met else self.wbk
+
     def largest_gaps(self, n: int = 3) -> list[Shortfall]:
         """The biggest gaps toward the next predicate within reach (WBK first, unless met)."""
-        target = self.wbbm if self.wbk.met else self.wbk
-        return sorted(target.shortfalls, key=lambda s: s.gap, reverse=True)[:n]
+        return sorted(self.next_target.shortfalls, key=lambda s: s.gap, reverse=True)[:n]
 
 
 def _required(rule: Rule, weight: Decimal) -> Fraction:

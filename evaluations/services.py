@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import evidence as evidence_rules
-from . import workflow
+from . import score_store, workflow
 from .models import Answer, Evidence, Question, Worksheet, WorksheetEvent
 from .permissions import can_edit, workflow_roles
 
@@ -73,6 +73,7 @@ def answer_save(*, user, worksheet: Worksheet, question: Question, option: str =
     answer.updated_by = user
     answer.save(update_fields=["unit_option", "unit_number", "unit_explanation", "revision", "updated_by",
                                "updated_at"])
+    score_store.refresh([ws.pk])
     if ws.submitted_at:  # a change after the first submission is part of the audit trail
         events = []
         if (old[0], old[1]) != (option, number):
@@ -222,6 +223,7 @@ def _start(ws: Worksheet, user, target: str) -> None:
     _copy_unit_values_where_blank(ws)
     _status_event(ws, user, target)
     ws.save(update_fields=["status", "updated_at"])
+    score_store.refresh([ws.pk])
 
 
 @transaction.atomic
@@ -256,6 +258,8 @@ def review_answer_save(*, user, worksheet: Worksheet, question: Question, option
     answer.updated_by = user
     answer.save(update_fields=["tpi_option", "tpi_number", "tpi_note", "needs_revision", "revision",
                                "updated_by", "updated_at"])
+    if old_value != new_value:
+        score_store.refresh([ws.pk])
     events = []
     if old_value != new_value:
         events.append(WorksheetEvent(worksheet=ws, answer=answer, actor=user, kind=WorksheetEvent.Kind.VALUE,
@@ -290,6 +294,7 @@ def review_approve(*, user, worksheet: Worksheet, comment: str = "", expected_st
     ws, t = _decide(user, worksheet, "approve", expected_status, comment)
     if ws.status == Worksheet.Status.SUBMITTED:
         _copy_unit_values_where_blank(ws)
+        score_store.refresh([ws.pk])
     ws.answers.filter(needs_revision=True).update(needs_revision=False)
     _status_event(ws, user, t.target, comment)
     ws.decided_at = timezone.now()

@@ -37,6 +37,14 @@ class UnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     inlines = [MembershipInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"predicate", "predicate_year"} & set(form.changed_data):
+            # WBBM verdicts depend on the predicate a unit holds; evaluations keeps them current.
+            from django.apps import apps
+
+            apps.get_app_config("evaluations").refresh_unit_verdicts([obj.pk])
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

@@ -160,8 +160,12 @@ def test_evidence_cannot_change_after_submission(member, worksheet):
 
 def complete(ws):
     """Best answers everywhere and a link on every question that requires evidence."""
-    counts = {}
-    for a in ws.answers.select_related("question"):
+    answers = list(ws.answers.select_related("question"))
+    by_indicator = {}
+    for a in answers:
+        by_indicator.setdefault(a.question.indicator_id, []).append(a.question)
+    counts = {(qs[0].indicator_id, code): v for qs in by_indicator.values() for code, v in f.best_counts(qs).items()}
+    for a in answers:
         if not a.question.formula:
             f.fill_best(a, a.question, counts=counts)
             a.save()

@@ -1,0 +1,124 @@
+"""Stored scores stay exactly what a fresh computation gives, after every kind of change."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.sites import site
+from django.test import RequestFactory
+
+from evaluations import readiness, score_store, scoring, selectors, services
+from evaluations.models import Answer, Question, ReadinessRule, WorksheetScore
+from tests import factories as f
+from tests.evaluations.test_services import complete
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(ws):
+    spec = selectors.template_spec(ws.round.version_id)
+    sets = selectors.answers_by_worksheet([ws.pk]).get(ws.pk) or {s: {} for s in selectors.VALUE_SETS}
+    rules = selectors.readiness_rules(ws.round.version_id)
+    out = {}
+    for which in ("unit", "tpi"):
+        if which == "tpi" and not selectors.has_tpi_values(sets):
+            continue
+        r = scoring.score(spec, sets[which])
+        ws.unit.refresh_from_db()
+        v = readiness.evaluate(r, rules, area_codes_by_component=selectors.area_codes_by_component(spec),
+                               holds_wbk=ws.unit.holds_wbk, partial_predicates=("wbbm",))
+        out[which] = (r.total.score, r.components["pengungkit"].score, r.components["hasil"].score,
+                      r.total.answered, v.code, {a: r.areas[a].score for a in r.areas})
+    return out
+
+
+def stored(ws):
+    return {s.value_set: (s.total, s.pengungkit, s.hasil, s.answered, s.verdict,
+                          {a.area_code: a.value for a in s.areas.all()})
+            for s in WorksheetScore.objects.filter(worksheet=ws).prefetch_related("areas")}
+
+
+def assert_exact(ws):
+    assert stored(ws) == fresh(ws)
+
+
+def q(key):
+    return Question.objects.get(key=key)
+
+
+def test_every_kind_of_change_keeps_stored_scores_exact(member, kepala, reviewer, admin_user, round_open, unit):
+    ws = f.worksheet(round_open, unit, reviewers=[reviewer])
+    score_store.refresh([ws.pk])
+    assert_exact(ws)
+    complete(ws)  # bulk data load (like an import) refreshes explicitly
+    score_store.refresh([ws.pk])
+    assert_exact(ws)
+
+    def rev(key):
+        return Answer.objects.get(worksheet=ws, question__key=key).revision
+
+    services.answer_save(user=member, worksheet=ws, question=q("I.pemenuhan.i.a"), option="Tidak",
+                         revision=rev("I.pemenuhan.i.a"))
+    assert_exact(ws)
+    services.answer_save(user=member, worksheet=ws, question=q("V.reform.ii.d"), number=Decimal("3"),
+                         revision=rev("V.reform.ii.d"))  # a count feeding a computed percentage
+    assert_exact(ws)
+    services.answer_save(user=member, worksheet=ws, question=q("H-I.hasil.i.a"), number=Decimal("3.1"),
+                         revision=rev("H-I.hasil.i.a"))
+    assert_exact(ws)
+    services.worksheet_submit(user=kepala, worksheet=ws)
+    services.review_start(user=reviewer, worksheet=ws)
+    assert_exact(ws)
+    assert set(stored(ws)) == {"unit", "tpi"}
+    services.review_answer_save(user=reviewer, worksheet=ws, question=q("I.pemenuhan.i.b"), option="C",
+                                note="Tidak ada seleksi", needs_revision=True, revision=rev("I.pemenuhan.i.b"))
+    assert_exact(ws)
+    services.review_return(user=reviewer, worksheet=ws, comment="Perbaiki")
+    services.answer_save(user=member, worksheet=ws, question=q("I.pemenuhan.i.b"), option="B",
+                         revision=rev("I.pemenuhan.i.b"))
+    assert_exact(ws)
+    services.worksheet_submit(user=kepala, worksheet=ws)
+    services.review_approve(user=reviewer, worksheet=ws)
+    assert_exact(ws)
+
+
+def test_approving_straight_from_submission_stores_the_copied_tpi_values(kepala, reviewer, round_open, unit):
+    ws = f.worksheet(round_open, unit, reviewers=[reviewer])
+    complete(ws)
+    score_store.refresh([ws.pk])
+    services.worksheet_submit(user=kepala, worksheet=ws)
+    services.review_approve(user=reviewer, worksheet=ws)
+    assert stored(ws)["tpi"][0] == Decimal("100.00")
+    assert_exact(ws)
+
+
+def _admin_request(user):
+    request = RequestFactory().post("/")
+    request.user = user
+    request._messages = type("M", (), {"add": lambda *a, **k: None})()
+    return request
+
+
+def test_editing_a_rule_in_the_admin_recomputes_stored_verdicts(admin_user, round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best")
+    score_store.refresh([ws.pk])
+    assert stored(ws)["unit"][4] == "wbk"
+    rule = ReadinessRule.objects.get(version=round_open.version, predicate="wbk", scope="total")
+    rule.minimum = Decimal("100.01")
+    site._registry[ReadinessRule].save_model(_admin_request(admin_user), rule, None, True)
+    assert stored(ws)["unit"][4] == ""
+    assert WorksheetScore.objects.get(worksheet=ws, value_set="unit").gaps[0]["gap"] == "0.01"
+
+
+def test_a_unit_gaining_wbk_gets_its_wbbm_verdict(admin_user, round_open, unit):
+    from django.forms import modelform_factory
+
+    from units.models import Unit
+    ws = f.worksheet(round_open, unit, answers="best")
+    score_store.refresh([ws.pk])
+    assert stored(ws)["unit"][4] == "wbk"
+    unit.predicate, unit.predicate_year = "wbk", 2025
+    form = modelform_factory(Unit, fields=["predicate", "predicate_year"])(
+        {"predicate": "wbk", "predicate_year": 2025}, instance=Unit.objects.get(pk=unit.pk))
+    assert form.is_valid()
+    site._registry[Unit].save_model(_admin_request(admin_user), form.save(commit=False), form, True)
+    assert stored(ws)["unit"][4] == "wbbm"
