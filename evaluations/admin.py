@@ -2,9 +2,23 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import score_store
-
-from .models import (Answer, Area, Component, Evidence, Indicator, Kawasan, Option, Part, Prerequisite, Question,
-                     ReadinessRule, Round, TemplateVersion, Worksheet, WorksheetEvent)
+from .models import (
+    Answer,
+    Area,
+    Component,
+    Evidence,
+    Indicator,
+    Kawasan,
+    Option,
+    Part,
+    Prerequisite,
+    Question,
+    ReadinessRule,
+    Round,
+    TemplateVersion,
+    Worksheet,
+    WorksheetEvent,
+)
 
 
 class ReadinessRuleInline(admin.TabularInline):
@@ -153,6 +167,10 @@ class WorksheetAdmin(admin.ModelAdmin):
     filter_horizontal = ("reviewers",)
     list_select_related = ("unit", "round")
     readonly_fields = ("status", "submitted_at", "decided_at")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        score_store.refresh([obj.pk])  # a unit added to a round appears on the dashboard at once
 
 
 @admin.register(Answer)

@@ -15,8 +15,19 @@ from django.utils import timezone
 from units.models import Instansi, Membership, Unit
 
 from . import score_store
-from .models import (Answer, AnswerType, Evidence, Kawasan, Prerequisite, PrerequisiteFact, Question, Round,
-                     TemplateVersion, Worksheet, WorksheetEvent)
+from .models import (
+    Answer,
+    AnswerType,
+    Evidence,
+    Kawasan,
+    Prerequisite,
+    PrerequisiteFact,
+    Question,
+    Round,
+    TemplateVersion,
+    Worksheet,
+    WorksheetEvent,
+)
 from .scoring import OPTION_VALUES, evaluate_formula
 
 DEMO_PASSWORD = "demo-zi-2026"

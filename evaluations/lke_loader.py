@@ -14,8 +14,7 @@ from pathlib import Path
 from django.db import transaction
 
 from . import scoring
-from .models import (OPTION_TYPES, Area, Component, Indicator, Option, Part, Question, ReadinessRule,
-                     TemplateVersion)
+from .models import OPTION_TYPES, Area, Component, Indicator, Option, Part, Question, ReadinessRule, TemplateVersion
 from .selectors import indicator_key
 
 OPTION_LETTERS = {

@@ -18,7 +18,7 @@ def _verdict_fields(verdict: readiness.Verdict) -> dict:
     target = verdict.next_target
     shortfalls = sorted(target.shortfalls, key=lambda s: s.gap, reverse=True)
     gaps = [s.to_dict() for s in shortfalls] + [{"scope": "blocker", "message": b} for b in target.blockers]
-    return {"verdict": verdict.code, "verdict_partial": verdict.wbbm.partial if verdict.wbk.met else False,
+    return {"verdict": verdict.code, "verdict_partial": verdict.code == readiness.WBBM and verdict.wbbm.partial,
             "gap_total": target.total_gap, "gaps": gaps}
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Value
 
 from . import readiness, scoring
 from .models import Answer, Area, Question, ReadinessRule, Worksheet
@@ -84,43 +84,8 @@ def has_tpi_values(sets: dict[str, dict[str, scoring.AnswerValue]]) -> bool:
     return any(a.option or a.number is not None for a in sets.get("tpi", {}).values())
 
 
-def round_rows(round_, worksheets):
-    """One row per worksheet of a round: status, progress, unit and TPI totals, readiness.
-
-    A fixed number of queries whatever the number of units: the template, the rules, the
-    worksheets and all their answers are read once each; scoring is pure Python.
-    """
-    spec = template_spec(round_.version_id)
-    rules = readiness_rules(round_.version_id)
-    areas = area_codes_by_component(spec)
-    partial = () if round_.version.wbbm_rules_complete else (readiness.WBBM,)
-    worksheets = list(worksheets.select_related("unit").annotate(
-        reviewer_count=Count("reviewers", distinct=True)))
-    answers = answers_by_worksheet([w.pk for w in worksheets])
-    rows = []
-    for ws in worksheets:
-        sets = answers.get(ws.pk) or {s: {} for s in VALUE_SETS}
-        unit_result = scoring.score(spec, sets["unit"])
-        tpi_result = scoring.score(spec, sets["tpi"]) if has_tpi_values(sets) else None
-        basis = tpi_result or unit_result
-        verdict = readiness.evaluate(basis, rules, area_codes_by_component=areas,
-                                     holds_wbk=ws.unit.holds_wbk, partial_predicates=partial)
-        rows.append({"worksheet": ws, "unit": unit_result, "tpi": tpi_result, "verdict": verdict,
-                     "progress": _percent(unit_result.total.answered, unit_result.total.inputs)})
-    return rows
-
-
-def _percent(part: int, whole: int) -> Decimal:
-    return (Decimal(part) * 100 / whole).quantize(Decimal("1")) if whole else Decimal("0")
-
-
 def status_counts(worksheets) -> dict[str, int]:
     return dict(worksheets.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
-
-
-def question_counts(version_id: int) -> dict[str, int]:
-    return Question.objects.filter(version_id=version_id).aggregate(
-        total=Count("pk"), inputs=Count("pk", filter=Q(formula="")))
 
 
 # --------------------------------------------------------------------------- worksheet pages
@@ -214,3 +179,114 @@ def changed_since_last_return(worksheet: Worksheet) -> set[int]:
         return set()
     return set(WorksheetEvent.objects.filter(worksheet=worksheet, kind="value", field__startswith="unit_",
                                              created_at__gte=last).values_list("answer_id", flat=True))
+
+
+# --------------------------------------------------------------------------- dashboard (precomputed scores)
+
+TPI_VISIBLE_TO_UNIT = (Worksheet.Status.RETURNED, Worksheet.Status.APPROVED)
+SORTS = {
+    "unit": ("unit__name",), "status": ("status", "unit__name"), "progress": ("unit_answered", "unit__name"),
+    "unit_total": ("unit_total",), "tpi_total": ("tpi_total",), "pengungkit": ("pengungkit",),
+    "hasil": ("hasil",), "readiness": ("readiness_rank", "gap_total"), "gap": ("gap_total",),
+}
+
+
+def with_scores(worksheets, *, reviewer: bool):
+    """Annotate worksheets with their stored unit and TPI scores and the verdict that counts: the
+    TPI's once it has values (for the unit: once the TPI has decided), else the unit's."""
+    from django.db.models import Case, FilteredRelation, IntegerField, Value, When
+    from django.db.models.functions import Coalesce
+
+    qs = worksheets.annotate(
+        us=FilteredRelation("scores", condition=Q(scores__value_set="unit")),
+        ts=FilteredRelation("scores", condition=Q(scores__value_set="tpi")),
+    )
+    tpi_shown = Q(ts__id__isnull=False) if reviewer else Q(ts__id__isnull=False, status__in=TPI_VISIBLE_TO_UNIT)
+
+    def pick(field, output=None):
+        return Case(When(tpi_shown, then=F(f"ts__{field}")), default=F(f"us__{field}"), output_field=output)
+
+    return qs.annotate(
+        unit_total=F("us__total"), unit_answered=F("us__answered"), unit_inputs=F("us__inputs"),
+        tpi_total=Case(When(tpi_shown, then=F("ts__total"))),
+        basis_is_tpi=Case(When(tpi_shown, then=Value(True)), default=Value(False)),
+        pengungkit=pick("pengungkit"), hasil=pick("hasil"), total=pick("total"),
+        verdict=Coalesce(pick("verdict"), Value("")), gap_total=pick("gap_total"),
+        unit_gaps=F("us__gaps"), tpi_gaps=F("ts__gaps"), verdict_partial=pick("verdict_partial"),
+    ).annotate(readiness_rank=Case(When(verdict="wbbm", then=Value(0)), When(verdict="wbk", then=Value(1)),
+                                   default=Value(2), output_field=IntegerField()))
+
+
+def dashboard(worksheets, *, reviewer: bool, status="", kind="", readiness_code=None, search="", sort="unit",
+              descending=False):
+    """The round dashboard's rows as one queryset: filtered, searched and sorted in SQL."""
+    qs = with_scores(worksheets.select_related("unit"), reviewer=reviewer)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(unit__kind=kind)
+    if readiness_code is not None:
+        qs = qs.filter(verdict=readiness_code)
+    if search:
+        qs = qs.filter(Q(unit__name__icontains=search) | Q(unit__short_name__icontains=search))
+    fields = SORTS.get(sort, SORTS["unit"])
+    order = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields]
+    return qs.order_by(*order, "unit__name")
+
+
+def readiness_counts(qs) -> dict[str, int]:
+    return dict(qs.order_by().values("verdict").annotate(n=Count("pk")).values_list("verdict", "n"))
+
+
+def total_distribution(qs) -> list[tuple[str, int]]:
+    """How many units score 0–9, 10–19, … 90–100 (the basis total), in one query."""
+    from django.db.models import IntegerField
+    from django.db.models.functions import Cast, Floor, Least
+
+    buckets = dict(qs.exclude(total__isnull=True).order_by()
+                   .annotate(bucket=Least(Cast(Floor(F("total") / 10), IntegerField()), Value(9)))
+                   .values("bucket").annotate(n=Count("pk")).values_list("bucket", "n"))
+    return [(f"{b * 10}–{b * 10 + 9 if b < 9 else 100}", buckets.get(b, 0))
+            for b in range(10)]
+
+
+def area_averages(worksheets, *, reviewer: bool) -> list[dict]:
+    """Each area's average across the units (TPI values where they count), weakest first."""
+    from django.db.models import Avg, Exists, OuterRef
+
+    from .models import AreaScore, WorksheetScore
+
+    tpi_exists = Exists(WorksheetScore.objects.filter(worksheet=OuterRef("score__worksheet"), value_set="tpi"))
+    if reviewer:
+        basis = Q(score__value_set="tpi") | (Q(score__value_set="unit") & ~Q(tpi_exists))
+    else:
+        visible = Q(score__worksheet__status__in=TPI_VISIBLE_TO_UNIT)
+        basis = (Q(score__value_set="tpi") & visible) | (Q(score__value_set="unit") & ~(Q(tpi_exists) & visible))
+    rows = AreaScore.objects.filter(score__worksheet__in=worksheets).filter(basis)
+    data = (rows.order_by().values("area_code", "weight")
+            .annotate(avg=Avg("value"), pemenuhan=Avg("pemenuhan"), reform=Avg("reform"), n=Count("pk")))
+    out = [{"code": d["area_code"], "weight": d["weight"], "avg": Decimal(d["avg"]).quantize(Decimal("0.01")),
+            "pemenuhan": None if d["pemenuhan"] is None else Decimal(d["pemenuhan"]).quantize(Decimal("0.01")),
+            "reform": None if d["reform"] is None else Decimal(d["reform"]).quantize(Decimal("0.01")),
+            "percent": (Decimal(d["avg"]) * 100 / d["weight"]).quantize(Decimal("0.1")), "n": d["n"]}
+           for d in data]
+    return sorted(out, key=lambda r: r["percent"])
+
+
+def kawasan_readiness(instansi_id: int, ready_unit_ids: set[int], round_unit_ids: set[int]) -> list[dict]:
+    """A kawasan is ready when every one of its units takes part in the round and is ready."""
+    from .models import Kawasan
+
+    members: dict[int, list] = {}
+    names = dict(Kawasan.objects.filter(instansi_id=instansi_id).values_list("pk", "name"))
+    for kawasan_id, unit_id, unit_name in (Kawasan.units.through.objects.filter(kawasan_id__in=names)
+                                           .values_list("kawasan_id", "unit_id", "unit__name")):
+        members.setdefault(kawasan_id, []).append((unit_id, unit_name))
+    out = []
+    for pk, name in sorted(names.items(), key=lambda kv: kv[1]):
+        units = members.get(pk, [])
+        missing = [n for uid, n in units if uid not in ready_unit_ids]
+        out.append({"name": name, "units": len(units), "ready": len(units) - len(missing),
+                    "is_ready": bool(units) and not missing, "missing": missing,
+                    "not_in_round": [n for uid, n in units if uid not in round_unit_ids]})
+    return out

@@ -63,6 +63,11 @@ def answer_save(*, user, worksheet: Worksheet, question: Question, option: str =
     answer, _created = Answer.objects.select_for_update().get_or_create(worksheet=ws, question=question)
     if not answer_is_editable(ws, answer):
         raise PermissionDenied(_("Jawaban ini terkunci."))
+    return _write_unit_value(ws, answer, user, option, number, explanation, revision,
+                             audit=bool(ws.submitted_at))
+
+
+def _write_unit_value(ws, answer, user, option, number, explanation, revision, *, audit, comment=""):
     if answer.revision != revision and answer.updated_by_id != user.pk:
         raise ConflictError(answer)
     old = (answer.unit_option, answer.unit_number, answer.unit_explanation)
@@ -74,17 +79,35 @@ def answer_save(*, user, worksheet: Worksheet, question: Question, option: str =
     answer.save(update_fields=["unit_option", "unit_number", "unit_explanation", "revision", "updated_by",
                                "updated_at"])
     score_store.refresh([ws.pk])
-    if ws.submitted_at:  # a change after the first submission is part of the audit trail
+    if audit:  # a change after the first submission (or made for the unit) is part of the audit trail
         events = []
         if (old[0], old[1]) != (option, number):
             events.append(WorksheetEvent(worksheet=ws, answer=answer, actor=user, kind=WorksheetEvent.Kind.VALUE,
                                          field="unit_value", old_value=_describe(old[0], old[1]),
-                                         new_value=_describe(option, number)))
+                                         new_value=_describe(option, number), comment=comment))
         if old[2] != explanation:
             events.append(WorksheetEvent(worksheet=ws, answer=answer, actor=user, kind=WorksheetEvent.Kind.VALUE,
-                                         field="unit_explanation", old_value=old[2], new_value=explanation))
+                                         field="unit_explanation", old_value=old[2], new_value=explanation,
+                                         comment=comment))
         WorksheetEvent.objects.bulk_create(events)
     return answer
+
+
+@transaction.atomic
+def hasil_save(*, user, worksheet: Worksheet, values: dict, comment: str = "") -> None:
+    """An admin enters a unit's hasil items (survey indices, capaian kinerja) while the unit is still
+    filling in; every value is recorded with who entered it. ``values``: {Question: (option, number, revision)}."""
+    ws = _locked_worksheet(worksheet.pk)
+    if workflow.ADMIN not in workflow_roles(user, ws):
+        raise PermissionDenied(_("Hanya admin yang dapat mengisi nilai hasil untuk unit."))
+    if ws.status != Worksheet.Status.DRAFT or ws.round.status != ws.round.Status.OPEN:
+        raise PermissionDenied(_("Nilai hasil hanya dapat diisi admin selama unit masih mengisi kertas kerja."))
+    for question, (option, number, revision) in values.items():
+        if question.indicator.part.kind != "hasil":
+            raise PermissionDenied(_("Hanya butir komponen hasil yang dapat diisi di sini."))
+        answer, _created = Answer.objects.select_for_update().get_or_create(worksheet=ws, question=question)
+        _write_unit_value(ws, answer, user, option, number, answer.unit_explanation, revision, audit=True,
+                          comment=comment or _("Diisi admin pada halaman input hasil"))
 
 
 def _editable_answer(user, worksheet: Worksheet, question: Question) -> Answer:

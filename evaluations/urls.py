@@ -29,3 +29,9 @@ urlpatterns += [
     path("kertas-kerja/<int:pk>/reviu/jawaban/<int:question_id>/", views.review_answer_save, name="review_answer_save"),
     path("kertas-kerja/<int:pk>/keputusan/", views.review_decide, name="review_decide"),
 ]
+
+urlpatterns += [
+    path("periode/<int:pk>/ringkasan/", views.round_summary, name="round_summary"),
+    path("periode/<int:pk>/hasil/", views.round_hasil, name="round_hasil"),
+    path("kertas-kerja/<int:pk>/skor/", views.worksheet_scorecard, name="worksheet_scorecard"),
+]

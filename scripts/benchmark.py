@@ -43,12 +43,12 @@ def configure():
 
 
 def build(n_units):
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.utils import timezone
 
     from evaluations.models import Answer, Evidence, Question, Round, TemplateVersion, Worksheet
     from units.models import Instansi, Membership, Unit
-    from django.contrib.auth import get_user_model
 
     call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)

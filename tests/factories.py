@@ -8,8 +8,9 @@ from itertools import count
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from evaluations.scoring import evaluate_formula
+from evaluations import score_store
 from evaluations.models import Answer, Question, Round, TemplateVersion, Worksheet
+from evaluations.scoring import evaluate_formula
 from units.models import Instansi, Membership, Unit
 
 _seq = count(1)
@@ -66,6 +67,7 @@ def worksheet(rnd, unit_, status=Worksheet.Status.DRAFT, reviewers=(), answers="
             fill_best(a, q, counts=counts)
         rows.append(a)
     Answer.objects.bulk_create(rows)
+    score_store.refresh([ws.pk])
     return ws
 
 

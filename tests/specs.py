@@ -2,8 +2,15 @@
 
 from decimal import Decimal as D
 
-from evaluations.scoring import (AnswerValue, AreaSpec, ComponentSpec, IndicatorSpec, PartSpec, QuestionSpec,
-                                 TemplateSpec)
+from evaluations.scoring import (
+    AnswerValue,
+    AreaSpec,
+    ComponentSpec,
+    IndicatorSpec,
+    PartSpec,
+    QuestionSpec,
+    TemplateSpec,
+)
 
 # The six pengungkit areas of PermenPANRB 90/2021 with their pemenuhan/reform halves.
 AREAS = [("I", "Manajemen Perubahan", "4", "4"), ("II", "Penataan Tata Laksana", "3.5", "3.5"),

@@ -47,6 +47,13 @@ MATRIX = [
     (("evaluations:round_detail", "rnd"), {"operator": 200, "kepala": 200, "operator_lain": 200, "tpi": 200,
                                            "admin": 200}),
     (("evaluations:round_detail", "foreign_rnd"), {"admin_lain": 200}),
+    (("evaluations:round_summary", "rnd"), {"operator": 200, "kepala": 200, "operator_lain": 200, "tpi": 200,
+                                            "admin": 200}),
+    (("evaluations:round_summary", "foreign_rnd"), {"admin_lain": 200}),
+    (("evaluations:round_hasil", "rnd"), {"tpi": 200, "admin": 200}),
+    (("evaluations:worksheet_scorecard", "own"), {"operator": 200, "kepala": 200, "tpi": 200, "admin": 200}),
+    (("evaluations:worksheet_scorecard", "other"), {"operator_lain": 200, "admin": 200}),
+    (("evaluations:worksheet_scorecard", "foreign"), {"admin_lain": 200}),
     (("evaluations:review_queue", None), {"tpi": 200, "tpi_lain": 200, "admin": 200, "admin_lain": 200}),
     (("evaluations:round_list", None), {role: 200 for role in
                                         ["operator", "kepala", "operator_lain", "tpi", "tpi_lain", "admin",

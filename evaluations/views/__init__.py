@@ -1,4 +1,13 @@
-from .pages import home, my_worksheets, review_queue, round_detail, round_list, worksheet_detail  # noqa: F401
-from .worksheet import (answer_save, area_detail, evidence_delete, evidence_download, evidence_link,  # noqa: F401
-                        evidence_upload, worksheet_extend, worksheet_submit)
+from .dashboard import round_detail, round_hasil, round_summary, worksheet_scorecard  # noqa: F401
+from .pages import home, my_worksheets, review_queue, round_list, worksheet_detail  # noqa: F401
 from .review import review_answer_save, review_area, review_decide  # noqa: F401
+from .worksheet import (  # noqa: F401
+                        answer_save,
+                        area_detail,
+                        evidence_delete,
+                        evidence_download,
+                        evidence_link,
+                        evidence_upload,
+                        worksheet_extend,
+                        worksheet_submit,
+)

@@ -13,8 +13,14 @@ from units.permissions import user_roles
 from .. import readiness, scoring, selectors, workflow
 from ..forms import DeadlineExtensionForm, DecisionForm, SubmitForm
 from ..models import Round, Worksheet
-from ..permissions import (can_edit, can_see_tpi_values, get_round_for_user_or_404, get_worksheet_for_user_or_404,
-                           rounds_for_user, workflow_roles, worksheets_for_user)
+from ..permissions import (
+    can_edit,
+    can_see_tpi_values,
+    get_worksheet_for_user_or_404,
+    rounds_for_user,
+    workflow_roles,
+    worksheets_for_user,
+)
 
 
 @login_required
@@ -119,17 +125,3 @@ def review_queue(request):
 def round_list(request):
     rounds = rounds_for_user(request.user).select_related("version", "instansi")
     return render(request, "evaluations/round_list.html", {"rounds": rounds})
-
-
-@login_required
-def round_detail(request, pk):
-    round_ = get_round_for_user_or_404(request.user, pk)
-    worksheets = worksheets_for_user(request.user).filter(round=round_)
-    rows = selectors.round_rows(round_, worksheets)
-    counts = selectors.status_counts(worksheets)
-    return render(request, "evaluations/round_detail.html", {
-        "round": round_, "rows": rows,
-        "statuses": [(value, label, counts.get(value, 0)) for value, label in Worksheet.Status.choices],
-        "ready_wbk": sum(1 for r in rows if r["verdict"].code == readiness.WBK),
-        "ready_wbbm": sum(1 for r in rows if r["verdict"].code == readiness.WBBM),
-    })

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from evaluations import lke_loader, scoring, selectors
-from tests.factories import best_counts
 from evaluations.models import Area, Component, Indicator, Part, Question, TemplateVersion
+from tests.factories import best_counts
 
 pytestmark = pytest.mark.django_db
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "lke_zi_permenpanrb_90_2021.json"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from evaluations import services
-from evaluations.models import Answer, Question, Worksheet, WorksheetEvent
+from evaluations.models import Answer, Question, WorksheetEvent
 from tests import factories as f
 from tests.evaluations.test_services import complete
 

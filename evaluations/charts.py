@@ -1,0 +1,87 @@
+"""Server-rendered SVG charts: plain data in, shapes out (no JavaScript, no network, prints well).
+
+Each chart comes with the rows it was drawn from, so the page can offer the same numbers as a
+table for screen readers and for copying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+SERIES_CLASS = {"unit": "bar-unit", "tpi": "bar-tpi", "weight": "bar-weight", "pemenuhan": "bar-pemenuhan",
+                "reform": "bar-reform", "total": "bar-unit"}
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    css: str
+    value: Decimal | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bars: list[Bar]
+    labels: list[tuple[float, float, str]]  # x, y, text
+    ticks: list[tuple[float, str]]  # x (horizontal charts) or y (vertical), text
+    legend: list[tuple[str, str]]  # css, text
+    horizontal: bool
+    plot_left: float
+    plot_top: float
+    plot_width: float
+    plot_height: float
+
+
+def hbar(rows: list[tuple[str, list[tuple[str, str, Decimal | None]]]], maximum: Decimal, *, width: int = 640,
+         label_width: int = 230, bar_height: int = 14, gap: int = 10, legend: list[tuple[str, str]] = ()) -> Chart:
+    """Horizontal grouped bars. ``rows`` = [(label, [(series, series label, value), …]), …];
+    a series "weight" is drawn behind the others as the full length available."""
+    plot_left, plot_width = label_width, width - label_width - 60
+    scale = float(plot_width) / float(maximum or 1)
+    y, bars, labels = 24.0, [], []
+    for label, series in rows:
+        front = [s for s in series if s[0] != "weight"]
+        group_height = bar_height * max(1, len(front))
+        labels.append((plot_left - 8, y + group_height / 2 + 4, label))
+        for name, series_label, value in series:
+            if name == "weight" and value is not None:
+                bars.append(Bar(plot_left, y, float(value) * scale, group_height, SERIES_CLASS[name], value,
+                                f"{label} — {series_label}"))
+        for i, (name, series_label, value) in enumerate(front):
+            w = float(value or 0) * scale
+            bars.append(Bar(plot_left, y + i * bar_height, w, bar_height - 2, SERIES_CLASS.get(name, "bar-unit"),
+                            value, f"{label} — {series_label}"))
+        y += group_height + gap
+    ticks = [(plot_left + float(maximum) * scale * f, _num(maximum * Decimal(str(f)))) for f in (0, 0.25, 0.5, 0.75, 1)]
+    return Chart(width, int(y + 10), bars, labels, ticks, list(legend), True, plot_left, 24, plot_width, y - 24)
+
+
+def vbar(columns: list[tuple[str, Decimal | None]], maximum: Decimal, *, width: int = 640, height: int = 240,
+         series: str = "unit") -> Chart:
+    """Vertical bars, one per column (histograms, trends)."""
+    plot_left, plot_top, plot_height = 40, 16, height - 56
+    plot_width = width - plot_left - 10
+    step = plot_width / max(1, len(columns))
+    scale = plot_height / float(maximum or 1)
+    bars, labels = [], []
+    for i, (label, value) in enumerate(columns):
+        h = float(value or 0) * scale
+        x = plot_left + i * step + step * 0.15
+        bars.append(Bar(x, plot_top + plot_height - h, step * 0.7, h, SERIES_CLASS.get(series, "bar-unit"), value,
+                        label))
+        labels.append((x + step * 0.35, plot_top + plot_height + 16, label))
+    ticks = [(plot_top + plot_height - float(maximum) * scale * f, _num(maximum * Decimal(str(f))))
+             for f in (0, 0.5, 1)]
+    return Chart(width, height, bars, labels, ticks, [], False, plot_left, plot_top, plot_width, plot_height)
+
+
+def _num(value: Decimal) -> str:
+    text = f"{value.quantize(Decimal('0.01')).normalize():f}"
+    return text.replace(".", ",")

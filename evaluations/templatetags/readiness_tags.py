@@ -1,0 +1,35 @@
+"""Display helpers for stored readiness data (formatting only; no queries, no rules)."""
+
+from django import template
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from evaluations.readiness import describe
+
+register = template.Library()
+LABELS = {"wbbm": "Siap WBBM", "wbk": "Siap WBK", "": "Belum memenuhi"}
+
+
+@register.simple_tag
+def verdict_badge(code):
+    code = code or ""
+    return render_to_string("evaluations/_verdict_badge.html", {"code": code, "label": _(LABELS.get(code, LABELS[""]))})
+
+
+@register.filter
+def gaps(row, n=2):
+    """The first ``n`` shortfalls stored for a dashboard row, in words."""
+    data = (row.tpi_gaps if row.basis_is_tpi else row.unit_gaps) or []
+    return [d["message"] if d.get("scope") == "blocker" else describe(d) for d in data[: int(n)]]
+
+
+@register.simple_tag
+def sort_query(query, key, filters):
+    """The dashboard's query string sorted by ``key`` (a second click reverses the order)."""
+    params = QueryDict(query, mutable=True)
+    same = filters.get("sort") == key
+    params["sort"] = key
+    params["dir"] = "asc" if same and filters.get("dir") == "desc" else ("desc" if same else "asc")
+    params.pop("page", None)
+    return params.urlencode()

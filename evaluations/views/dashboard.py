@@ -1,0 +1,222 @@
+"""Round dashboard, round summary and unit scorecard: read from the precomputed scores."""
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from units.models import Unit
+from units.permissions import user_roles
+
+from .. import charts, readiness, scoring, selectors
+from ..models import Worksheet
+from ..permissions import (
+    can_see_tpi_values,
+    get_round_for_user_or_404,
+    get_worksheet_for_user_or_404,
+    worksheets_for_user,
+)
+
+READINESS_FILTER = {"wbk": "wbk", "wbbm": "wbbm", "belum": ""}
+PER_PAGE = {"50": 50, "100": 100, "semua": 100_000}
+
+
+def _is_reviewer(user, round_) -> bool:
+    roles = user_roles(user)
+    return roles.is_admin_of(round_.instansi_id) or round_.instansi_id in roles.tpi_instansi
+
+
+@login_required
+@require_GET
+def round_detail(request, pk):
+    """The round dashboard: every unit the user may see, filtered, searched and sorted in SQL."""
+    round_ = get_round_for_user_or_404(request.user, pk)
+    reviewer = _is_reviewer(request.user, round_)
+    worksheets = worksheets_for_user(request.user).filter(round=round_)
+    g = request.GET
+    sort = g.get("sort", "unit") if g.get("sort") in selectors.SORTS else "unit"
+    descending = g.get("dir") == "desc"
+    status = g.get("status") if g.get("status") in Worksheet.Status.values else ""
+    kind = g.get("kind") if g.get("kind") in Unit.Kind.values else ""
+    readiness_key = g.get("kesiapan") if g.get("kesiapan") in READINESS_FILTER else ""
+    search = g.get("q", "").strip()[:100]
+    rows = selectors.dashboard(worksheets, reviewer=reviewer, status=status, kind=kind,
+                               readiness_code=READINESS_FILTER.get(readiness_key) if readiness_key else None,
+                               search=search, sort=sort, descending=descending)
+    per = g.get("per") if g.get("per") in PER_PAGE else "50"
+    page = Paginator(rows, PER_PAGE[per]).get_page(g.get("page"))
+    all_rows = selectors.with_scores(worksheets, reviewer=reviewer)
+    verdicts = selectors.readiness_counts(all_rows)
+    statuses = selectors.status_counts(worksheets)
+    params = g.copy()
+    params.pop("page", None)
+    return render(request, "evaluations/round_detail.html", {
+        "round": round_, "page": page, "reviewer": reviewer, "query": params.urlencode(),
+        "filters": {"status": status, "kind": kind, "kesiapan": readiness_key, "q": search, "sort": sort,
+                    "dir": "desc" if descending else "asc", "per": per},
+        "statuses": [(v, label, statuses.get(v, 0)) for v, label in Worksheet.Status.choices],
+        "kinds": Unit.Kind.choices,
+        "verdicts": [("wbbm", _("Siap WBBM"), verdicts.get("wbbm", 0)), ("wbk", _("Siap WBK"), verdicts.get("wbk", 0)),
+                     ("belum", _("Belum memenuhi"), verdicts.get("", 0))],
+        "total_units": sum(statuses.values()),
+        "sort_columns": [("unit", _("Unit")), ("status", _("Status")), ("progress", _("Kemajuan")),
+                         ("unit_total", _("Nilai unit")), ("tpi_total", _("Nilai TPI")),
+                         ("pengungkit", _("Pengungkit")), ("hasil", _("Hasil")), ("readiness", _("Kesiapan"))],
+    })
+
+
+@login_required
+@require_GET
+def round_summary(request, pk):
+    round_ = get_round_for_user_or_404(request.user, pk)
+    reviewer = _is_reviewer(request.user, round_)
+    worksheets = worksheets_for_user(request.user).filter(round=round_)
+    rows = selectors.with_scores(worksheets, reviewer=reviewer)
+    statuses = selectors.status_counts(worksheets)
+    verdicts = selectors.readiness_counts(rows)
+    distribution = selectors.total_distribution(rows)
+    areas = selectors.area_averages(worksheets, reviewer=reviewer)
+    area_names = dict(round_.version.components.values_list("areas__code", "areas__name"))
+    for a in areas:
+        a["name"] = area_names.get(a["code"], a["code"])
+    ready = set(rows.filter(verdict__in=["wbk", "wbbm"]).values_list("unit_id", flat=True))
+    in_round = set(worksheets.values_list("unit_id", flat=True))
+    kawasan = selectors.kawasan_readiness(round_.instansi_id, ready, in_round) if reviewer else []
+    max_count = max([n for _, n in distribution] + [1])
+    return render(request, "evaluations/round_summary.html", {
+        "round": round_, "reviewer": reviewer, "areas": areas, "kawasan": kawasan, "distribution": distribution,
+        "statuses": [(v, label, statuses.get(v, 0)) for v, label in Worksheet.Status.choices],
+        "verdicts": [(_("Siap WBBM"), verdicts.get("wbbm", 0)), (_("Siap WBK"), verdicts.get("wbk", 0)),
+                     (_("Belum memenuhi"), verdicts.get("", 0))],
+        "total_units": sum(statuses.values()),
+        "distribution_chart": charts.vbar([(label, Decimal(n)) for label, n in distribution], Decimal(max_count)),
+        "area_chart": charts.hbar([(f"{a['code']}. {a['name']}" if not a["code"].startswith("H-") else a["name"],
+                                    [("weight", _("Bobot"), Decimal("100")), ("unit", _("Rata-rata"), a["percent"])])
+                                   for a in areas], Decimal("100"),
+                                  legend=[("bar-unit", _("Rata-rata nilai (% bobot)")), ("bar-weight", _("100%"))]),
+    })
+
+
+@login_required
+@require_GET
+def worksheet_scorecard(request, pk):
+    """One unit's scorecard: areas as charts, the gap list, and the trend across rounds."""
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    spec = selectors.template_spec(worksheet.round.version_id)
+    sets = selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in selectors.VALUE_SETS}
+    unit = scoring.score(spec, sets["unit"])
+    show_tpi = can_see_tpi_values(request.user, worksheet) and selectors.has_tpi_values(sets)
+    tpi = scoring.score(spec, sets["tpi"]) if show_tpi else None
+    basis = tpi or unit
+    rules = selectors.readiness_rules(worksheet.round.version_id)
+    partial = () if worksheet.round.version.wbbm_rules_complete else (readiness.WBBM,)
+    verdict = readiness.evaluate(basis, rules, area_codes_by_component=selectors.area_codes_by_component(spec),
+                                 holds_wbk=worksheet.unit.holds_wbk, partial_predicates=partial)
+    areas = [a for c in spec.components if c.code == "pengungkit" for a in c.areas]
+    hasil = [a for c in spec.components if c.code == "hasil" for a in c.areas]
+    label = {a.code: f"{a.code}. {a.name}" for a in areas} | {a.code: a.name for a in hasil}
+    area_rows = [{"code": a.code, "name": label[a.code], "weight": a.weight, "unit": unit.areas[a.code].score,
+                  "tpi": tpi.areas[a.code].score if tpi else None,
+                  "pemenuhan": basis.parts.get(f"{a.code}.pemenuhan"), "reform": basis.parts.get(f"{a.code}.reform")}
+                 for a in areas + hasil]
+    gaps = sorted(({"indicator": n, "area": key.split(".")[0], "kind": key.split(".")[1],
+                    "could_add": (n.weight - n.score)} for key, n in basis.indicators.items() if n.score < n.weight),
+                  key=lambda g: g["could_add"], reverse=True)
+    trend_rows = (selectors.with_scores(worksheets_for_user(request.user).filter(unit=worksheet.unit),
+                                        reviewer=bool(show_tpi or _is_reviewer(request.user, worksheet.round)))
+                  .select_related("round").order_by("round__year", "round__name"))
+    trend = [{"round": w.round, "total": w.total, "is_tpi": w.basis_is_tpi, "verdict": w.verdict, "ws": w}
+             for w in trend_rows]
+    return render(request, "evaluations/scorecard.html", {
+        "worksheet": worksheet, "unit": unit, "tpi": tpi, "basis": basis, "verdict": verdict, "areas": area_rows,
+        "gaps": gaps[:15], "gap_sum": sum((g["could_add"] for g in gaps), Decimal("0")), "trend": trend,
+        "score_chart": charts.hbar([(r["name"], [("weight", _("Bobot"), r["weight"]),
+                                                 ("unit", _("Nilai"), r["tpi"] if tpi else r["unit"])])
+                                    for r in area_rows if r["pemenuhan"] is not None], Decimal("15"),
+                                   legend=[("bar-unit", _("Nilai TPI") if tpi else _("Nilai unit")),
+                                           ("bar-weight", _("Bobot"))]),
+        "parts_chart": charts.hbar([(r["name"], [("pemenuhan", _("Pemenuhan"), r["pemenuhan"].percent),
+                                                 ("reform", _("Reform"), r["reform"].percent)])
+                                    for r in area_rows if r["pemenuhan"] is not None], Decimal("100"),
+                                   legend=[("bar-pemenuhan", _("Pemenuhan (% bobot)")),
+                                           ("bar-reform", _("Reform (% bobot)"))]),
+        "compare_chart": charts.hbar([(r["name"], [("unit", _("Unit"), r["unit"]), ("tpi", _("TPI"), r["tpi"])])
+                                      for r in area_rows], Decimal("22.5"),
+                                     legend=[("bar-unit", _("Nilai unit")), ("bar-tpi", _("Nilai TPI"))])
+        if tpi else None,
+        "trend_chart": charts.vbar([(str(t["round"].year), t["total"]) for t in trend], Decimal("100"))
+        if len(trend) > 1 else None,
+    })
+
+
+HASIL_KEYS = ("H-I.hasil.i.a", "H-I.hasil.ii.a", "H-II.hasil.i.a")
+
+
+@login_required
+def round_hasil(request, pk):
+    """The round's hasil items per unit — survey indices and capaian kinerja — with who entered
+    them, when, and their evidence; admins enter them for units that are still filling in."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.db.models import Count
+    from django.http import Http404
+    from django.shortcuts import redirect
+
+    from .. import services
+    from ..forms import ValueForm
+    from ..models import Answer, Question
+
+    round_ = get_round_for_user_or_404(request.user, pk)
+    if not _is_reviewer(request.user, round_):
+        raise Http404
+    roles = user_roles(request.user)
+    is_admin = roles.is_admin_of(round_.instansi_id)
+    questions = list(Question.objects.filter(version_id=round_.version_id, key__in=HASIL_KEYS)
+                     .select_related("indicator__part").prefetch_related("options").order_by("order"))
+    worksheets = (worksheets_for_user(request.user).filter(round=round_).select_related("unit")
+                  .order_by("unit__name"))
+    if request.method == "POST":
+        ws = get_worksheet_for_user_or_404(request.user, request.POST.get("worksheet"))
+        forms = {q: ValueForm(request.POST, question=q, prefix=f"{ws.pk}-{q.pk}") for q in questions}
+        if all(f.is_valid() for f in forms.values()):
+            try:
+                services.hasil_save(user=request.user, worksheet=ws, values={
+                    q: (*f.cleaned_value(), f.cleaned_data["revision"]) for q, f in forms.items()})
+            except (PermissionDenied, services.ConflictError) as exc:
+                messages.error(request, str(exc) if isinstance(exc, PermissionDenied) else
+                               _("Nilai hasil %(unit)s baru saja diubah orang lain; periksa lalu simpan lagi.") % {
+                                   "unit": ws.unit.name})
+            else:
+                messages.success(request, _("Nilai hasil %(unit)s tersimpan.") % {"unit": ws.unit.name})
+                return redirect(f"{request.path}#ws-{ws.pk}")
+        else:
+            errors = "; ".join(str(e) for f in forms.values() for errs in f.errors.values() for e in errs)
+            messages.error(request, _("Nilai hasil %(unit)s belum disimpan: %(errors)s") % {
+                "unit": ws.unit.name, "errors": errors})
+            request.session["hasil_rejected"] = {"ws": ws.pk, "data": request.POST.dict()}
+            return redirect(f"{request.path}#ws-{ws.pk}")
+    rejected = request.session.pop("hasil_rejected", None)
+    answers = {(a.worksheet_id, a.question_id): a for a in Answer.objects.filter(
+        worksheet__in=worksheets, question__in=questions).select_related("updated_by").annotate(
+        n_evidence=Count("evidence"))}
+    rows = []
+    for ws in worksheets:
+        editable = is_admin and ws.status == Worksheet.Status.DRAFT and round_.status == round_.Status.OPEN
+        cells = []
+        for q in questions:
+            a = answers.get((ws.pk, q.pk))
+            form = None
+            if editable:
+                data = rejected["data"] if rejected and rejected["ws"] == ws.pk else None
+                form = ValueForm(data, question=q, prefix=f"{ws.pk}-{q.pk}", initial={
+                    "option": a.unit_option if a else "", "number": a.unit_number if a else None,
+                    "revision": a.revision if a else 0})
+                if data:
+                    form.is_valid()
+            cells.append({"question": q, "answer": a, "form": form})
+        rows.append({"worksheet": ws, "cells": cells, "editable": editable})
+    return render(request, "evaluations/round_hasil.html", {
+        "round": round_, "questions": questions, "rows": rows, "is_admin": is_admin})

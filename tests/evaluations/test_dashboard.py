@@ -1,0 +1,154 @@
+"""Round dashboard, summary, scorecard and hasil input: what admins, TPI and units see."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from evaluations import score_store
+from evaluations.models import Answer, Kawasan, Worksheet
+from tests import factories as f
+from units.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_with_units(instansi, round_open, reviewer):
+    """Six units: two complete (Siap WBK), one complete but for IPAK (short by IPAK), three empty."""
+    sheets = {}
+    for i, (name, kind, answers) in enumerate([
+        ("Dinas Alfa", "dinas", "best"), ("RSUD Beta", "rsud", "best"), ("Kecamatan Gama", "kecamatan", "best"),
+        ("Dinas Delta", "dinas", "none"), ("Badan Epsilon", "badan", "none"), ("UPT Zeta", "upt", "none"),
+    ]):
+        sheets[name] = f.worksheet(round_open, f.unit(instansi, name, kind=kind), answers=answers,
+                                   reviewers=[reviewer] if i % 2 == 0 else [])
+    gama = sheets["Kecamatan Gama"]
+    Answer.objects.filter(worksheet=gama, question__key="H-I.hasil.i.a").update(unit_number=Decimal("3.5"))
+    score_store.refresh([gama.pk])
+    return sheets
+
+
+def dash(client, round_, **params):
+    return client.get(reverse("evaluations:round_detail", args=[round_.pk]), params).content.decode()
+
+
+def rows_of(page):
+    return [chunk.split("<")[0] for chunk in page.split('data-testid="scorecard-link">')[1:]]
+
+
+def test_dashboard_lists_units_with_totals_verdicts_and_gaps(admin_client_zi, round_open, round_with_units):
+    page = dash(admin_client_zi, round_open)
+    assert rows_of(page) == ["Badan Epsilon", "Dinas Alfa", "Dinas Delta", "Kecamatan Gama", "RSUD Beta", "UPT Zeta"]
+    assert "Siap WBK" in page and "100,00" in page
+    # Gama: IPAK 3.5 / 4 × 17.5 = 15.3125 → 15,31; 0,44 short of 15,75.
+    assert "Nilai Survei Persepsi Anti Korupsi (Survei Eksternal): 15,31 — kurang 0,44 dari minimum 15,75" in page
+
+
+def test_filters_search_and_sort_happen_in_the_query(admin_client_zi, round_open, round_with_units):
+    assert rows_of(dash(admin_client_zi, round_open, kesiapan="wbk")) == ["Dinas Alfa", "RSUD Beta"]
+    assert rows_of(dash(admin_client_zi, round_open, kesiapan="belum", kind="dinas")) == ["Dinas Delta"]
+    assert rows_of(dash(admin_client_zi, round_open, q="zeta")) == ["UPT Zeta"]
+    Worksheet.objects.filter(pk=round_with_units["UPT Zeta"].pk).update(status="submitted")
+    assert rows_of(dash(admin_client_zi, round_open, status="submitted")) == ["UPT Zeta"]
+    by_total = rows_of(dash(admin_client_zi, round_open, sort="unit_total", dir="desc"))
+    assert by_total[:3] == ["Dinas Alfa", "RSUD Beta", "Kecamatan Gama"]
+    assert rows_of(dash(admin_client_zi, round_open, sort="readiness"))[:2] == ["Dinas Alfa", "RSUD Beta"]
+
+
+def test_dashboard_query_count_is_fixed_whatever_the_number_of_units(admin_client_zi, instansi, round_open,
+                                                                     round_with_units, django_assert_num_queries):
+    url = reverse("evaluations:round_detail", args=[round_open.pk])
+    admin_client_zi.get(url)
+    # savepoint, session, user, memberships, round, count, page rows, verdict counts, status counts, release.
+    with django_assert_num_queries(10):
+        admin_client_zi.get(url, {"kesiapan": "belum", "sort": "tpi_total"})
+    for i in range(8):
+        f.worksheet(round_open, f.unit(instansi, f"Unit Tambahan {i}"), answers="best" if i % 2 else "none")
+    with django_assert_num_queries(10):
+        page = admin_client_zi.get(url).content.decode()
+    assert page.count('data-testid="row"') == 14
+
+
+def test_tpi_sees_assigned_units_and_unit_staff_only_their_own(client, reviewer, round_open, round_with_units,
+                                                               instansi):
+    client.force_login(reviewer)
+    assert rows_of(dash(client, round_open)) == ["Badan Epsilon", "Dinas Alfa", "Kecamatan Gama"]
+    alfa = round_with_units["Dinas Alfa"]
+    operator = f.member(instansi, Membership.Role.OPERATOR, alfa.unit, "op.alfa")
+    Answer.objects.filter(worksheet=alfa).update(tpi_option="", tpi_number=None)
+    Answer.objects.filter(worksheet=alfa, question__key="I.pemenuhan.i.a").update(tpi_option="Tidak")
+    Worksheet.objects.filter(pk=alfa.pk).update(status="in_review")
+    score_store.refresh([alfa.pk])
+    client.force_login(operator)
+    page = dash(client, round_open)
+    assert rows_of(page) == ["Dinas Alfa"]
+    assert "Nilai TPI tampil setelah TPI memutuskan" in page
+    client.force_login(reviewer)
+    assert "Belum memenuhi" in dash(client, round_open, q="alfa")  # the TPI's values count for the TPI
+
+
+def test_summary_counts_distribution_weakest_areas_and_kawasan(admin_client_zi, instansi, round_open,
+                                                               round_with_units):
+    k = Kawasan.objects.create(instansi=instansi, name="Kawasan Uji")
+    k.units.add(round_with_units["Dinas Alfa"].unit, round_with_units["RSUD Beta"].unit)
+    k2 = Kawasan.objects.create(instansi=instansi, name="Kawasan Belum")
+    k2.units.add(round_with_units["Dinas Alfa"].unit, round_with_units["UPT Zeta"].unit)
+    page = admin_client_zi.get(reverse("evaluations:round_summary", args=[round_open.pk])).content.decode()
+    assert 'data-testid="chart-distribution"' in page and 'data-testid="chart-areas"' in page and "<svg" in page
+    assert "<td>90–100</td><td class=\"num\">3</td>" in page and "<td>0–9</td><td class=\"num\">3</td>" in page
+    kawasan = page.split('data-testid="kawasan"')[1]
+    assert kawasan.index("Kawasan Belum") < kawasan.index("Kawasan Uji")
+    assert "Kawasan siap" in kawasan.split("Kawasan Uji")[1] and "UPT Zeta" in kawasan.split("Kawasan Uji")[0]
+    areas = page.split('data-testid="area-averages"')[1]
+    # Three of six units score full marks everywhere, the rest zero: every pengungkit area averages 50%.
+    assert "50,0%" in areas
+
+
+def test_summary_query_count_is_fixed(admin_client_zi, instansi, round_open, round_with_units,
+                                      django_assert_num_queries):
+    url = reverse("evaluations:round_summary", args=[round_open.pk])
+    admin_client_zi.get(url)
+    with django_assert_num_queries(14):
+        admin_client_zi.get(url)
+    for i in range(5):
+        f.worksheet(round_open, f.unit(instansi, f"Unit Tambahan {i}"))
+    with django_assert_num_queries(14):
+        admin_client_zi.get(url)
+
+
+def test_scorecard_has_charts_a_table_alternative_gaps_and_trend(admin_client_zi, instansi, round_open,
+                                                                 round_with_units):
+    gama = round_with_units["Kecamatan Gama"]
+    from evaluations.models import Round
+    f.worksheet(f.round_(instansi, year=2025, status=Round.Status.CLOSED, name="Evaluasi ZI 2025"), gama.unit)
+    page = admin_client_zi.get(reverse("evaluations:worksheet_scorecard", args=[gama.pk])).content.decode()
+    for chart in ("scores", "parts", "trend"):
+        assert f'data-testid="chart-{chart}"' in page
+    assert 'data-testid="chart-table"' in page and "Evaluasi ZI 2025" in page
+    gaps = page.split('data-testid="gap-list"')[1]
+    assert "Nilai Survei Persepsi Anti Korupsi" in gaps and "2,19" in gaps  # 17.5 − 15.3125
+
+
+def test_admin_enters_hasil_for_a_unit_still_filling_in(admin_client_zi, admin_user, round_open, round_with_units):
+    from evaluations.models import Question
+    delta = round_with_units["Dinas Delta"]
+    url = reverse("evaluations:round_hasil", args=[round_open.pk])
+    qs = {q.key: q for q in Question.objects.filter(key__in=["H-I.hasil.i.a", "H-I.hasil.ii.a", "H-II.hasil.i.a"])}
+    data = {"worksheet": delta.pk}
+    for key, value in {"H-I.hasil.i.a": "3,65", "H-I.hasil.ii.a": "B", "H-II.hasil.i.a": "3,3"}.items():
+        prefix = f"{delta.pk}-{qs[key].pk}"
+        data[f"{prefix}-revision"] = 0
+        data[f"{prefix}-{'option' if key == 'H-I.hasil.ii.a' else 'number'}"] = value
+    bad = {**data, f"{delta.pk}-{qs['H-I.hasil.i.a'].pk}-number": "4,5"}
+    page = admin_client_zi.post(url, bad, follow=True).content.decode()
+    assert "belum disimpan" in page and "skala 1–4" in page and 'value="4,5"' in page
+    assert not Answer.objects.filter(worksheet=delta, question__key="H-I.hasil.i.a").exclude(unit_number=None).exists()
+    admin_client_zi.post(url, data)
+    a = Answer.objects.get(worksheet=delta, question__key="H-I.hasil.i.a")
+    assert a.unit_number == Decimal("3.65") and a.updated_by == admin_user
+    assert delta.events.filter(actor=admin_user, field="unit_value").count() == 3
+    # IPAK 3.65 / 4 × 17.5 = 15.96875; capaian B = 0.75 × 5 = 3.75; IPKP 3.3 / 4 × 17.5 = 14.4375 → 34.16,
+    # on the dashboard at once.
+    assert delta.scores.get(value_set="unit").hasil == Decimal("34.16")
+    assert "34,16" in dash(admin_client_zi, round_open, q="delta")
