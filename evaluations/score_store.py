@@ -14,8 +14,11 @@ from . import readiness, scoring, selectors
 from .models import AreaScore, Worksheet, WorksheetScore
 
 
-def _verdict_fields(verdict: readiness.Verdict) -> dict:
+def _verdict_fields(verdict: readiness.Verdict, holds_wbk: bool) -> dict:
     target = verdict.next_target
+    if verdict.code == readiness.WBK and not holds_wbk:
+        # Ready for WBK and not yet holding it: WBBM is not within reach this round.
+        return {"verdict": verdict.code, "verdict_partial": False, "gap_total": 0, "gaps": []}
     shortfalls = sorted(target.shortfalls, key=lambda s: s.gap, reverse=True)
     gaps = [s.to_dict() for s in shortfalls] + [{"scope": "blocker", "message": b} for b in target.blockers]
     return {"verdict": verdict.code, "verdict_partial": verdict.code == readiness.WBBM and verdict.wbbm.partial,
@@ -47,7 +50,7 @@ def refresh(worksheet_ids) -> None:
                 row = WorksheetScore(worksheet=ws, value_set=which, total=result.total.score,
                                      pengungkit=result.components["pengungkit"].score,
                                      hasil=result.components["hasil"].score, answered=result.total.answered,
-                                     inputs=result.total.inputs, **_verdict_fields(verdict))
+                                     inputs=result.total.inputs, **_verdict_fields(verdict, ws.unit.holds_wbk))
                 scores.append(row)
                 for comp in spec.components:
                     for area in comp.areas:

@@ -89,6 +89,51 @@ def build(n_units):
     return rnd, sheets[0], admin, operator
 
 
+def refresh_all(rnd):
+    from evaluations import score_store
+    from evaluations.models import Worksheet
+
+    ids = list(Worksheet.objects.filter(round=rnd).values_list("pk", flat=True))
+    start = time.perf_counter()
+    for i in range(0, len(ids), 200):
+        score_store.refresh(ids[i:i + 200])
+    return time.perf_counter() - start
+
+
+RAW_DASHBOARD = """
+SELECT w.id, u.name, w.status, us.answered, us.inputs, us.total, ts.total,
+       COALESCE(ts.pengungkit, us.pengungkit), COALESCE(ts.hasil, us.hasil), COALESCE(ts.verdict, us.verdict),
+       COALESCE(ts.gaps, us.gaps)
+FROM evaluations_worksheet w
+JOIN units_unit u ON u.id = w.unit_id
+LEFT JOIN evaluations_worksheetscore us ON us.worksheet_id = w.id AND us.value_set = 'unit'
+LEFT JOIN evaluations_worksheetscore ts ON ts.worksheet_id = w.id AND ts.value_set = 'tpi'
+WHERE w.round_id = %s
+ORDER BY u.name
+"""
+RAW_AREA_AVERAGES = """
+SELECT a.area_code, AVG(a.value) FROM evaluations_areascore a
+JOIN evaluations_worksheetscore s ON s.id = a.score_id
+JOIN evaluations_worksheet w ON w.id = s.worksheet_id
+WHERE w.round_id = %s AND (s.value_set = 'tpi' OR NOT EXISTS (
+    SELECT 1 FROM evaluations_worksheetscore t WHERE t.worksheet_id = w.id AND t.value_set = 'tpi'))
+GROUP BY a.area_code
+"""
+
+
+def raw(sql, params, repeat=10):
+    from django.db import connection
+
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
 def measure(client, label, method, url, data=None, repeat=10):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -121,6 +166,7 @@ def main():
     t0 = time.perf_counter()
     rnd, ws, admin, operator = build(args.units)
     build_s = time.perf_counter() - t0
+    refresh_s = refresh_all(rnd)
     op, adm = Client(), Client()
     op.force_login(operator)
     adm.force_login(admin)
@@ -136,16 +182,30 @@ def main():
                 reverse("evaluations:area_detail", args=[ws.pk, "V"]), repeat=args.repeat),
         measure(op, "Simpan satu jawaban (POST biasa)", "POST",
                 reverse("evaluations:answer_save", args=[ws.pk, question.pk]), save_data, repeat=args.repeat),
-        measure(adm, f"Ringkasan periode ({args.units} unit)", "GET",
-                reverse("evaluations:round_detail", args=[rnd.pk]), repeat=max(3, args.repeat // 3)),
+        measure(adm, "Dasbor periode (50 baris per halaman)", "GET",
+                reverse("evaluations:round_detail", args=[rnd.pk]), repeat=args.repeat),
+        measure(adm, f"Dasbor periode (semua {args.units} baris)", "GET",
+                reverse("evaluations:round_detail", args=[rnd.pk]) + "?per=semua", repeat=args.repeat),
+        measure(adm, "Dasbor: saring Siap WBK, urut nilai TPI", "GET",
+                reverse("evaluations:round_detail", args=[rnd.pk]) + "?kesiapan=wbk&sort=tpi_total&dir=desc",
+                repeat=args.repeat),
+        measure(adm, "Ringkasan periode (sebaran, rata-rata area)", "GET",
+                reverse("evaluations:round_summary", args=[rnd.pk]), repeat=args.repeat),
+        measure(op, "Kartu nilai satu unit", "GET",
+                reverse("evaluations:worksheet_scorecard", args=[ws.pk]), repeat=args.repeat),
     ]
+    raw_dashboard = raw(RAW_DASHBOARD, [rnd.pk])
+    raw_areas = raw(RAW_AREA_AVERAGES, [rnd.pk])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     engine = connection.vendor
     print(f"\nZI Tracker benchmark — {args.units} units, {Answer.objects.count():,} answers, {engine}, "
           f"data built in {build_s:.1f} s, DEBUG={settings.DEBUG}")
-    print(f"{'page':<52}{'median ms':>10}{'max ms':>10}{'queries':>9}")
+    print(f"{'page':<56}{'median ms':>10}{'max ms':>10}{'queries':>9}")
     for r in results:
-        print(f"{r['page']:<52}{r['median_ms']:>10.1f}{r['max_ms']:>10.1f}{r['queries']:>9}")
+        print(f"{r['page']:<56}{r['median_ms']:>10.1f}{r['max_ms']:>10.1f}{r['queries']:>9}")
+    print(f"raw SQL, every dashboard row ({args.units}) from stored scores: {raw_dashboard:.1f} ms")
+    print(f"raw SQL, average of each area across units: {raw_areas:.1f} ms")
+    print(f"recomputing every stored score of the round: {refresh_s:.1f} s")
     print(f"peak memory of the process: {peak_mb:.0f} MB")
 
 
