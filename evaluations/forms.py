@@ -120,3 +120,15 @@ class DeadlineExtensionForm(forms.Form):
     until = forms.DateTimeField(label=_("Batas baru"), widget=forms.DateTimeInput(
         attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"])
     comment = forms.CharField(label=_("Alasan"), max_length=500)
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(label=_("Berkas LKE (.xlsx)"))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Unggah berkas Excel .xlsx (ekspor ZI Tracker atau LKE resmi)."))
+        if f.size > 10 * 1_048_576:
+            raise forms.ValidationError(_("Berkas lebih dari 10 MB; LKE berisi ratusan baris saja."))
+        return f

@@ -67,7 +67,7 @@ def answer_save(*, user, worksheet: Worksheet, question: Question, option: str =
                              audit=bool(ws.submitted_at))
 
 
-def _write_unit_value(ws, answer, user, option, number, explanation, revision, *, audit, comment=""):
+def _write_unit_value(ws, answer, user, option, number, explanation, revision, *, audit, comment="", refresh=True):
     if answer.revision != revision and answer.updated_by_id != user.pk:
         raise ConflictError(answer)
     old = (answer.unit_option, answer.unit_number, answer.unit_explanation)
@@ -78,7 +78,8 @@ def _write_unit_value(ws, answer, user, option, number, explanation, revision, *
     answer.updated_by = user
     answer.save(update_fields=["unit_option", "unit_number", "unit_explanation", "revision", "updated_by",
                                "updated_at"])
-    score_store.refresh([ws.pk])
+    if refresh:
+        score_store.refresh([ws.pk])
     if audit:  # a change after the first submission (or made for the unit) is part of the audit trail
         events = []
         if (old[0], old[1]) != (option, number):
@@ -380,3 +381,58 @@ def notify_decision(worksheet_id: int, outcome: str) -> None:
         body = _("TPI telah menyetujui kertas kerja LKE ZI %(unit)s (%(round)s). Nilai TPI kini final.") % {
             "unit": ws.unit.name, "round": ws.round.name}
     _send(ws, subject, body + comment, _recipients_for_unit(ws))
+
+
+# --------------------------------------------------------------------------- workbook import
+
+
+class ImportRefused(Exception):
+    """The import cannot be applied as previewed; ``reasons`` says why. Nothing was written."""
+
+    def __init__(self, reasons):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+@transaction.atomic
+def worksheet_import(*, user, worksheet: Worksheet, rows: list[dict], revisions: dict[str, int]) -> int:
+    """Apply a previewed workbook import: all of it or nothing.
+
+    ``rows``: [{"key", "option", "number" (str or None), "explanation" (str or None)}];
+    ``revisions``: each answer's revision when the preview was made — if anyone saved one of those
+    answers since, the whole import is refused.
+    """
+    ws = _locked_worksheet(worksheet.pk)
+    roles = workflow_roles(user, ws)
+    if not (can_edit(user, ws) or (workflow.ADMIN in roles and ws.status == Worksheet.Status.DRAFT
+                                   and ws.round.status == ws.round.Status.OPEN)):
+        raise PermissionDenied(_("Kertas kerja ini tidak dapat diubah saat ini."))
+    questions = {q.key: q for q in Question.objects.filter(version_id=ws.round.version_id, key__in=[r["key"] for r in rows])}
+    answers = {a.question.key: a for a in Answer.objects.select_for_update().filter(
+        worksheet=ws, question__key__in=list(questions)).select_related("question")}
+    reasons = []
+    for r in rows:
+        a = answers.get(r["key"])
+        if a is None:
+            a = answers[r["key"]] = Answer.objects.create(worksheet=ws, question=questions[r["key"]])
+        if not answer_is_editable(ws, a):
+            reasons.append(_("%(key)s terkunci (hanya jawaban bertanda perlu perbaikan yang dapat diubah).") % {
+                "key": r["key"]})
+        elif a.revision != revisions.get(r["key"], 0):
+            reasons.append(_("%(key)s diubah %(who)s setelah pratinjau dibuat.") % {
+                "key": r["key"], "who": a.updated_by.get_full_name() or a.updated_by.get_username()
+                if a.updated_by else _("orang lain")})
+    if reasons:
+        raise ImportRefused(reasons)
+    changed = 0
+    for r in rows:
+        a = answers[r["key"]]
+        number = None if r["number"] in (None, "") else Decimal(r["number"])
+        explanation = a.unit_explanation if r.get("explanation") is None else r["explanation"]
+        before = a.revision
+        _write_unit_value(ws, a, user, r["option"], number, explanation, a.revision,
+                          audit=bool(ws.submitted_at) or workflow.ADMIN in roles and not can_edit(user, ws),
+                          comment=_("Impor dari berkas Excel"), refresh=False)
+        changed += a.revision != before
+    score_store.refresh([ws.pk])
+    return changed

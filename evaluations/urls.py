@@ -35,3 +35,9 @@ urlpatterns += [
     path("periode/<int:pk>/hasil/", views.round_hasil, name="round_hasil"),
     path("kertas-kerja/<int:pk>/skor/", views.worksheet_scorecard, name="worksheet_scorecard"),
 ]
+
+urlpatterns += [
+    path("kertas-kerja/<int:pk>/ekspor/", views.export_lke, name="export_lke"),
+    path("kertas-kerja/<int:pk>/impor/", views.import_lke, name="import_lke"),
+    path("periode/<int:pk>/ekspor/", views.export_recap, name="export_recap"),
+]

@@ -194,6 +194,16 @@ def main():
         measure(op, "Kartu nilai satu unit", "GET",
                 reverse("evaluations:worksheet_scorecard", args=[ws.pk]), repeat=args.repeat),
     ]
+    import tracemalloc
+
+    tracemalloc.start()
+    recap = measure(adm, f"Rekap Excel periode ({args.units} unit)", "GET",
+                    reverse("evaluations:export_recap", args=[rnd.pk]), repeat=3)
+    recap_peak_mb = tracemalloc.get_traced_memory()[1] / 1_048_576
+    tracemalloc.stop()
+    results.append(recap)
+    results.append(measure(op, "Ekspor LKE satu unit (Excel)", "GET",
+                           reverse("evaluations:export_lke", args=[ws.pk]), repeat=args.repeat))
     raw_dashboard = raw(RAW_DASHBOARD, [rnd.pk])
     raw_areas = raw(RAW_AREA_AVERAGES, [rnd.pk])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -206,6 +216,7 @@ def main():
     print(f"raw SQL, every dashboard row ({args.units}) from stored scores: {raw_dashboard:.1f} ms")
     print(f"raw SQL, average of each area across units: {raw_areas:.1f} ms")
     print(f"recomputing every stored score of the round: {refresh_s:.1f} s")
+    print(f"peak Python memory allocated while building the recap workbook: {recap_peak_mb:.0f} MB")
     print(f"peak memory of the process: {peak_mb:.0f} MB")
 
 

@@ -11,3 +11,4 @@ from .worksheet import (  # noqa: F401
                         worksheet_extend,
                         worksheet_submit,
 )
+from .excel import export_lke, export_recap, import_lke  # noqa: F401

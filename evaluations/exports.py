@@ -1,0 +1,269 @@
+"""Excel workbooks with openpyxl only: plain rows in, Workbook out. No ORM, no request.
+
+Per-unit LKE (sheet "LKE ZI", the official workbook's columns A, E, F, G, I, J, K kept where they
+are) and the round recap (write-only, for hundreds of units).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+
+LKE_SHEET = "LKE ZI"
+TITLE_ROWS = 5  # title block above the header row
+HEADER_ROW = 6
+KEY_HEADER = "Kunci"
+
+# (column letter, header, width). A, E, F, G, I, J, K follow the official sheet; H carries this app's
+# key so a re-imported export matches rows exactly.
+LKE_COLUMNS = [
+    ("A", "No", 6), ("B", "Komponen / Area", 16), ("C", "Bagian", 11), ("D", "Bobot", 8), ("E", "Indikator", 9),
+    ("F", "Butir", 6), ("G", "Pertanyaan / Uraian", 60), ("H", KEY_HEADER, 16), ("I", "Penjelasan pilihan", 55),
+    ("J", "Pilihan jawaban", 12), ("K", "Jawaban unit", 11), ("L", "Nilai unit", 10), ("M", "Penjelasan unit", 40),
+    ("N", "Jawaban TPI", 11), ("O", "Nilai TPI", 10), ("P", "Catatan TPI", 40), ("Q", "Bukti dukung", 45),
+]
+COL = {letter: i + 1 for i, (letter, _, _) in enumerate(LKE_COLUMNS)}
+
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+LEVEL_FILL = {"component": PatternFill("solid", fgColor="BDD7EE"), "area": PatternFill("solid", fgColor="DDEBF7"),
+              "part": PatternFill("solid", fgColor="EDF3FA"), "indicator": PatternFill("solid", fgColor="F2F2F2"),
+              "total": PatternFill("solid", fgColor="FFE699")}
+THIN = Side(style="thin", color="BFBFBF")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+SCORE_FORMAT = "0.00"
+
+
+@dataclass
+class LkeRow:
+    """One row of the "LKE ZI" sheet: a component, area, part, indicator, question or the total."""
+
+    level: str  # component | area | part | indicator | question | total
+    label: str = ""  # B
+    part: str = ""  # C
+    weight: Decimal | None = None  # D
+    numeral: str = ""  # E
+    letter: str = ""  # F
+    text: str = ""  # G
+    key: str = ""  # H
+    options: str = ""  # I
+    answer_type: str = ""  # J
+    unit_answer: object = None  # K: letter or number
+    unit_value: Decimal | None = None  # L: 0–1 for questions, points for subtotals
+    unit_explanation: str = ""  # M
+    tpi_answer: object = None  # N
+    tpi_value: Decimal | None = None  # O
+    tpi_note: str = ""  # P
+    evidence: str = ""  # Q
+
+
+@dataclass
+class LkeMeta:
+    instansi: str
+    unit: str
+    round: str
+    version: str
+    status: str
+    exported_at: str
+    include_tpi: bool = True
+    notes: list[str] = field(default_factory=list)
+
+
+def lke_workbook(meta: LkeMeta, rows: list[LkeRow]) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = LKE_SHEET
+    ws["A1"] = "LEMBAR KERJA EVALUASI ZONA INTEGRITAS MENUJU WBK/WBBM"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = f"{meta.unit} — {meta.instansi}"
+    ws["A2"].font = Font(bold=True)
+    ws["A3"] = f"{meta.round} · {meta.version} · Status: {meta.status}"
+    ws["A4"] = f"Diekspor {meta.exported_at} dari ZI Tracker" + ("" if meta.include_tpi else
+                                                               " · nilai TPI belum ditampilkan kepada unit")
+    for letter, header, width in LKE_COLUMNS:
+        cell = ws.cell(row=HEADER_ROW, column=COL[letter], value=header)
+        cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.column_dimensions[letter].width = width
+    number = 0
+    for offset, row in enumerate(rows, start=1):
+        r = HEADER_ROW + offset
+        number += 1
+        values = {"A": number, "B": row.label, "C": row.part, "D": row.weight, "E": row.numeral, "F": row.letter,
+                  "G": row.text, "H": row.key, "I": row.options, "J": row.answer_type, "K": row.unit_answer,
+                  "L": row.unit_value, "M": row.unit_explanation, "N": row.tpi_answer if meta.include_tpi else None,
+                  "O": row.tpi_value if meta.include_tpi else None, "P": row.tpi_note if meta.include_tpi else "",
+                  "Q": row.evidence}
+        for letter, value in values.items():
+            if isinstance(value, Decimal):
+                value = float(value)  # a number in Excel, not text
+            cell = ws.cell(row=r, column=COL[letter], value=value if value != "" else None)
+            cell.border = BORDER
+            cell.alignment = WRAP
+            if letter in ("D", "L", "O") and value is not None:
+                cell.number_format = SCORE_FORMAT
+        if row.level != "question":
+            for letter in COL:
+                ws.cell(row=r, column=COL[letter]).fill = LEVEL_FILL[row.level]
+                ws.cell(row=r, column=COL[letter]).font = Font(bold=True)
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=COL["H"])
+    ws.auto_filter.ref = f"A{HEADER_ROW}:Q{HEADER_ROW + len(rows)}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    _a4_landscape(ws)
+    ws.print_area = f"A1:Q{HEADER_ROW + len(rows)}"
+    if meta.notes:
+        notes = wb.create_sheet("Catatan")
+        for i, note in enumerate(meta.notes, start=1):
+            notes.cell(row=i, column=1, value=note)
+        notes.column_dimensions["A"].width = 120
+    return wb
+
+
+def _a4_landscape(ws):
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
+# --------------------------------------------------------------------------- round recap (write-only)
+
+
+@dataclass
+class RecapUnit:
+    name: str
+    kind: str
+    status: str
+    progress: str
+    areas_unit: list[Decimal | None]
+    areas_tpi: list[Decimal | None]
+    pengungkit: Decimal | None
+    hasil: Decimal | None
+    total_unit: Decimal | None
+    total_tpi: Decimal | None
+    verdict: str
+    gaps: list[str]
+
+
+@dataclass
+class RecapData:
+    title: str
+    subtitle: str
+    area_labels: list[str]  # pengungkit areas then hasil sub-components
+    units: list[RecapUnit]
+    indicator_labels: list[str]
+    indicator_weights: list[Decimal]
+    indicator_rows: list[tuple[str, list[Decimal | None]]]  # unit name, score per indicator (basis values)
+    readiness_counts: list[tuple[str, int]]
+    status_counts: list[tuple[str, int]]
+    area_averages: list[tuple[str, Decimal]]  # label, % of weight
+
+
+def _cell(ws, value, *, bold=False, fill=None, number_format=None, wrap=False):
+    if isinstance(value, Decimal):
+        value = float(value)
+    cell = WriteOnlyCell(ws, value=value)
+    if bold:
+        cell.font = Font(bold=True, color="FFFFFF" if fill is HEADER_FILL else None)
+    if fill is not None:
+        cell.fill = fill
+    if number_format:
+        cell.number_format = number_format
+    if wrap:
+        cell.alignment = WRAP
+    return cell
+
+
+def _header(ws, labels):
+    ws.append([_cell(ws, label, bold=True, fill=HEADER_FILL, wrap=True) for label in labels])
+
+
+def recap_workbook(data: RecapData) -> Workbook:
+    wb = Workbook(write_only=True)
+    _recap_summary(wb, data)
+    _recap_units(wb, data)
+    _recap_indicators(wb, data)
+    _recap_gaps(wb, data)
+    return wb
+
+
+def _recap_summary(wb, data):
+    ws = wb.create_sheet("Ringkasan")
+    ws.column_dimensions["A"].width = 48
+    ws.column_dimensions["B"].width = 16
+    ws.append([_cell(ws, data.title, bold=True)])
+    ws.append([data.subtitle])
+    ws.append([])
+    _header(ws, ["Kesiapan", "Jumlah unit"])
+    for label, n in data.readiness_counts:
+        ws.append([label, n])
+    ws.append([])
+    _header(ws, ["Status", "Jumlah unit"])
+    for label, n in data.status_counts:
+        ws.append([label, n])
+    ws.append([])
+    start = 4 + len(data.readiness_counts) + 1 + 1 + len(data.status_counts) + 1 + 1
+    _header(ws, ["Rata-rata area (% bobot)", "%"])
+    for label, pct in data.area_averages:
+        ws.append([label, _cell(ws, pct, number_format="0.0")])
+    if data.area_averages:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "Rata-rata nilai area (% bobot), terlemah di atas"
+        chart.y_axis.title = "% bobot"
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+        chart.legend = None
+        chart.height, chart.width = 9, 18
+        values = Reference(ws, min_col=2, min_row=start + 1, max_row=start + len(data.area_averages))
+        labels = Reference(ws, min_col=1, min_row=start + 1, max_row=start + len(data.area_averages))
+        chart.add_data(values, titles_from_data=False)
+        chart.set_categories(labels)
+        chart.x_axis.scaling.orientation = "maxMin"
+        ws.add_chart(chart, "D4")
+
+
+def _recap_units(wb, data):
+    ws = wb.create_sheet("Rekap unit")
+    widths = [40, 14, 16, 10] + [9] * (2 * len(data.area_labels)) + [11, 9, 10, 10, 16, 70]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "B2"
+    _header(ws, ["Unit", "Jenis", "Status", "Kemajuan"] + [f"{a} (unit)" for a in data.area_labels]
+            + [f"{a} (TPI)" for a in data.area_labels]
+            + ["Pengungkit", "Hasil", "Total unit", "Total TPI", "Kesiapan", "Kekurangan terbesar"])
+    for u in data.units:
+        scores = [_cell(ws, v, number_format=SCORE_FORMAT) for v in u.areas_unit + u.areas_tpi]
+        ws.append([u.name, u.kind, u.status, u.progress, *scores, _cell(ws, u.pengungkit, number_format=SCORE_FORMAT),
+                   _cell(ws, u.hasil, number_format=SCORE_FORMAT), _cell(ws, u.total_unit, number_format=SCORE_FORMAT),
+                   _cell(ws, u.total_tpi, number_format=SCORE_FORMAT), u.verdict, "; ".join(u.gaps)])
+
+
+def _recap_indicators(wb, data):
+    ws = wb.create_sheet("Skor indikator")
+    ws.column_dimensions["A"].width = 40
+    ws.freeze_panes = "B3"
+    _header(ws, ["Unit"] + data.indicator_labels)
+    ws.append([_cell(ws, "Bobot", bold=True)] + [_cell(ws, w, number_format=SCORE_FORMAT)
+                                                  for w in data.indicator_weights])
+    for name, scores in data.indicator_rows:
+        ws.append([name] + [_cell(ws, s, number_format=SCORE_FORMAT) for s in scores])
+
+
+def _recap_gaps(wb, data):
+    ws = wb.create_sheet("Daftar kekurangan")
+    for col, w in zip("ABC", (40, 16, 110)):
+        ws.column_dimensions[col].width = w
+    _header(ws, ["Unit", "Kesiapan", "Kekurangan (syarat yang belum terpenuhi)"])
+    for u in data.units:
+        for gap in u.gaps or []:
+            ws.append([u.name, u.verdict, gap])

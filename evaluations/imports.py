@@ -1,0 +1,200 @@
+"""Reading a filled LKE workbook: pure (no ORM). Workbook in; answers or a row-by-row report out.
+
+Two layouts are read from sheet "LKE ZI":
+- this app's export: column H holds each question's key, K the unit's answer, M its explanation;
+- the official workbook: no keys, so each row's question text (G) is matched with the template's,
+  in document order (so repeated texts such as "Jumlah yang harus melaporkan" land on the right
+  row), and the answer is read from K. Rows the template does not know are reported.
+A computed percentage is never read (the app computes it from the counts).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .exports import KEY_HEADER, LKE_SHEET
+from .scoring import OPTION_VALUES
+
+LIMITS = {"persen": (Decimal("0"), Decimal("100")), "jumlah": (Decimal("0"), Decimal("999999999")),
+          "indeks": (Decimal("1"), Decimal("4"))}
+TYPE_LABEL = {"ya_tidak": "Ya/Tidak", "ab": "A/B", "abc": "A/B/C", "abcd": "A/B/C/D", "abcde": "A/B/C/D/E"}
+
+
+@dataclass(frozen=True)
+class ImportQuestion:
+    key: str
+    text: str
+    answer_type: str
+    formula: str = ""
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    row: int
+    key: str
+    option: str = ""
+    number: Decimal | None = None
+    explanation: str | None = None  # None: the file has no explanation column (leave it as it is)
+
+
+@dataclass
+class ImportResult:
+    layout: str = ""  # "app" | "official"
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def normalize(text) -> str:
+    text = unicodedata.normalize("NFKC", str(text or "")).lower()
+    text = re.sub(r"^[\s\-–•]+", "", text)
+    return re.sub(r"[^\w%]+", " ", text).strip()
+
+
+def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
+    result = ImportResult()
+    try:
+        wb = load_workbook(fileobj, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        result.errors.append(_("Berkas tidak dapat dibaca sebagai workbook Excel (.xlsx)."))
+        return result
+    try:
+        if LKE_SHEET not in wb.sheetnames:
+            result.errors.append(_("Sheet “%(sheet)s” tidak ditemukan; sheet yang ada: %(found)s.") % {
+                "sheet": LKE_SHEET, "found": ", ".join(wb.sheetnames) or "—"})
+            return result
+        rows = list(wb[LKE_SHEET].iter_rows(min_row=1, max_col=17))
+    finally:
+        wb.close()
+    header = next((i for i, r in enumerate(rows[:15]) if len(r) > 7 and str(r[7].value or "").strip() == KEY_HEADER),
+                  None)
+    result.layout = "app" if header is not None else "official"
+    by_key = {q.key: q for q in questions}
+    seen: dict[str, int] = {}
+    matcher = _TextMatcher(questions)
+    for index, cells in enumerate(rows):
+        if header is not None and index <= header:
+            continue
+        excel_row = cells[0].row if cells and hasattr(cells[0], "row") else index + 1
+        get = {i: (cells[i] if i < len(cells) else None) for i in (6, 7, 10, 12)}
+        answer_cell = get[10]
+        answer = None if answer_cell is None else answer_cell.value
+        if result.layout == "app":
+            key = str(get[7].value or "").strip() if get[7] is not None else ""
+            if not key:
+                continue
+            q = by_key.get(key)
+            if q is None:
+                result.errors.append(_("Baris %(row)d: kunci “%(key)s” tidak ada di template LKE ini.") % {
+                    "row": excel_row, "key": key})
+                continue
+        else:
+            text = get[6].value if get[6] is not None else None
+            if not normalize(text):
+                continue
+            q = matcher.match(text)
+            if q is None:
+                if answer not in (None, ""):
+                    result.errors.append(_("Baris %(row)d: pertanyaan “%(text)s” tidak ada di template LKE ini.") % {
+                        "row": excel_row, "text": str(text)[:80]})
+                continue
+        if q.key in seen:
+            result.errors.append(_("Baris %(row)d: pertanyaan %(key)s sudah ada di baris %(first)d.") % {
+                "row": excel_row, "key": q.key, "first": seen[q.key]})
+            continue
+        seen[q.key] = excel_row
+        if q.formula:
+            continue  # computed from the counts
+        explanation = None
+        if result.layout == "app" and get[12] is not None:
+            explanation = str(get[12].value or "").strip()
+        if answer in (None, "") and not explanation:
+            continue
+        parsed = _parse_answer(q, answer, answer_cell, excel_row, result.errors)
+        if parsed is not None:
+            option, number = parsed
+            result.rows.append(ImportRow(excel_row, q.key, option, number, explanation))
+    if not result.rows and not result.errors:
+        result.errors.append(_("Tidak ada jawaban yang ditemukan di kolom K sheet “%(sheet)s”.") % {"sheet": LKE_SHEET})
+    return result
+
+
+def _parse_answer(q, value, cell, row, errors):
+    """(option, number) for a cell, or None after adding the reason to ``errors``."""
+    where = _("Baris %(row)d (%(key)s)") % {"row": row, "key": q.key}
+    if value in (None, ""):
+        return "", None
+    if q.answer_type in OPTION_VALUES:
+        letters = list(OPTION_VALUES[q.answer_type])
+        text = str(value).strip().rstrip(".")
+        match = next((letter for letter in letters if letter.lower() == text.lower()), None)
+        if match is None:
+            errors.append(_("%(where)s: jawaban “%(value)s” tidak dikenal untuk %(type)s (pilihan: %(letters)s).") % {
+                "where": where, "value": text, "type": TYPE_LABEL[q.answer_type], "letters": ", ".join(letters)})
+            return None
+        return match, None
+    number = _number(value)
+    if number is None:
+        errors.append(_("%(where)s: “%(value)s” bukan angka.") % {"where": where, "value": value})
+        return None
+    if q.answer_type == "persen" and cell is not None and "%" in str(getattr(cell, "number_format", "")):
+        number *= 100  # an Excel percentage cell stores 0.875 for 87,5%
+    low, high = LIMITS[q.answer_type]
+    if not low <= number <= high:
+        what = {"persen": _("persentase"), "jumlah": _("jumlah"), "indeks": _("indeks")}[q.answer_type]
+        errors.append(_("%(where)s: %(what)s %(value)s di luar rentang %(low)s–%(high)s.") % {
+            "where": where, "what": what, "value": _plain(number), "low": _plain(low),
+            "high": _plain(high) if q.answer_type != "jumlah" else "…"})
+        return None
+    if q.answer_type == "jumlah" and number != number.to_integral_value():
+        errors.append(_("%(where)s: jumlah harus bilangan bulat, bukan %(value)s.") % {"where": where,
+                                                                                     "value": _plain(number)})
+        return None
+    return "", number.quantize(Decimal("0.01"))
+
+
+def _number(value) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return Decimal(str(value))
+    text = str(value).strip().replace(" ", "").rstrip("%")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _plain(d: Decimal) -> str:
+    return f"{d.normalize():f}".replace(".", ",")
+
+
+class _TextMatcher:
+    """Matches official-workbook rows to template questions by text, never going backwards."""
+
+    def __init__(self, questions):
+        self.questions = list(questions)
+        self.position = 0
+        self.by_text: dict[str, list[int]] = {}
+        for i, q in enumerate(self.questions):
+            self.by_text.setdefault(normalize(q.text), []).append(i)
+
+    def match(self, text):
+        for i in self.by_text.get(normalize(text), []):
+            if i >= self.position:
+                self.position = i + 1
+                return self.questions[i]
+        return None

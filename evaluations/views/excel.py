@@ -1,0 +1,162 @@
+"""Excel: per-unit LKE export and import (with a preview), round recap export."""
+
+import io
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from units.permissions import user_roles
+
+from .. import export_rows, exports, imports, services, workflow
+from ..forms import WorkbookUploadForm
+from ..models import Answer, Question
+from ..permissions import (can_edit, can_see_tpi_values, get_round_for_user_or_404, get_worksheet_for_user_or_404,
+                           workflow_roles, worksheets_for_user)
+
+log = logging.getLogger(__name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_KEY = "lke_import"
+
+
+def _xlsx(workbook, filename):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _failed(request, exc):
+    log.exception("export failed")
+    message = _("Ekspor gagal: %(reason)s. Coba lagi; bila berulang, hubungi admin ZI.") % {
+        "reason": exc.__class__.__name__}
+    return HttpResponse(message, status=500, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def export_lke(request, pk):
+    """The unit's LKE in the official layout; TPI columns only for who may see them."""
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    include_tpi = can_see_tpi_values(request.user, worksheet)
+    try:
+        rows = export_rows.lke_rows(worksheet, include_tpi=include_tpi, base_url=settings.SITE_URL.rstrip("/"))
+        workbook = exports.lke_workbook(export_rows.lke_meta(worksheet, include_tpi=include_tpi), rows)
+    except Exception as exc:  # the user is told why; the trace goes to the log
+        return _failed(request, exc)
+    name = f"LKE-ZI-{slugify(worksheet.unit.short_name or worksheet.unit.name)}-{worksheet.round.year}.xlsx"
+    return _xlsx(workbook, name)
+
+
+@login_required
+@require_GET
+def export_recap(request, pk):
+    round_ = get_round_for_user_or_404(request.user, pk)
+    roles = user_roles(request.user)
+    reviewer = roles.is_admin_of(round_.instansi_id) or round_.instansi_id in roles.tpi_instansi
+    if not reviewer:
+        raise Http404
+    worksheets = worksheets_for_user(request.user).filter(round=round_)
+    if not worksheets.exists():
+        return HttpResponse(_("Belum ada unit peserta pada periode ini; tidak ada yang direkap."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    try:
+        workbook = exports.recap_workbook(export_rows.recap_data(round_, worksheets, reviewer=True))
+    except Exception as exc:
+        return _failed(request, exc)
+    return _xlsx(workbook, f"Rekap-ZI-{slugify(round_.name)}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _may_import(user, worksheet):
+    roles = workflow_roles(user, worksheet)
+    return can_edit(user, worksheet) or (workflow.ADMIN in roles and worksheet.status == "draft"
+                                         and worksheet.round.status == "open")
+
+
+@login_required
+def import_lke(request, pk):
+    """Upload → a preview of every answer that would change → apply (all or nothing)."""
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    if not _may_import(request.user, worksheet):
+        messages.error(request, _("Kertas kerja ini tidak dapat diubah saat ini, sehingga tidak dapat diimpor."))
+        return redirect(worksheet)
+    context = {"worksheet": worksheet, "form": WorkbookUploadForm()}
+    if request.method == "POST" and request.POST.get("apply"):
+        return _apply(request, worksheet)
+    if request.method == "POST":
+        form = WorkbookUploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            questions = list(Question.objects.filter(version_id=worksheet.round.version_id).order_by("order"))
+            result = imports.parse(form.cleaned_data["file"], [
+                imports.ImportQuestion(q.key, q.text, q.answer_type, q.formula) for q in questions])
+            context["result"] = result
+            if result.ok:
+                changes = _changes(worksheet, questions, result)
+                request.session[SESSION_KEY] = {"worksheet": worksheet.pk, "rows": [c["data"] for c in changes],
+                                                "revisions": {c["data"]["key"]: c["revision"] for c in changes}}
+                context["changes"] = changes
+                context["unchanged"] = len(result.rows) - len(changes)
+    return render(request, "evaluations/import_lke.html", context)
+
+
+def _fmt(option, number):
+    if option:
+        return option
+    if number is None:
+        return "—"
+    return f"{Decimal(number).normalize():f}".replace(".", ",")
+
+
+def _changes(worksheet, questions, result):
+    by_key = {q.key: q for q in questions}
+    answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet)}
+    changes = []
+    for row in result.rows:
+        q = by_key[row.key]
+        a = answers.get(q.pk)
+        old = (a.unit_option, a.unit_number, a.unit_explanation) if a else ("", None, "")
+        new_expl = old[2] if row.explanation is None else row.explanation
+        new_number = row.number
+        if (old[0], old[1], old[2]) == (row.option, new_number, new_expl):
+            continue
+        locked = not services.answer_is_editable(worksheet, a)
+        changes.append({"question": q, "row": row.row, "old": _fmt(old[0], old[1]), "new": _fmt(row.option, new_number),
+                        "old_explanation": old[2], "new_explanation": new_expl if new_expl != old[2] else None,
+                        "locked": locked, "revision": a.revision if a else 0,
+                        "data": {"key": q.key, "option": row.option,
+                                 "number": None if new_number is None else str(new_number),
+                                 "explanation": row.explanation}})
+    return changes
+
+
+def _apply(request, worksheet):
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending.get("worksheet") != worksheet.pk:
+        messages.error(request, _("Pratinjau impor tidak ditemukan atau sudah kedaluwarsa; unggah berkas lagi."))
+        return redirect("evaluations:import_lke", worksheet.pk)
+    try:
+        changed = services.worksheet_import(user=request.user, worksheet=worksheet, rows=pending["rows"],
+                                            revisions=pending["revisions"])
+    except services.ImportRefused as exc:
+        messages.error(request, _("Impor tidak diterapkan, tidak ada yang berubah: %(reasons)s") % {
+            "reasons": " ".join(exc.reasons)})
+        return redirect("evaluations:import_lke", worksheet.pk)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect(worksheet)
+    finally:
+        request.session.pop(SESSION_KEY, None)
+    messages.success(request, _("Impor selesai: %(n)d jawaban diperbarui.") % {"n": changed})
+    return redirect(worksheet)

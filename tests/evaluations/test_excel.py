@@ -1,0 +1,198 @@
+"""Excel export and import through the pages: layout, figures equal to the app's, permissions."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from evaluations import scoring, selectors
+from evaluations.models import Answer, Worksheet
+from tests import factories as f
+from units.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def export(client, ws):
+    response = client.get(reverse("evaluations:export_lke", args=[ws.pk]))
+    assert response.status_code == 200, response.content[:200]
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.content))
+
+
+def rows_by_label(sheet):
+    """{text in G: row values} for subtotal rows, {key in H: row values} for questions."""
+    out = {}
+    for row in sheet.iter_rows(min_row=7, values_only=True):
+        out[row[7] or row[6]] = row
+    return out
+
+
+def test_lke_export_layout_and_figures_equal_the_apps(client, reviewer, round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best", status="in_review", reviewers=[reviewer])
+    Answer.objects.filter(worksheet=ws).update(tpi_option="A")
+    Answer.objects.filter(worksheet=ws, question__key="I.pemenuhan.i.b").update(unit_option="B", tpi_option="C",
+                                                                              tpi_note="Seleksi tidak terbuka")
+    Answer.objects.filter(worksheet=ws, question__key="H-I.hasil.i.a").update(unit_number=Decimal("3.3"))
+    client.force_login(reviewer)
+    book = export(client, ws)
+    sheet = book["LKE ZI"]
+    assert [c.value for c in sheet[6]][:11] == ["No", "Komponen / Area", "Bagian", "Bobot", "Indikator", "Butir",
+                                               "Pertanyaan / Uraian", "Kunci", "Penjelasan pilihan",
+                                               "Pilihan jawaban", "Jawaban unit"]
+    assert sheet.freeze_panes == "H7"
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
+    assert sheet.column_dimensions["G"].width == 60 and sheet["G8"].alignment.wrap_text
+    rows = rows_by_label(sheet)
+    q = rows["I.pemenuhan.i.b"]
+    assert (q[4], q[5], q[9], q[10], q[11], q[13], q[15]) == (None, "b.", "A/B/C", "B", 0.5, "C",
+                                                               "Seleksi tidak terbuka")
+    assert isinstance(rows["H-I.hasil.i.a"][10], float)  # numbers are numbers
+    # Every subtotal equals the app's own score to the cent, for both value sets.
+    spec = selectors.template_spec(round_open.version_id)
+    sets = selectors.answers_by_worksheet([ws.pk])[ws.pk]
+    unit, tpi = scoring.score(spec, sets["unit"]), scoring.score(spec, sets["tpi"])
+    for comp in spec.components:
+        assert Decimal(str(rows[comp.name][11])) == unit.components[comp.code].score
+        for area in comp.areas:
+            assert Decimal(str(rows[area.name][11])) == unit.areas[area.code].score
+            assert Decimal(str(rows[area.name][14])) == tpi.areas[area.code].score
+            for part in area.parts:
+                for ind in part.indicators:
+                    row = next(r for r in sheet.iter_rows(min_row=7, values_only=True)
+                               if r[6] == ind.name and r[4] == f"{ind.code}.")
+                    assert Decimal(str(row[11])) == unit.indicators[ind.key].score
+    total = rows["Nilai total (pengungkit + hasil)"]
+    assert Decimal(str(total[11])) == unit.total.score and Decimal(str(total[14])) == tpi.total.score
+    # B on I.pemenuhan.i.b: (1 + 0.5) / 2 × 0.5 = 0.375 (−0.125); IPAK 3.3 / 4 × 17.5 = 14.4375 (−3.0625).
+    assert unit.total.score == Decimal("96.81")
+
+
+def test_unit_export_leaves_out_tpi_values_until_the_tpi_decides(member_client, reviewer, round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best", status="in_review", reviewers=[reviewer])
+    Answer.objects.filter(worksheet=ws).update(tpi_option="B", tpi_note="catatan kerja")
+    rows = rows_by_label(export(member_client, ws)["LKE ZI"])
+    assert rows["I.pemenuhan.i.b"][13] is None and rows["I.pemenuhan.i.b"][15] is None
+    Worksheet.objects.filter(pk=ws.pk).update(status="approved")
+    rows = rows_by_label(export(member_client, ws)["LKE ZI"])
+    assert rows["I.pemenuhan.i.b"][13] == "B" and rows["I.pemenuhan.i.b"][15] == "catatan kerja"
+
+
+def edited_export(client, ws, changes):
+    book = export(client, ws)
+    sheet = book["LKE ZI"]
+    for row in sheet.iter_rows(min_row=7):
+        key = row[7].value
+        if key in changes:
+            answer, explanation = changes[key]
+            row[10].value = answer
+            if explanation is not None:
+                row[12].value = explanation
+    buf = io.BytesIO()
+    book.save(buf)
+    buf.seek(0)
+    buf.name = "LKE.xlsx"
+    return buf
+
+
+def test_import_previews_every_change_then_applies_all(member_client, member, round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best")
+    url = reverse("evaluations:import_lke", args=[ws.pk])
+    upload = edited_export(member_client, ws, {"I.pemenuhan.i.b": ("C", "Belum ada seleksi"),
+                                               "H-I.hasil.i.a": (3.25, None), "II.pemenuhan.i.a": ("A", None)})
+    page = member_client.post(url, {"file": upload}).content.decode()
+    assert page.count('data-testid="change"') == 2  # II.pemenuhan.i.a already "A": not a change
+    assert "I.pemenuhan.i.b" in page and "H-I.hasil.i.a" in page and "3,25" in page
+    assert Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.i.b").unit_option == "A"  # nothing yet
+    response = member_client.post(url, {"apply": "1"}, follow=True)
+    assert "2 jawaban diperbarui" in response.content.decode()
+    a = Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.i.b")
+    assert (a.unit_option, a.unit_explanation, a.updated_by) == ("C", "Belum ada seleksi", member)
+    # Penyusunan Tim Kerja (1 + 0) / 2 × 0.5 = 0.25 (−0.25); IPAK 3.25 / 4 × 17.5 = 14.21875 (−3.28125).
+    assert ws.scores.get(value_set="unit").total == Decimal("96.47")
+
+
+def test_a_bad_file_gets_a_report_and_changes_nothing(member_client, round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best")
+    before = list(Answer.objects.filter(worksheet=ws).values_list("unit_option", "unit_number"))
+    upload = edited_export(member_client, ws, {"I.pemenuhan.i.b": ("F", None), "H-I.hasil.i.a": (5, None),
+                                               "I.pemenuhan.i.a": ("Tidak", None)})
+    page = member_client.post(reverse("evaluations:import_lke", args=[ws.pk]), {"file": upload}).content.decode()
+    assert 'data-testid="import-errors"' in page and 'data-testid="import-preview"' not in page
+    assert "jawaban “F” tidak dikenal untuk A/B/C" in page and "indeks 5 di luar rentang 1–4" in page
+    response = member_client.post(reverse("evaluations:import_lke", args=[ws.pk]), {"apply": "1"}, follow=True)
+    assert "Pratinjau impor tidak ditemukan" in response.content.decode()
+    assert list(Answer.objects.filter(worksheet=ws).values_list("unit_option", "unit_number")) == before
+
+
+def test_import_is_refused_whole_if_someone_saved_after_the_preview(member_client, instansi, round_open, unit):
+    from evaluations import services
+    from evaluations.models import Question
+    ws = f.worksheet(round_open, unit, answers="best")
+    url = reverse("evaluations:import_lke", args=[ws.pk])
+    member_client.post(url, {"file": edited_export(member_client, ws, {"I.pemenuhan.i.b": ("C", None),
+                                                                       "I.pemenuhan.i.a": ("Tidak", None)})})
+    other = f.member(instansi, Membership.Role.OPERATOR, unit, "operator.dua")
+    services.answer_save(user=other, worksheet=ws, question=Question.objects.get(key="I.pemenuhan.i.b"),
+                         option="B", revision=0)
+    page = member_client.post(url, {"apply": "1"}, follow=True).content.decode()
+    assert "Impor tidak diterapkan" in page and "I.pemenuhan.i.b diubah" in page
+    assert Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.i.a").unit_option == "Ya"
+
+
+def test_import_not_allowed_once_submitted(member_client, round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best", status="submitted")
+    response = member_client.get(reverse("evaluations:import_lke", args=[ws.pk]), follow=True)
+    assert "tidak dapat diubah saat ini" in response.content.decode()
+
+
+def test_recap_has_every_sheet_one_row_per_unit_and_a_chart(admin_client_zi, instansi, round_open,
+                                                            django_assert_max_num_queries):
+    for i in range(3):
+        f.worksheet(round_open, f.unit(instansi, f"Unit {i}"), answers="best" if i else "none")
+    url = reverse("evaluations:export_recap", args=[round_open.pk])
+    response = admin_client_zi.get(url)
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Ringkasan", "Rekap unit", "Skor indikator", "Daftar kekurangan"]
+    units = list(book["Rekap unit"].iter_rows(values_only=True))
+    assert [r[0] for r in units[1:]] == ["Unit 0", "Unit 1", "Unit 2"]
+    assert units[2][22] == 100.0 and units[2][24] == "Siap WBK"
+    assert units[1][24] == "Belum memenuhi" and "Total 0,00 — kurang 75,00" in units[1][25]
+    assert len(list(book["Skor indikator"].iter_rows())) == 2 + 3
+    assert len(book["Ringkasan"]._charts) == 1
+    for i in range(3, 8):
+        f.worksheet(round_open, f.unit(instansi, f"Unit {i}"), answers="best")
+    with django_assert_max_num_queries(22):  # no query per unit: the same for 3 or 8 units
+        admin_client_zi.get(url)
+
+
+@pytest.mark.parametrize("role,lke,recap", [("operator", 200, 404), ("tpi", 200, 200), ("admin", 200, 200),
+                                            ("operator_lain", 404, 404), ("tpi_lain", 404, 404)])
+def test_export_permissions(client, instansi, round_open, unit, other_unit, role, lke, recap):
+    tpi = f.member(instansi, Membership.Role.TPI, None, "tpi")
+    ws = f.worksheet(round_open, unit, reviewers=[tpi])
+    users = {"operator": f.member(instansi, Membership.Role.OPERATOR, unit, "op"), "tpi": tpi,
+             "admin": f.member(instansi, Membership.Role.ADMIN, None, "adm"),
+             "operator_lain": f.member(instansi, Membership.Role.OPERATOR, other_unit, "op2"),
+             "tpi_lain": f.member(instansi, Membership.Role.TPI, None, "tpi2")}
+    client.force_login(users[role])
+    assert client.get(reverse("evaluations:export_lke", args=[ws.pk])).status_code == lke
+    assert client.get(reverse("evaluations:export_recap", args=[round_open.pk])).status_code == recap
+    assert client.get(reverse("evaluations:import_lke", args=[ws.pk])).status_code in (
+        {"operator": 200, "admin": 200}.get(role, 404), 302)
+
+
+def test_a_failed_export_says_why(admin_client_zi, instansi, round_open, monkeypatch):
+    response = admin_client_zi.get(reverse("evaluations:export_recap", args=[round_open.pk]))
+    assert response.status_code == 400 and "Belum ada unit peserta" in response.content.decode()
+    f.worksheet(round_open, f.unit(instansi, "Unit A"))
+    from evaluations import exports
+
+    def boom(*a, **k):
+        raise MemoryError
+
+    monkeypatch.setattr(exports, "recap_workbook", boom)
+    response = admin_client_zi.get(reverse("evaluations:export_recap", args=[round_open.pk]))
+    assert response.status_code == 500 and "Ekspor gagal: MemoryError" in response.content.decode()
