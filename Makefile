@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev chromium migrate demo check-migrations clean
+.PHONY: run test setup setup-dev chromium migrate demo check-migrations lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,11 @@ run: demo
 check-migrations: setup
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
+lint: setup-dev
+	$(PY) -m ruff check .
+
 # pytest exits 5 when it collected nothing: make treats every non-zero exit as failure.
-test: setup-dev check-migrations
+test: setup-dev check-migrations lint
 	$(PY) -m pytest
 
 clean:

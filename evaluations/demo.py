@@ -309,6 +309,7 @@ class DemoBuilder:
                          ("in_review", "approved", tpi, "Kertas kerja telah direviu dan disetujui.")],
         }[status]
         when = min(start, timezone.now() - timedelta(days=10))
+        Evidence.objects.filter(answer__worksheet=ws).update(uploaded_at=when)  # collected before submitting
         events = []
         for frm, to, actor, comment in steps:
             when += timedelta(days=rng.randint(1, 3), hours=rng.randint(0, 6))

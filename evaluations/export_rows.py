@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from . import exports, readiness, scoring, selectors
 from .models import Answer, AnswerType, Evidence, Question, Worksheet, WorksheetScore
 
-
 TYPE_LABEL = {AnswerType.YA_TIDAK: "Ya/Tidak", AnswerType.AB: "A/B", AnswerType.ABC: "A/B/C",
               AnswerType.ABCD: "A/B/C/D", AnswerType.ABCDE: "A/B/C/D/E", AnswerType.PERSEN: "%",
               AnswerType.JUMLAH: "Jumlah", AnswerType.INDEKS: "Nilai"}

@@ -14,6 +14,19 @@ NUMBER_RULES = {
     AnswerType.JUMLAH: (Decimal("0"), Decimal("999999999"), 0, _("Isi bilangan bulat 0 atau lebih.")),
     AnswerType.INDEKS: (Decimal("1"), Decimal("4"), 2, _("Isi indeks pada skala 1–4, mis. 3,62.")),
 }
+NUMBER_ERRORS = {
+    AnswerType.PERSEN: {"invalid": _("Bukan angka. Tulis persentase seperti 87,5."),
+                        "min_value": _("Persentase tidak boleh di bawah 0."),
+                        "max_value": _("Persentase tidak boleh lebih dari 100."),
+                        "max_decimal_places": _("Paling banyak dua angka di belakang koma.")},
+    AnswerType.JUMLAH: {"invalid": _("Bukan angka. Tulis jumlah seperti 12."),
+                        "min_value": _("Jumlah tidak boleh negatif."),
+                        "max_value": _("Jumlah terlalu besar."),
+                        "max_decimal_places": _("Jumlah harus bilangan bulat, tanpa koma.")},
+    AnswerType.INDEKS: {"invalid": _("Bukan angka. Tulis indeks seperti 3,62."),
+                        "min_value": _("Indeks paling kecil 1."), "max_value": _("Indeks paling besar 4."),
+                        "max_decimal_places": _("Paling banyak dua angka di belakang koma.")},
+}
 
 
 def format_number(value: Decimal | None) -> str:
@@ -49,6 +62,7 @@ class ValueForm(forms.Form):
 
     def __init__(self, *args, question, **kwargs):
         self.question = question
+        kwargs.setdefault("auto_id", f"q{question.pk}-%s")  # ids unique on a page of many questions
         super().__init__(*args, **kwargs)
         t = question.answer_type
         if t in OPTION_TYPES:
@@ -62,8 +76,7 @@ class ValueForm(forms.Form):
                 max_digits=14, decimal_places=places, help_text=hint,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
                                              "class": "form-control number-input"}),
-                error_messages={"invalid": hint, "min_value": hint, "max_value": hint,
-                                "max_decimal_places": hint, "max_digits": hint})
+                error_messages={**NUMBER_ERRORS[t], "max_digits": NUMBER_ERRORS[t]["max_value"]})
             if isinstance(self.initial.get("number"), Decimal):
                 self.initial["number"] = format_number(self.initial["number"])
 
@@ -104,10 +117,13 @@ class EvidenceUploadForm(forms.Form):
     description = forms.CharField(label=_("Keterangan"), required=False, max_length=300)
 
 
+class HttpURLField(forms.URLField):
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class EvidenceLinkForm(forms.Form):
-    url = forms.URLField(label=_("Tautan bukti dukung"), max_length=500, assume_scheme="https",
-                         validators=[URLValidator(schemes=["http", "https"])],
-                         error_messages={"invalid": _("Masukkan tautan lengkap, mis. https://drive.pemda.go.id/…")})
+    url = HttpURLField(label=_("Tautan bukti dukung"), max_length=500, assume_scheme="https",
+                       error_messages={"invalid": _("Masukkan tautan lengkap http(s), mis. https://drive.pemda.go.id/…")})
     description = forms.CharField(label=_("Keterangan"), required=False, max_length=300)
 
 

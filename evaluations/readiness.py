@@ -1,14 +1,15 @@
 """Readiness toward WBK/WBBM: pure, no database.
 
 ScoreResult + rules (+ the unit's predicate and the instansi's yes/no prerequisites) in; a verdict
-out that names every failing rule with its gap in points. Values are compared exactly; a gap is
-shown rounded up to the cent, so a unit that is short never reads "kurang 0,00".
+out that names every failing rule with its gap in points. Values are compared exactly; the gap is
+the shown minimum less the shown score (so the message adds up), and at least a cent, so a unit
+that is short never reads "kurang 0,00".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Iterable
 
@@ -139,12 +140,14 @@ def _required(rule: Rule, weight: Decimal) -> Fraction:
 
 
 def _check(rule: Rule, node) -> Shortfall | None:
+    """The comparison is exact; the gap is what the reader can check with the shown figures
+    (minimum − shown score), and never less than a cent for a unit that is short."""
     required = _required(rule, node.weight)
     if node.exact >= required:
         return None
-    gap = (Decimal((required - node.exact).numerator) / Decimal((required - node.exact).denominator))
-    return Shortfall(rule, node.name, node.score, node.weight, to_cents(required),
-                     gap.quantize(CENT, rounding=ROUND_CEILING))
+    shown_required = to_cents(required)
+    gap = max(shown_required - node.score, CENT)
+    return Shortfall(rule, node.name, node.score, node.weight, shown_required, gap)
 
 
 def check_rule(rule: Rule, result: ScoreResult, area_codes_by_component: dict[str, list[str]]) -> list[Shortfall]:

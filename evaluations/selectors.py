@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Value
@@ -122,6 +122,10 @@ class QuestionRow:
     evidence_error: str = ""
     tpi_value: object = None
     changed_since_return: bool = False
+    rejected: dict | None = None
+    evidence_form: str = ""  # "upload" | "link": which evidence form the error belongs to
+    evidence_values: dict | None = None
+    formula_terms: list = field(default_factory=list)
 
     @property
     def tpi_percent(self):
@@ -162,6 +166,10 @@ def area_rows(worksheet: Worksheet, area: Area, unit_result: scoring.ScoreResult
             "tpi": tpi_result.indicators[key] if tpi_result else None})
         a = answers.get(q.pk)
         row = QuestionRow(q, a, unit_result.questions.get(q.key), list(a.evidence.all()) if a else [], editable_for(a))
+        if q.formula:
+            names = scoring.formula_names(q.formula)
+            row.formula_terms = [(c.code, c.text) for c in questions if c.indicator_id == q.indicator_id
+                                 and c.code in names]
         row.tpi_value = tpi_result.questions.get(q.key) if tpi_result else None
         entry["rows"].append(row)
     return [{"part": p["part"], "score": unit_result.parts[f"{area.code}.{p['part'].kind}"],

@@ -66,7 +66,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -120,6 +119,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Bahasa Indonesia first; English can follow through the same message catalogue.
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="id")
+# The interface language is the setting's, never the browser's: an office PC set to English must
+# not get half-English pages with 1,234.56 numbers. Translations go in locale/.
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

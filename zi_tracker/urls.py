@@ -10,7 +10,6 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("evaluations.urls")),
 ]

@@ -1,4 +1,5 @@
 from .dashboard import round_detail, round_hasil, round_summary, worksheet_scorecard  # noqa: F401
+from .excel import export_lke, export_recap, import_lke  # noqa: F401
 from .pages import home, my_worksheets, review_queue, round_list, worksheet_detail  # noqa: F401
 from .review import review_answer_save, review_area, review_decide  # noqa: F401
 from .worksheet import (  # noqa: F401
@@ -11,4 +12,3 @@ from .worksheet import (  # noqa: F401
                         worksheet_extend,
                         worksheet_submit,
 )
-from .excel import export_lke, export_recap, import_lke  # noqa: F401

@@ -20,8 +20,14 @@ from units.permissions import user_roles
 from .. import export_rows, exports, imports, services, workflow
 from ..forms import WorkbookUploadForm
 from ..models import Answer, Question
-from ..permissions import (can_edit, can_see_tpi_values, get_round_for_user_or_404, get_worksheet_for_user_or_404,
-                           workflow_roles, worksheets_for_user)
+from ..permissions import (
+    can_edit,
+    can_see_tpi_values,
+    get_round_for_user_or_404,
+    get_worksheet_for_user_or_404,
+    workflow_roles,
+    worksheets_for_user,
+)
 
 log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

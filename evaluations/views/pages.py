@@ -21,6 +21,7 @@ from ..permissions import (
     workflow_roles,
     worksheets_for_user,
 )
+from .worksheet import read_only_reason
 
 
 @login_required
@@ -98,6 +99,7 @@ def worksheet_detail(request, pk):
         "can_submit": editable and workflow.KEPALA in my_roles,
         "is_admin": workflow.ADMIN in my_roles,
         "submit_form": SubmitForm(), "extend_form": DeadlineExtensionForm(),
+        "read_only_reason": read_only_reason(request.user, worksheet),
     })
 
 

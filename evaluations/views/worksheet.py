@@ -66,6 +66,8 @@ def _area_context(request, worksheet, area, override=None):
             "show_tpi_notes": can_see_tpi_values(request.user, worksheet),
             "area_score": result.areas[area.code], "areas": areas, "can_edit": editable,
             "max_upload_mb": settings.EVIDENCE_MAX_UPLOAD_MB,
+            "max_upload_bytes": settings.EVIDENCE_MAX_UPLOAD_MB * 1_048_576,
+            "read_only_reason": read_only_reason(request.user, worksheet),
             "accept": ",".join(f".{e}" for e in evidence_rules.ALLOWED_EXTENSIONS)}
 
 
@@ -93,11 +95,13 @@ def _find_row(context, question_id):
     raise Http404
 
 
-def _respond_question(request, worksheet, question, override=None, status=200, evidence_error=""):
+def _respond_question(request, worksheet, question, override=None, status=200, evidence_error="",
+                      evidence_form="", rejected=None):
     """htmx: the question card plus its indicator, part and area totals (out of band)."""
     context = _area_context(request, worksheet, question.indicator.part.area, override)
     part, ind, row = _find_row(context, question.pk)
-    row.evidence_error = evidence_error
+    row.evidence_error, row.evidence_form, row.rejected = evidence_error, evidence_form, rejected
+    row.evidence_values = {k: request.POST.get(k, "") for k in ("url", "description")} if evidence_form else None
     context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})
     return render(request, "evaluations/_question_response.html", context, status=status)
 
@@ -119,10 +123,13 @@ def answer_save(request, pk, question_id):
             data = request.POST.copy()
             data["revision"] = exc.answer.revision  # saving again now overwrites, knowingly
             override = {question.pk: (AnswerForm(data, question=question), exc.answer)}
-        except PermissionDenied as exc:
+        except PermissionDenied:
+            worksheet.refresh_from_db()
+            reason = read_only_reason(request.user, worksheet) or _("Jawaban ini terkunci.")
             if request.htmx:
-                return _respond_question(request, worksheet, question, status=403)
-            messages.error(request, str(exc))
+                return _respond_question(request, worksheet, question, status=403, rejected={
+                    "reason": reason, "explanation": form.cleaned_data.get("explanation", "")})
+            messages.error(request, _("Perubahan Anda tidak tersimpan. %(reason)s") % {"reason": reason})
             return redirect(_area_url(worksheet, question))
         else:
             if request.htmx:
@@ -137,16 +144,36 @@ def answer_save(request, pk, question_id):
     return render(request, "evaluations/area_detail.html", context, status=400 if not form.is_valid() else 409)
 
 
-def _evidence_response(request, worksheet, question, error=None):
+def _evidence_response(request, worksheet, question, error=None, which=""):
     if request.htmx:
-        return _respond_question(request, worksheet, question, evidence_error=error or "")
+        return _respond_question(request, worksheet, question, evidence_error=error or "",
+                                 evidence_form=which if error else "")
     if error:
         messages.error(request, error)
     return redirect(_area_url(worksheet, question))
 
 
 def _evidence_error(form):
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+    return " ".join(dict.fromkeys(str(e) for errors in form.errors.values() for e in errors))
+
+
+def read_only_reason(user, worksheet) -> str:
+    """Why this person cannot change the worksheet now, in words; "" when they can."""
+    from units.permissions import user_roles
+
+    from ..models import Round, Worksheet
+
+    if can_edit(user, worksheet):
+        return ""
+    if not user_roles(user).roles_in_unit(worksheet.unit_id):
+        return _("Halaman ini hanya dapat diisi oleh operator dan kepala unit.")
+    if worksheet.round.status != Round.Status.OPEN:
+        return _("Periode evaluasi tidak sedang berjalan.")
+    if worksheet.status in (Worksheet.Status.SUBMITTED, Worksheet.Status.IN_REVIEW):
+        return _("Kertas kerja sudah diajukan dan sedang menunggu atau menjalani reviu TPI.")
+    if worksheet.status == Worksheet.Status.APPROVED:
+        return _("Kertas kerja telah disetujui TPI.")
+    return _("Batas pengisian telah lewat; admin dapat memperpanjangnya untuk unit ini.")
 
 
 @login_required
@@ -156,12 +183,12 @@ def evidence_upload(request, pk, question_id):
     question = _question_or_404(worksheet, question_id)
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _evidence_response(request, worksheet, question, _evidence_error(form))
+        return _evidence_response(request, worksheet, question, _evidence_error(form), "upload")
     try:
         services.evidence_add_file(user=request.user, worksheet=worksheet, question=question,
                                    upload=form.cleaned_data["file"], description=form.cleaned_data["description"])
     except evidence_rules.EvidenceError as exc:
-        return _evidence_response(request, worksheet, question, str(exc))
+        return _evidence_response(request, worksheet, question, str(exc), "upload")
     except PermissionDenied as exc:
         return _evidence_response(request, worksheet, question, str(exc))
     if not request.htmx:
@@ -176,7 +203,7 @@ def evidence_link(request, pk, question_id):
     question = _question_or_404(worksheet, question_id)
     form = EvidenceLinkForm(request.POST)
     if not form.is_valid():
-        return _evidence_response(request, worksheet, question, _evidence_error(form))
+        return _evidence_response(request, worksheet, question, _evidence_error(form), "link")
     try:
         services.evidence_add_link(user=request.user, worksheet=worksheet, question=question,
                                    url=form.cleaned_data["url"], description=form.cleaned_data["description"])

@@ -71,11 +71,95 @@
     if (indicator) refresh(indicator);
   });
 
-  // A refused save (conflict, locked answer) comes back as the question card: show it.
+  var TYPING = "textarea, input[type=text], input[type=url], input:not([type])";
+
+  function card(el) { return el && el.closest && el.closest(".question"); }
+
+  // A card saved while its person keeps typing in it: never replace the field being typed in.
+  // Take the new revision, the "saved" line and the totals (out of band), keep everything typed;
+  // the field saves itself again when it loses focus.
   document.addEventListener("htmx:beforeSwap", function (ev) {
-    if (ev.detail.xhr.status === 403 || ev.detail.xhr.status === 409) {
+    var status = ev.detail.xhr.status;
+    if (status === 403 || status === 409) {  // a refused save comes back as the card: show it
       ev.detail.shouldSwap = true;
       ev.detail.isError = false;
+      return;
+    }
+    var target = ev.detail.target;
+    var active = document.activeElement;
+    if (status !== 200 || !target || !target.classList.contains("question") || !active ||
+        !target.contains(active) || !active.matches(TYPING)) {
+      return;
+    }
+    var fresh = document.createElement("template");
+    fresh.innerHTML = ev.detail.serverResponse;
+    var newCard = fresh.content.querySelector("#" + target.id);
+    if (!newCard || newCard.querySelector(".is-invalid, [data-testid=conflict]")) return;  // show problems
+    ev.detail.shouldSwap = false;
+    var revision = newCard.querySelector("input[name=revision]");
+    var mine = target.querySelector("input[name=revision]");
+    if (revision && mine) mine.value = revision.value;
+    var saved = newCard.querySelector("[data-testid=saved-info]");
+    var oldSaved = target.querySelector("[data-testid=saved-info]");
+    if (saved && oldSaved) oldSaved.replaceWith(saved);
+    else if (saved) { var btn = target.querySelector("button[type=submit]"); if (btn) btn.after(saved); }
+    fresh.content.querySelectorAll("[hx-swap-oob]").forEach(function (el) {
+      var old = document.getElementById(el.id);
+      if (old) { el.removeAttribute("hx-swap-oob"); old.replaceWith(el); }
+    });
+    clearFailure(target);
+  });
+
+  function failure(el, message) {
+    var c = card(el);
+    if (!c) return;
+    clearFailure(c);
+    var box = document.createElement("div");
+    box.className = "alert alert-danger py-1 px-2 small mt-2 save-failure";
+    box.setAttribute("role", "alert");
+    box.dataset.testid = "save-failed";
+    box.textContent = message;
+    var form = c.querySelector("form.answer-form") || c.querySelector("form");
+    (form || c).appendChild(box);
+  }
+
+  function clearFailure(c) {
+    c.querySelectorAll(".save-failure").forEach(function (el) { el.remove(); });
+  }
+
+  // A save that fails (server error, no connection) must say so: nothing was stored.
+  document.addEventListener("htmx:responseError", function (ev) {
+    var s = ev.detail.xhr.status;
+    if (s === 403 || s === 409) return;
+    failure(ev.detail.elt, document.body.dataset.msgSaveFailed.replace("%s", s));
+  });
+  document.addEventListener("htmx:sendError", function (ev) {
+    failure(ev.detail.elt, document.body.dataset.msgOffline);
+  });
+
+  // Keyboard: after "Simpan", keep focus on that card's button instead of the page start.
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    var t = ev.detail.target;
+    if (t && t.classList && t.classList.contains("question") && ev.detail.requestConfig &&
+        ev.detail.requestConfig.triggeringEvent && ev.detail.requestConfig.triggeringEvent.type === "submit") {
+      var button = t.querySelector("button[type=submit]");
+      if (button) button.focus({ preventScroll: true });
+    }
+  });
+
+  // Evidence: refuse a file over the limit before sending megabytes to the server.
+  document.addEventListener("change", function (ev) {
+    var input = ev.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var file = input.files && input.files[0];
+    var warn = input.parentElement.querySelector(".too-big");
+    if (warn) warn.remove();
+    if (file && file.size > Number(input.dataset.maxBytes)) {
+      var msg = document.createElement("div");
+      msg.className = "invalid-feedback d-block too-big";
+      msg.textContent = input.dataset.tooBig;
+      input.after(msg);
+      input.value = "";
     }
   });
 })();

@@ -37,6 +37,8 @@ def number(text):
 def test_operator_fills_an_indicator_and_kepala_submits(almost_complete, new_page, shot, tmp_path):
     base, ws = almost_complete
     page = new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
     login(page, base, "operator", f.PASSWORD)
     assert page.get_by_test_id("page-title").inner_text().endswith("Dinas Kependudukan dan Pencatatan Sipil")
     total_before = number(page.get_by_test_id("unit-total").inner_text())
@@ -77,6 +79,7 @@ def test_operator_fills_an_indicator_and_kepala_submits(almost_complete, new_pag
     assert page.get_by_test_id("ready-to-submit").is_visible()
     page.get_by_test_id("submit-button").click()
     page.wait_for_load_state("domcontentloaded")
+    assert "tidak dapat mengubahnya" in dialogs[-1]  # one click does not lock the worksheet unasked
     assert page.get_by_test_id("status").inner_text() == "Diajukan"
     assert "Pengisian → Diajukan" in page.get_by_test_id("timeline").inner_text()
     shot(page, "worksheet-submitted")
@@ -84,3 +87,35 @@ def test_operator_fills_an_indicator_and_kepala_submits(almost_complete, new_pag
     assert page.get_by_test_id("read-only").is_visible()
     assert page.locator("input[name=option]").count() == 0
     assert page.get_by_test_id("evidence-file").first.is_visible()
+
+
+def test_typing_while_an_autosave_returns_loses_nothing_and_failed_saves_say_so(almost_complete, new_page):
+    """Regression (user test, 24 Nov): a card swapped in by autosave ate keystrokes; a save that
+    failed on the server or the network left no trace."""
+    base, ws = almost_complete
+    page = new_page()
+    login(page, base, "operator", f.PASSWORD)
+    page.goto(f"{base}/kertas-kerja/{ws.pk}/area/I/")
+    card = page.get_by_test_id("question-I.pemenuhan.i.a")
+    text = "Tim Kerja ZI dibentuk dengan SK Kepala Dinas Nomor 800/12/2026 tanggal 5 Januari 2026."
+    card.get_by_label(re.compile(r"^Ya")).check()  # autosave starts now…
+    box = card.get_by_label("Penjelasan unit")
+    box.click()
+    box.press_sequentially(text, delay=25)  # …and returns while this is typed
+    assert box.input_value() == text
+    page.get_by_test_id("page-title").click()  # leaving the field saves it
+    card.get_by_test_id("saved-info").wait_for()
+    page.wait_for_function(
+        "(t) => document.querySelector('#expl-' + document.querySelector('[data-testid=\"question-I.pemenuhan.i.a\"]').id.slice(2)).value === t",
+        arg=text)
+    page.wait_for_timeout(600)
+    assert Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.i.a").unit_explanation == text
+
+    page.route("**/jawaban/**", lambda route: route.fulfill(status=500, body="galat"))
+    card_b = page.get_by_test_id("question-I.pemenuhan.i.b")
+    card_b.locator("label", has_text=re.compile(r"^A")).click()
+    assert "Gagal menyimpan (kode 500)" in card_b.get_by_test_id("save-failed").inner_text()
+    page.unroute("**/jawaban/**")
+    page.route("**/jawaban/**", lambda route: route.abort())
+    card_b.get_by_role("button", name="Simpan").click()
+    assert "tidak ada koneksi" in card_b.get_by_test_id("save-failed").inner_text()

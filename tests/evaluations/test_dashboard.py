@@ -84,6 +84,7 @@ def test_tpi_sees_assigned_units_and_unit_staff_only_their_own(client, reviewer,
     page = dash(client, round_open)
     assert rows_of(page) == ["Dinas Alfa"]
     assert "Nilai TPI tampil setelah TPI memutuskan" in page
+    assert page.split('data-testid="row"')[1].count('class="num score">—<') == 1  # the TPI total column
     client.force_login(reviewer)
     assert "Belum memenuhi" in dash(client, round_open, q="alfa")  # the TPI's values count for the TPI
 
@@ -142,7 +143,7 @@ def test_admin_enters_hasil_for_a_unit_still_filling_in(admin_client_zi, admin_u
         data[f"{prefix}-{'option' if key == 'H-I.hasil.ii.a' else 'number'}"] = value
     bad = {**data, f"{delta.pk}-{qs['H-I.hasil.i.a'].pk}-number": "4,5"}
     page = admin_client_zi.post(url, bad, follow=True).content.decode()
-    assert "belum disimpan" in page and "skala 1–4" in page and 'value="4,5"' in page
+    assert "belum disimpan" in page and "Indeks paling besar 4." in page and 'value="4,5"' in page
     assert not Answer.objects.filter(worksheet=delta, question__key="H-I.hasil.i.a").exclude(unit_number=None).exists()
     admin_client_zi.post(url, data)
     a = Answer.objects.get(worksheet=delta, question__key="H-I.hasil.i.a")

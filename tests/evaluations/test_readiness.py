@@ -74,6 +74,13 @@ def test_exactly_at_the_threshold_passes():
     assert v.wbk.met
 
 
+def test_the_gap_adds_up_with_the_shown_figures():
+    # Total exactly 41.615 is shown 41,62; the gap read off the page is 75,00 − 41,62 = 33,38.
+    v = verdict(compact_answers(percent="0", ipak="3.8", ipkp="3.78", capaian="82.3"))
+    short = next(s for s in v.wbk.shortfalls if s.rule.scope == "total")
+    assert short.actual + short.gap == short.required
+
+
 def test_a_gap_smaller_than_a_cent_is_shown_as_a_cent_not_zero():
     # Area V at 59.99% in both halves: 8.9985 of 15 → short 0.0015 → shown 0.01.
     v = verdict(compact_answers(V__pemenuhan__i__a="59.99", V__reform__i__a="59.99"))

@@ -72,11 +72,11 @@ def test_htmx_save_returns_the_card_and_the_new_totals(member_client, worksheet)
 
 
 @pytest.mark.parametrize("key,value,message", [
-    ("V.reform.ii.b", "-3", "bilangan bulat 0 atau lebih"),
-    ("V.reform.ii.b", "3,5", "bilangan bulat 0 atau lebih"),
-    ("V.reform.ii.b", "dua puluh", "bilangan bulat 0 atau lebih"),
-    ("H-I.hasil.i.a", "4,5", "skala 1–4"),
-    ("H-I.hasil.i.a", "0", "skala 1–4"),
+    ("V.reform.ii.b", "-3", "Jumlah tidak boleh negatif."),
+    ("V.reform.ii.b", "3,5", "Jumlah harus bilangan bulat, tanpa koma."),
+    ("V.reform.ii.b", "dua puluh", "Bukan angka. Tulis jumlah seperti 12."),
+    ("H-I.hasil.i.a", "4,5", "Indeks paling besar 4."),
+    ("H-I.hasil.i.a", "0", "Indeks paling kecil 1."),
 ])
 def test_bad_numbers_get_a_message_next_to_the_field_and_keep_what_was_typed(member_client, worksheet, key, value,
                                                                            message):
@@ -84,7 +84,7 @@ def test_bad_numbers_get_a_message_next_to_the_field_and_keep_what_was_typed(mem
     response = member_client.post(save_url(worksheet, key), data)
     page = response.content.decode()
     assert response.status_code == 400
-    assert message in page and "is-invalid" in page
+    assert message in page and "is-invalid" in page and "Belum tersimpan" in page
     assert f'value="{value}"' in page and "Penjelasan panjang yang tidak boleh hilang" in page
     assert not Answer.objects.filter(worksheet=worksheet, question__key=key).exclude(unit_number=None).exists()
     htmx = member_client.post(save_url(worksheet, key), data, **HTMX).content.decode()
@@ -250,3 +250,33 @@ def test_pages_render_when_the_person_behind_an_answer_or_event_is_gone(member_c
                                   to_status="submitted")
     assert "oleh —" in member_client.get(area_url(worksheet)).content.decode()
     assert "sistem" in member_client.get(worksheet.get_absolute_url()).content.decode()
+
+
+def test_a_save_refused_because_the_worksheet_moved_on_says_so_and_shows_what_was_typed(member_client, worksheet):
+    """A page left open while the kepala submitted: the operator's late save must not vanish silently."""
+    url = save_url(worksheet, "I.pemenuhan.i.a")
+    Worksheet.objects.filter(pk=worksheet.pk).update(status="submitted")
+    response = member_client.post(url, {"option": "Ya", "explanation": "Teks yang diketik terlambat", "revision": 0},
+                                  **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 403 and 'data-testid="rejected"' in html
+    assert "sudah diajukan" in html and "Teks yang diketik terlambat" in html
+
+
+def test_read_only_pages_say_why(member_client, worksheet):
+    Worksheet.objects.filter(pk=worksheet.pk).update(status="in_review")
+    assert "sedang menunggu atau menjalani reviu TPI" in member_client.get(area_url(worksheet)).content.decode()
+
+
+def test_link_error_appears_once_next_to_the_field_and_keeps_what_was_typed(member_client, worksheet):
+    url = reverse("evaluations:evidence_link", args=[worksheet.pk, q("I.pemenuhan.i.a").pk])
+    html = member_client.post(url, {"url": "javascript:alert(1)", "description": "Folder SK"}, **HTMX).content.decode()
+    assert html.count("Masukkan tautan lengkap") == 1
+    assert 'value="javascript:alert(1)"' in html and 'value="Folder SK"' in html
+
+
+def test_every_form_field_id_is_unique_on_the_area_page(member_client, worksheet):
+    import re
+    page = member_client.get(area_url(worksheet, "V")).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), [i for i in set(ids) if ids.count(i) > 1][:5]
