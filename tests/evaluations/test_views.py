@@ -147,3 +147,26 @@ def test_membership_roles_drive_the_navigation(client, instansi, unit):
     client.force_login(user)
     page = client.get(reverse("evaluations:round_list")).content.decode()
     assert "Periode evaluasi" in page and "Antrean reviu" in page
+
+
+def test_review_queue_and_my_worksheets_query_counts_do_not_grow(reviewer_client, reviewer, member, instansi,
+                                                                 round_open, unit, django_assert_num_queries):
+    from django.test import Client
+    for i in range(3):
+        f.worksheet(round_open, f.unit(instansi, f"Dinas Antre {i}"), reviewers=[reviewer])
+    url = reverse("evaluations:review_queue")
+    reviewer_client.get(url)
+    # savepoint, session, user, memberships, status counts, worksheets, release.
+    with django_assert_num_queries(7):
+        reviewer_client.get(url)
+    for i in range(3, 7):
+        f.worksheet(round_open, f.unit(instansi, f"Dinas Antre {i}"), reviewers=[reviewer])
+    with django_assert_num_queries(7):
+        assert reviewer_client.get(url).content.decode().count("Dinas Antre") == 7
+    op = Client()
+    op.force_login(member)
+    for year in (2024, 2025):
+        f.worksheet(f.round_(instansi, year=year, status=Round.Status.CLOSED), unit)
+    op.get(reverse("evaluations:my_worksheets"))
+    with django_assert_num_queries(6):
+        assert op.get(reverse("evaluations:my_worksheets")).content.decode().count("Evaluasi ZI") >= 2
