@@ -154,9 +154,28 @@ class PrerequisiteInline(admin.TabularInline):
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
-    list_display = ("name", "year", "instansi", "version", "status", "fill_deadline", "review_deadline")
+    list_display = ("name", "year", "instansi", "version", "status", "fill_deadline", "review_deadline",
+                    "participants")
     list_filter = ("instansi", "status", "year")
     inlines = [PrerequisiteInline]
+    actions = ["enrol_active_units"]
+
+    @admin.display(description=_("unit peserta"))
+    def participants(self, obj):
+        return obj.worksheets.count()
+
+    @admin.action(description=_("Ikutsertakan semua unit aktif (kecuali Inspektorat) sebagai peserta"))
+    def enrol_active_units(self, request, queryset):
+        from units.models import Unit
+
+        created = 0
+        for round_ in queryset:
+            have = set(round_.worksheets.values_list("unit_id", flat=True))
+            units = (Unit.objects.filter(instansi=round_.instansi, is_active=True)
+                     .exclude(kind=Unit.Kind.INSPEKTORAT).exclude(pk__in=have))
+            created += len(Worksheet.objects.bulk_create([Worksheet(round=round_, unit=u) for u in units]))
+            score_store.refresh(round_.worksheets.filter(scores__isnull=True).values_list("pk", flat=True))
+        self.message_user(request, _("%(n)d unit ditambahkan sebagai peserta.") % {"n": created})
 
 
 @admin.register(Worksheet)

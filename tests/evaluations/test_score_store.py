@@ -122,3 +122,18 @@ def test_a_unit_gaining_wbk_gets_its_wbbm_verdict(admin_user, round_open, unit):
     assert form.is_valid()
     site._registry[Unit].save_model(_admin_request(admin_user), form.save(commit=False), form, True)
     assert stored(ws)["unit"][4] == "wbbm"
+
+
+def test_admin_enrols_every_active_unit_in_a_round_once(admin_user, instansi, round_open):
+    from evaluations.models import Round, Worksheet
+    from units.models import Unit
+    f.unit(instansi, "Dinas A")
+    f.unit(instansi, "Dinas B")
+    f.unit(instansi, "Inspektorat Daerah", kind=Unit.Kind.INSPEKTORAT)
+    f.unit(instansi, "Dinas Lama", is_active=False)
+    action = site._registry[Round].enrol_active_units
+    action(_admin_request(admin_user), Round.objects.filter(pk=round_open.pk))
+    action(_admin_request(admin_user), Round.objects.filter(pk=round_open.pk))
+    names = sorted(Worksheet.objects.filter(round=round_open).values_list("unit__name", flat=True))
+    assert names == ["Dinas A", "Dinas B"]
+    assert WorksheetScore.objects.filter(worksheet__round=round_open, value_set="unit").count() == 2
