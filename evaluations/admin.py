@@ -192,55 +192,42 @@ class WorksheetAdmin(admin.ModelAdmin):
         score_store.refresh([obj.pk])  # a unit added to a round appears on the dashboard at once
 
 
-@admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
-    """Read-only: answers change through the worksheet pages so the audit trail stays whole."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable, never added, changed or deleted here: these rows change only through the app's
+    services, which keep scores and the audit trail whole."""
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Answer)
+class AnswerAdmin(ReadOnlyAdmin):
     list_display = ("worksheet", "question", "unit_option", "unit_number", "tpi_option", "tpi_number",
                     "needs_revision", "updated_at")
     list_filter = ("worksheet__round", "needs_revision")
     list_select_related = ("worksheet__unit", "worksheet__round", "question")
     search_fields = ("worksheet__unit__name", "question__key")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "kind", "answer", "size", "uploaded_by", "uploaded_at")
     list_select_related = ("answer__worksheet__unit", "answer__question", "uploaded_by")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(WorksheetEvent)
-class WorksheetEventAdmin(admin.ModelAdmin):
-    """The audit trail is append-only: nothing here can be added, edited or deleted."""
+class WorksheetEventAdmin(ReadOnlyAdmin):
+    """The audit trail is append-only."""
 
     list_display = ("created_at", "worksheet", "kind", "from_status", "to_status", "field", "actor")
     list_filter = ("kind", "worksheet__round")
     list_select_related = ("worksheet__unit", "worksheet__round", "actor")
-    verbose_name = _("riwayat")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Kawasan)

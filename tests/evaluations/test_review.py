@@ -252,3 +252,17 @@ def test_unit_sees_the_decision_timeline_but_not_tpi_work_in_progress(client, me
     assert "Catatan internal sementara" in page and "Perbaiki jawaban bertanda" in page
     for step in ("Pengisian", "Diajukan", "Direviu TPI", "Dikembalikan untuk perbaikan"):
         assert step in page
+
+
+def test_the_audit_trail_cannot_be_edited_or_deleted_even_by_a_superuser(client, django_user_model, submitted):
+    client.force_login(django_user_model.objects.create_superuser("root.zi", "root@pemda.go.id", "x"))
+    admin_client = client
+    event = submitted.events.first()
+    change = reverse("admin:evaluations_worksheetevent_change", args=[event.pk])
+    assert admin_client.get(change).status_code == 200  # viewable
+    assert admin_client.post(change, {"comment": "diubah"}).status_code == 403
+    assert admin_client.post(reverse("admin:evaluations_worksheetevent_delete", args=[event.pk]),
+                             {"post": "yes"}).status_code == 403
+    assert admin_client.get(reverse("admin:evaluations_worksheetevent_add")).status_code == 403
+    event.refresh_from_db()
+    assert event.comment == ""
