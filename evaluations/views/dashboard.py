@@ -2,17 +2,22 @@
 
 from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from units.models import Unit
 from units.permissions import user_roles
 
-from .. import charts, readiness, scoring, selectors
-from ..models import Worksheet
+from .. import charts, readiness, scoring, selectors, services
+from ..forms import ValueForm
+from ..models import Answer, Question, Worksheet
 from ..permissions import (
     can_see_tpi_values,
     get_round_for_user_or_404,
@@ -159,16 +164,6 @@ HASIL_KEYS = ("H-I.hasil.i.a", "H-I.hasil.ii.a", "H-II.hasil.i.a")
 def round_hasil(request, pk):
     """The round's hasil items per unit — survey indices and capaian kinerja — with who entered
     them, when, and their evidence; admins enter them for units that are still filling in."""
-    from django.contrib import messages
-    from django.core.exceptions import PermissionDenied
-    from django.db.models import Count
-    from django.http import Http404
-    from django.shortcuts import redirect
-
-    from .. import services
-    from ..forms import ValueForm
-    from ..models import Answer, Question
-
     round_ = get_round_for_user_or_404(request.user, pk)
     if not _is_reviewer(request.user, round_):
         raise Http404
