@@ -127,7 +127,9 @@ USE_I18N = True
 USE_TZ = True
 # The institution's zone: WIB by default (WITA = Asia/Makassar, WIT = Asia/Jayapura).
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Jakarta")
-USE_THOUSAND_SEPARATOR = True
+# No automatic grouping: every {{ number }} in a template would get it, ids and data attributes
+# included ("q-1.097"). Decimals still use the comma; big figures use |intcomma where shown.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -38,18 +38,36 @@ def browser():
         b.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.e2e_failed = report.failed
+
+
 @pytest.fixture
-def new_page(browser):
-    contexts = []
+def new_page(browser, request):
+    contexts, console = [], []
 
     def make():
         ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID",
                                   timezone_id="Asia/Jakarta")
         ctx.set_default_timeout(15_000)
         contexts.append(ctx)
-        return ctx.new_page()
+        page = ctx.new_page()
+        page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+        page.on("requestfailed", lambda r: console.append(f"requestfailed: {r.url} {r.failure}"))
+        return page
 
     yield make
+    if getattr(request.node, "e2e_failed", False):  # what the browser showed when the test failed
+        ARTIFACTS.mkdir(exist_ok=True)
+        for i, ctx in enumerate(contexts):
+            for j, page in enumerate(ctx.pages):
+                page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}-{i}-{j}.png"), full_page=True)
+        (ARTIFACTS / f"FAILED-{request.node.name}-console.txt").write_text("\n".join(console))
     for ctx in contexts:
         ctx.close()
 
