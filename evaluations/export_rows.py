@@ -136,7 +136,8 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100) -> expor
                 progress=f"{w.unit_answered or 0}/{w.unit_inputs or 0}",
                 areas_unit=[area_scores.get((w.pk, "unit"), {}).get(a.code) for a in areas],
                 areas_tpi=[tpi_areas.get(a.code) for a in areas], pengungkit=w.pengungkit, hasil=w.hasil,
-                total_unit=w.unit_total, total_tpi=w.tpi_total, verdict=verdict_label.get(w.verdict or "", ""),
+                total_unit=w.unit_total, total_tpi=w.tpi_total,
+                verdict=verdict_label.get(w.verdict or "", "") + (_(" (sebagian)") if w.verdict_partial else ""),
                 gaps=[g["message"] if g.get("scope") == "blocker" else readiness.describe(g) for g in gaps]))
     counts = selectors.readiness_counts(selectors.with_scores(worksheets, reviewer=reviewer))
     statuses = selectors.status_counts(worksheets)

@@ -281,8 +281,10 @@ def area_averages(worksheets, *, reviewer: bool) -> list[dict]:
     return sorted(out, key=lambda r: r["percent"])
 
 
-def kawasan_readiness(instansi_id: int, ready_unit_ids: set[int], round_unit_ids: set[int]) -> list[dict]:
-    """A kawasan is ready when every one of its units takes part in the round and is ready."""
+def kawasan_readiness(instansi_id: int, ready_units: dict[int, str], round_unit_ids: set[int]) -> list[dict]:
+    """A kawasan is ready when every one of its units takes part in the round, is ready, and has
+    been approved by the TPI; ready on provisional values (not all approved yet) is said so.
+    ``ready_units``: unit id → worksheet status, for the units whose verdict is WBK or WBBM."""
     from .models import Kawasan
 
     members: dict[int, list] = {}
@@ -293,8 +295,10 @@ def kawasan_readiness(instansi_id: int, ready_unit_ids: set[int], round_unit_ids
     out = []
     for pk, name in sorted(names.items(), key=lambda kv: kv[1]):
         units = members.get(pk, [])
-        missing = [n for uid, n in units if uid not in ready_unit_ids]
+        missing = [n for uid, n in units if uid not in ready_units]
+        provisional = [n for uid, n in units if uid in ready_units and ready_units[uid] != Worksheet.Status.APPROVED]
         out.append({"name": name, "units": len(units), "ready": len(units) - len(missing),
-                    "is_ready": bool(units) and not missing, "missing": missing,
+                    "is_ready": bool(units) and not missing and not provisional,
+                    "provisional": provisional if units and not missing else [], "missing": missing,
                     "not_in_round": [n for uid, n in units if uid not in round_unit_ids]})
     return out

@@ -87,12 +87,16 @@ def round_summary(request, pk):
     area_names = dict(round_.version.components.values_list("areas__code", "areas__name"))
     for a in areas:
         a["name"] = area_names.get(a["code"], a["code"])
-    ready = set(rows.filter(verdict__in=["wbk", "wbbm"]).values_list("unit_id", flat=True))
-    in_round = set(worksheets.values_list("unit_id", flat=True))
-    kawasan = selectors.kawasan_readiness(round_.instansi_id, ready, in_round) if reviewer else []
+    is_admin = user_roles(request.user).is_admin_of(round_.instansi_id)
+    kawasan = []
+    if is_admin:  # a kawasan is judged on all of its units: only whoever sees them all
+        ready = dict(rows.filter(verdict__in=["wbk", "wbbm"]).values_list("unit_id", "status"))
+        in_round = set(worksheets.values_list("unit_id", flat=True))
+        kawasan = selectors.kawasan_readiness(round_.instansi_id, ready, in_round)
     max_count = max([n for _, n in distribution] + [1])
     return render(request, "evaluations/round_summary.html", {
-        "round": round_, "reviewer": reviewer, "areas": areas, "kawasan": kawasan, "distribution": distribution,
+        "round": round_, "reviewer": reviewer, "is_admin": is_admin, "areas": areas, "kawasan": kawasan,
+        "distribution": distribution,
         "statuses": [(v, label, statuses.get(v, 0)) for v, label in Worksheet.Status.choices],
         "verdicts": [(_("Siap WBBM"), verdicts.get("wbbm", 0)), (_("Siap WBK"), verdicts.get("wbk", 0)),
                      (_("Belum memenuhi"), verdicts.get("", 0))],

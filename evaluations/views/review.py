@@ -30,7 +30,8 @@ def _review_context(request, worksheet, area, override=None):
     spec = selectors.template_spec(worksheet.round.version_id)
     sets = selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in selectors.VALUE_SETS}
     unit, tpi = scoring.score(spec, sets["unit"]), scoring.score(spec, sets["tpi"])
-    if worksheet.status == Worksheet.Status.SUBMITTED:  # not taken up yet: the TPI starts from the unit's values
+    fresh = not selectors.has_tpi_values(sets)
+    if fresh:  # never reviewed: the TPI's values will start as a copy of the unit's
         tpi = unit
     editable = worksheet.status in workflow.TPI_EDITABLE
     parts = selectors.area_rows(worksheet, area, unit, lambda a: editable, tpi_result=tpi)
@@ -50,7 +51,7 @@ def _review_context(request, worksheet, area, override=None):
     return {"worksheet": worksheet, "area": area, "parts": parts, "unit": unit, "tpi": tpi,
             "unit_area": unit.areas[area.code], "tpi_area": tpi.areas[area.code], "areas": areas,
             "area_diff": tpi.areas[area.code].score - unit.areas[area.code].score,
-            "can_edit": editable, "show_tpi_notes": True}
+            "can_edit": editable, "show_tpi_notes": True, "tpi_fresh": fresh}
 
 
 def _initial_review_form(row):

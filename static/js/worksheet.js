@@ -103,6 +103,9 @@
     var oldSaved = target.querySelector("[data-testid=saved-info]");
     if (saved && oldSaved) oldSaved.replaceWith(saved);
     else if (saved) { var btn = target.querySelector("button[type=submit]"); if (btn) btn.after(saved); }
+    // Saved without errors: whatever was wrong before is fixed now.
+    target.querySelectorAll(".is-invalid").forEach(function (el) { el.classList.remove("is-invalid"); });
+    target.querySelectorAll(".invalid-feedback, [data-testid=not-saved]").forEach(function (el) { el.remove(); });
     fresh.content.querySelectorAll("[hx-swap-oob]").forEach(function (el) {
       var old = document.getElementById(el.id);
       if (old) { el.removeAttribute("hx-swap-oob"); old.replaceWith(el); }

@@ -100,7 +100,13 @@ def test_summary_counts_distribution_weakest_areas_and_kawasan(admin_client_zi, 
     assert "<td>90–100</td><td class=\"num\">3</td>" in page and "<td>0–9</td><td class=\"num\">3</td>" in page
     kawasan = page.split('data-testid="kawasan"')[1]
     assert kawasan.index("Kawasan Belum") < kawasan.index("Kawasan Uji")
-    assert "Kawasan siap" in kawasan.split("Kawasan Uji")[1] and "UPT Zeta" in kawasan.split("Kawasan Uji")[0]
+    assert "UPT Zeta" in kawasan.split("Kawasan Uji")[0]
+    # Ready on the units' own values, not yet approved by the TPI: said so, not "siap".
+    assert "Siap, menunggu persetujuan TPI" in kawasan.split("Kawasan Uji")[1]
+    Worksheet.objects.filter(pk__in=[round_with_units["Dinas Alfa"].pk, round_with_units["RSUD Beta"].pk]).update(
+        status="approved")
+    page = admin_client_zi.get(reverse("evaluations:round_summary", args=[round_open.pk])).content.decode()
+    assert "Kawasan siap" in page.split('data-testid="kawasan"')[1].split("Kawasan Uji")[1]
     areas = page.split('data-testid="area-averages"')[1]
     # Three of six units score full marks everywhere, the rest zero: every pengungkit area averages 50%.
     assert "50,0%" in areas
@@ -153,3 +159,12 @@ def test_admin_enters_hasil_for_a_unit_still_filling_in(admin_client_zi, admin_u
     # on the dashboard at once.
     assert delta.scores.get(value_set="unit").hasil == Decimal("34.16")
     assert "34,16" in dash(admin_client_zi, round_open, q="delta")
+
+
+def test_kawasan_are_judged_only_by_whoever_sees_all_their_units(client, reviewer, instansi, round_open,
+                                                                 round_with_units):
+    k = Kawasan.objects.create(instansi=instansi, name="Kawasan Rahasia")
+    k.units.add(round_with_units["RSUD Beta"].unit, round_with_units["Dinas Alfa"].unit)
+    client.force_login(reviewer)  # assigned to some units only
+    page = client.get(reverse("evaluations:round_summary", args=[round_open.pk])).content.decode()
+    assert "Kawasan Rahasia" not in page and "RSUD Beta" not in page

@@ -266,3 +266,16 @@ def test_the_audit_trail_cannot_be_edited_or_deleted_even_by_a_superuser(client,
     assert admin_client.get(reverse("admin:evaluations_worksheetevent_add")).status_code == 403
     event.refresh_from_db()
     assert event.comment == ""
+
+
+def test_after_a_resubmission_the_review_sheet_shows_the_tpis_earlier_values(client, reviewer, member, kepala,
+                                                                          submitted):
+    """Regression (user test): a resubmitted worksheet's sheet showed the unit's values as the TPI's."""
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "C", note="Tidak ada seleksi", flag=True)
+    services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki")
+    services.worksheet_submit(user=kepala, worksheet=submitted)
+    client.force_login(reviewer)
+    page = client.get(reverse("evaluations:review_area", args=[submitted.pk, "I"])).content.decode()
+    # Penyusunan Tim Kerja: unit (1 + 1) / 2 × 0.5 = 0.50, TPI (1 + 0) / 2 × 0.5 = 0.25.
+    assert 'data-testid="area-diff">-0,25<' in page and "penilaian Anda sebelumnya" in page
+    assert 'id="r{}-C" value="C" checked'.format(q("I.pemenuhan.i.b").pk) in page
