@@ -270,6 +270,8 @@ class DemoBuilder:
     def _tpi_value(self, a, rng):
         """The TPI starts from the unit's value and lowers some, with a note."""
         a.tpi_option, a.tpi_number = a.unit_option, a.unit_number
+        a.tpi_updated_by = a.worksheet.reviewers.first()
+        a.tpi_updated_at = timezone.now() - timedelta(days=5)
         q = a.question
         if q.answer_type in OPTION_VALUES and rng.random() < 0.18:
             letters = list(OPTION_VALUES[q.answer_type])

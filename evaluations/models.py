@@ -393,6 +393,9 @@ class Answer(models.Model):
     needs_revision = models.BooleanField(_("perlu perbaikan"), default=False)
     tpn_option = models.CharField(_("jawaban TPN"), max_length=10, blank=True)
     tpn_number = models.DecimalField(_("angka TPN"), max_digits=14, decimal_places=2, null=True, blank=True)
+    tpi_updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+", verbose_name=_("dinilai oleh"))
+    tpi_updated_at = models.DateTimeField(_("dinilai pada"), null=True, blank=True)
     revision = models.PositiveIntegerField(
         _("revisi"), default=0, help_text=_("Naik setiap kali disimpan; mencegah saling menimpa."))
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
@@ -460,6 +463,7 @@ class WorksheetEvent(models.Model):
         STATUS = "status", _("Perubahan status")
         VALUE = "value", _("Perubahan nilai")
         DEADLINE = "deadline", _("Perpanjangan batas waktu")
+        IMPORT = "import", _("Impor Excel")
 
     worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, related_name="events",
                                   verbose_name=_("kertas kerja"))
@@ -486,7 +490,7 @@ class WorksheetEvent(models.Model):
     FIELD_LABELS = {
         "unit_value": _("Jawaban unit"), "unit_explanation": _("Penjelasan unit"), "tpi_value": _("Nilai TPI"),
         "tpi_note": _("Catatan TPI"), "needs_revision": _("Tanda perlu perbaikan"),
-        "deadline_extension": _("Batas pengisian"),
+        "deadline_extension": _("Batas pengisian"), "evidence": _("Bukti dukung"),
     }
 
     @property

@@ -45,7 +45,7 @@ def _locked_worksheet(pk) -> Worksheet:
 
 
 def _describe(option: str, number: Decimal | None) -> str:
-    return option or ("" if number is None else f"{number.normalize():f}")
+    return option or ("" if number is None else f"{number.normalize():f}".replace(".", ","))
 
 
 @transaction.atomic
@@ -130,19 +130,30 @@ def evidence_add_file(*, user, worksheet: Worksheet, question: Question, upload,
                     size=upload.size, description=description, uploaded_by=user)
     item.file.save(name, upload, save=False)
     item.save()
+    _evidence_event(answer, user, "", name)
     return item
+
+
+def _evidence_event(answer, user, old, new):
+    """Evidence added or removed after the first submission is part of the audit trail."""
+    if answer.worksheet.submitted_at:
+        WorksheetEvent.objects.create(worksheet=answer.worksheet, answer=answer, actor=user,
+                                      kind=WorksheetEvent.Kind.VALUE, field="evidence", old_value=old, new_value=new)
 
 
 @transaction.atomic
 def evidence_add_link(*, user, worksheet: Worksheet, question: Question, url: str, description: str = "") -> Evidence:
     answer = _editable_answer(user, worksheet, question)
-    return Evidence.objects.create(answer=answer, kind=Evidence.Kind.LINK, url=url, description=description,
+    item = Evidence.objects.create(answer=answer, kind=Evidence.Kind.LINK, url=url, description=description,
                                    uploaded_by=user)
+    _evidence_event(answer, user, "", url)
+    return item
 
 
 @transaction.atomic
 def evidence_remove(*, user, worksheet: Worksheet, item: Evidence) -> None:
-    _editable_answer(user, worksheet, item.answer.question)
+    answer = _editable_answer(user, worksheet, item.answer.question)
+    _evidence_event(answer, user, str(item), "")
     if item.file:
         item.file.delete(save=False)
     item.delete()
@@ -271,7 +282,7 @@ def review_answer_save(*, user, worksheet: Worksheet, question: Question, option
     if ws.status == Worksheet.Status.SUBMITTED:  # the first value given starts the review
         _start(ws, user, Worksheet.Status.IN_REVIEW)
     answer, _created = Answer.objects.select_for_update().get_or_create(worksheet=ws, question=question)
-    if answer.revision != revision and answer.updated_by_id != user.pk:
+    if answer.revision != revision and answer.tpi_updated_by_id != user.pk:
         raise ConflictError(answer)
     old_value, new_value = _describe(answer.tpi_option, answer.tpi_number), _describe(option, number)
     old = (answer.tpi_option, answer.tpi_number, answer.tpi_note, answer.needs_revision)
@@ -279,9 +290,9 @@ def review_answer_save(*, user, worksheet: Worksheet, question: Question, option
         return answer
     answer.tpi_option, answer.tpi_number, answer.tpi_note, answer.needs_revision = option, number, note, needs_revision
     answer.revision += 1
-    answer.updated_by = user
+    answer.tpi_updated_by, answer.tpi_updated_at = user, timezone.now()
     answer.save(update_fields=["tpi_option", "tpi_number", "tpi_note", "needs_revision", "revision",
-                               "updated_by", "updated_at"])
+                               "tpi_updated_by", "tpi_updated_at", "updated_at"])
     if old_value != new_value:
         score_store.refresh([ws.pk])
     events = []
@@ -435,4 +446,7 @@ def worksheet_import(*, user, worksheet: Worksheet, rows: list[dict], revisions:
                           comment=_("Impor dari berkas Excel"), refresh=False)
         changed += a.revision != before
     score_store.refresh([ws.pk])
+    WorksheetEvent.objects.create(worksheet=ws, actor=user, kind=WorksheetEvent.Kind.IMPORT,
+                                  new_value=str(changed), comment=_("%(n)d jawaban diperbarui dari berkas Excel") % {
+                                      "n": changed})
     return changed

@@ -78,10 +78,12 @@ def worksheet_detail(request, pk):
                           "unanswered": unanswered_by_area[area.code]})
         components.append({"spec": comp, "unit": unit.components[comp.code], "tpi": tpi.components[comp.code],
                            "areas": areas})
-    events = list(worksheet.events.select_related("actor", "answer__question").order_by("-created_at", "-pk"))
+    events = list(worksheet.events.select_related("actor", "answer__question__indicator")
+                  .order_by("-created_at", "-pk"))
     my_roles = workflow_roles(request.user, worksheet)
     if not sees_tpi:  # the TPI's work in progress stays with the TPI until it decides
-        events = [e for e in events if not (e.kind == e.Kind.VALUE and not e.field.startswith("unit_"))]
+        events = [e for e in events if not (e.kind == e.Kind.VALUE and e.field not in ("unit_value", "unit_explanation",
+                                                                                     "evidence"))]
     reviewer = bool(my_roles & {workflow.TPI, workflow.ADMIN})
     editable = can_edit(request.user, worksheet)
     flagged = []
@@ -94,6 +96,7 @@ def worksheet_detail(request, pk):
         "show_tpi": selectors.has_tpi_values(sets) and sees_tpi, "verdict_basis": verdict_basis,
         "is_reviewer": reviewer, "actions": workflow.allowed_actions(worksheet.status, my_roles),
         "decision_form": DecisionForm(initial={"expected_status": worksheet.status}),
+        "decision_comment": request.session.pop("decision_comment", ""),
         "verdict": verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
         "missing": missing, "flagged": flagged, "last_return": last_return,
         "can_submit": editable and workflow.KEPALA in my_roles,

@@ -158,6 +158,7 @@ def review_decide(request, pk):
             "status": exc.worksheet.get_status_display(), "who": who})
     except PermissionDenied as exc:
         messages.error(request, _reason(action, str(exc)))
+        request.session["decision_comment"] = form.cleaned_data["comment"]  # nothing typed is lost
     else:
         messages.success(request, DONE[action])
     return redirect(worksheet)

@@ -150,6 +150,20 @@
     }
   });
 
+  // Leaving the page with typing not yet saved (a note typed, then an area tab clicked): ask first.
+  var dirty = new Set();
+  document.addEventListener("input", function (ev) {
+    var form = ev.target.closest && ev.target.closest("form[hx-post]");
+    if (form && ev.target.matches(TYPING)) dirty.add(card(form) || form);
+  });
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    if (ev.detail.successful) dirty.delete(card(ev.detail.elt) || ev.detail.elt);
+  });
+  window.addEventListener("beforeunload", function (ev) {
+    dirty.forEach(function (el) { if (!document.body.contains(el)) dirty.delete(el); });
+    if (dirty.size) { ev.preventDefault(); ev.returnValue = ""; }
+  });
+
   // Evidence: refuse a file over the limit before sending megabytes to the server.
   document.addEventListener("change", function (ev) {
     var input = ev.target;
