@@ -276,7 +276,7 @@ def area_averages(worksheets, *, reviewer: bool) -> list[dict]:
     out = [{"code": d["area_code"], "weight": d["weight"], "avg": Decimal(d["avg"]).quantize(Decimal("0.01")),
             "pemenuhan": None if d["pemenuhan"] is None else Decimal(d["pemenuhan"]).quantize(Decimal("0.01")),
             "reform": None if d["reform"] is None else Decimal(d["reform"]).quantize(Decimal("0.01")),
-            "percent": (Decimal(d["avg"]) * 100 / d["weight"]).quantize(Decimal("0.1")), "n": d["n"]}
+            "percent": (Decimal(d["avg"]) * 100 / d["weight"]).quantize(Decimal("0.01")), "n": d["n"]}
            for d in data]
     return sorted(out, key=lambda r: r["percent"])
 

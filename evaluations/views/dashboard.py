@@ -83,7 +83,8 @@ def round_summary(request, pk):
     statuses = selectors.status_counts(worksheets)
     verdicts = selectors.readiness_counts(rows)
     distribution = selectors.total_distribution(rows)
-    areas = selectors.area_averages(worksheets, reviewer=reviewer)
+    handed_in = worksheets.exclude(status=Worksheet.Status.DRAFT)
+    areas = selectors.area_averages(handed_in, reviewer=reviewer)
     area_names = dict(round_.version.components.values_list("areas__code", "areas__name"))
     for a in areas:
         a["name"] = area_names.get(a["code"], a["code"])
@@ -141,7 +142,7 @@ def worksheet_scorecard(request, pk):
              for w in trend_rows]
     return render(request, "evaluations/scorecard.html", {
         "worksheet": worksheet, "unit": unit, "tpi": tpi, "basis": basis, "verdict": verdict, "areas": area_rows,
-        "gaps": gaps[:15], "gap_sum": sum((g["could_add"] for g in gaps), Decimal("0")), "trend": trend,
+        "gaps": gaps[:15], "gap_sum": basis.total.weight - basis.total.score, "trend": trend,
         "score_chart": charts.hbar([(r["name"], [("weight", _("Bobot"), r["weight"]),
                                                  ("unit", _("Nilai"), r["tpi"] if tpi else r["unit"])])
                                     for r in area_rows if r["pemenuhan"] is not None], Decimal("15"),

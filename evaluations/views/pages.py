@@ -91,6 +91,10 @@ def worksheet_detail(request, pk):
         flagged = list(worksheet.answers.filter(needs_revision=True).select_related(
             "question__indicator__part__area").order_by("question__order"))
     last_return = next((e for e in events if e.to_status == Worksheet.Status.RETURNED), None)
+    unchanged_flags = []
+    if worksheet.status == Worksheet.Status.RETURNED:
+        changed = selectors.changed_since_last_return(worksheet)
+        unchanged_flags = [a for a in flagged if a.pk not in changed]
     return render(request, "evaluations/worksheet_detail.html", {
         "worksheet": worksheet, "components": components, "unit": unit, "tpi": tpi,
         "show_tpi": selectors.has_tpi_values(sets) and sees_tpi, "verdict_basis": verdict_basis,
@@ -98,7 +102,7 @@ def worksheet_detail(request, pk):
         "decision_form": DecisionForm(initial={"expected_status": worksheet.status}),
         "decision_comment": request.session.pop("decision_comment", ""),
         "verdict": verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
-        "missing": missing, "flagged": flagged, "last_return": last_return,
+        "missing": missing, "flagged": flagged, "last_return": last_return, "unchanged_flags": unchanged_flags,
         "can_submit": editable and workflow.KEPALA in my_roles,
         "is_admin": workflow.ADMIN in my_roles,
         "submit_form": SubmitForm(), "extend_form": DeadlineExtensionForm(),

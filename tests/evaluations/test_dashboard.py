@@ -96,6 +96,10 @@ def test_summary_counts_distribution_weakest_areas_and_kawasan(admin_client_zi, 
     k2 = Kawasan.objects.create(instansi=instansi, name="Kawasan Belum")
     k2.units.add(round_with_units["Dinas Alfa"].unit, round_with_units["UPT Zeta"].unit)
     page = admin_client_zi.get(reverse("evaluations:round_summary", args=[round_open.pk])).content.decode()
+    assert 'data-testid="no-averages"' in page  # nothing handed in yet: no misleading zeros
+    Worksheet.objects.filter(pk__in=[round_with_units["Dinas Alfa"].pk, round_with_units["Dinas Delta"].pk]).update(
+        status="submitted")
+    page = admin_client_zi.get(reverse("evaluations:round_summary", args=[round_open.pk])).content.decode()
     assert 'data-testid="chart-distribution"' in page and 'data-testid="chart-areas"' in page and "<svg" in page
     assert "<td>90–100</td><td class=\"num\">3</td>" in page and "<td>0–9</td><td class=\"num\">3</td>" in page
     kawasan = page.split('data-testid="kawasan"')[1]
@@ -107,9 +111,9 @@ def test_summary_counts_distribution_weakest_areas_and_kawasan(admin_client_zi, 
         status="approved")
     page = admin_client_zi.get(reverse("evaluations:round_summary", args=[round_open.pk])).content.decode()
     assert "Kawasan siap" in page.split('data-testid="kawasan"')[1].split("Kawasan Uji")[1]
-    areas = page.split('data-testid="area-averages"')[1]
-    # Three of six units score full marks everywhere, the rest zero: every pengungkit area averages 50%.
-    assert "50,0%" in areas
+    areas = page.split('data-testid="area-averages"')[1].split("</table>")[0]
+    # Of the two handed in, one scores full marks everywhere, the other zero: every area averages 50%.
+    assert "50,00%" in areas and "100,00%" not in areas
 
 
 def test_summary_query_count_is_fixed(admin_client_zi, instansi, round_open, round_with_units,
