@@ -112,8 +112,8 @@ def test_summary_counts_distribution_weakest_areas_and_kawasan(admin_client_zi, 
     page = admin_client_zi.get(reverse("evaluations:round_summary", args=[round_open.pk])).content.decode()
     assert "Kawasan siap" in page.split('data-testid="kawasan"')[1].split("Kawasan Uji")[1]
     areas = page.split('data-testid="area-averages"')[1].split("</table>")[0]
-    # Of the two handed in, one scores full marks everywhere, the other zero: every area averages 50%.
-    assert "50,00%" in areas and "100,00%" not in areas
+    # Handed in by now: Alfa and Beta (full marks everywhere) and Delta (nothing) → every area 66,67%.
+    assert areas.count("66,67%") == 8 and "100,00%" not in areas
 
 
 def test_summary_query_count_is_fixed(admin_client_zi, instansi, round_open, round_with_units,
