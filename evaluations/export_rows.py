@@ -133,7 +133,8 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100) -> expor
             tpi_areas = area_scores.get((w.pk, "tpi"), {}) if w.tpi_total is not None else {}
             units.append(exports.RecapUnit(
                 name=w.unit.name, kind=w.unit.get_kind_display(), status=w.get_status_display(),
-                progress=f"{w.unit_answered or 0}/{w.unit_inputs or 0}",
+                progress=(Decimal(w.unit_answered or 0) * 100 / w.unit_inputs).quantize(Decimal("1"))
+                if w.unit_inputs else Decimal("0"),
                 areas_unit=[area_scores.get((w.pk, "unit"), {}).get(a.code) for a in areas],
                 areas_tpi=[tpi_areas.get(a.code) for a in areas], pengungkit=w.pengungkit, hasil=w.hasil,
                 total_unit=w.unit_total, total_tpi=w.tpi_total,

@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
 LKE_SHEET = "LKE ZI"
@@ -114,6 +115,7 @@ def lke_workbook(meta: LkeMeta, rows: list[LkeRow]) -> Workbook:
             for letter in COL:
                 ws.cell(row=r, column=COL[letter]).fill = LEVEL_FILL[row.level]
                 ws.cell(row=r, column=COL[letter]).font = Font(bold=True)
+    _answer_dropdowns(ws, rows)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=COL["H"])
     ws.auto_filter.ref = f"A{HEADER_ROW}:Q{HEADER_ROW + len(rows)}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
@@ -125,6 +127,26 @@ def lke_workbook(meta: LkeMeta, rows: list[LkeRow]) -> Workbook:
             notes.cell(row=i, column=1, value=note)
         notes.column_dimensions["A"].width = 120
     return wb
+
+
+ANSWER_LISTS = {"Ya/Tidak": "Ya,Tidak", "A/B": "A,B", "A/B/C": "A,B,C", "A/B/C/D": "A,B,C,D",
+                "A/B/C/D/E": "A,B,C,D,E"}
+
+
+def _answer_dropdowns(ws, rows):
+    """Column K offers exactly the answers each question accepts (and refuses others in Excel)."""
+    validations = {}
+    for offset, row in enumerate(rows, start=1):
+        if row.level != "question" or row.answer_type not in ANSWER_LISTS:
+            continue
+        dv = validations.get(row.answer_type)
+        if dv is None:
+            dv = validations[row.answer_type] = DataValidation(
+                type="list", formula1=f'"{ANSWER_LISTS[row.answer_type]}"', allow_blank=True,
+                showErrorMessage=True, errorTitle="Jawaban tidak dikenal",
+                error=f"Pilih salah satu: {ANSWER_LISTS[row.answer_type].replace(',', ', ')}")
+            ws.add_data_validation(dv)
+        dv.add(f"K{HEADER_ROW + offset}")
 
 
 def _a4_landscape(ws):
@@ -144,7 +166,7 @@ class RecapUnit:
     name: str
     kind: str
     status: str
-    progress: str
+    progress: Decimal  # % of the questions that take an answer
     areas_unit: list[Decimal | None]
     areas_tpi: list[Decimal | None]
     pengungkit: Decimal | None
@@ -237,13 +259,18 @@ def _recap_units(wb, data):
     widths = [40, 14, 16, 10] + [9] * (2 * len(data.area_labels)) + [11, 9, 10, 10, 16, 70]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "B2"
-    _header(ws, ["Unit", "Jenis", "Status", "Kemajuan"] + [f"{a} (unit)" for a in data.area_labels]
-            + [f"{a} (TPI)" for a in data.area_labels]
-            + ["Pengungkit", "Hasil", "Total unit", "Total TPI", "Kesiapan", "Kekurangan terbesar"])
+    ws.freeze_panes = "B4"
+    headers = (["Unit", "Jenis", "Status", "Kemajuan (%)"] + [f"{a} (unit)" for a in data.area_labels]
+               + [f"{a} (TPI)" for a in data.area_labels]
+               + ["Pengungkit (TPI bila ada)", "Hasil (TPI bila ada)", "Total unit", "Total TPI",
+                  "Kesiapan (TPI bila ada)", "Kekurangan terbesar"])
+    ws.append([_cell(ws, data.title, bold=True)])
+    ws.append([data.subtitle])
+    _header(ws, headers)
+    ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{3 + len(data.units)}"
     for u in data.units:
         scores = [_cell(ws, v, number_format=SCORE_FORMAT) for v in u.areas_unit + u.areas_tpi]
-        ws.append([u.name, u.kind, u.status, u.progress, *scores, _cell(ws, u.pengungkit, number_format=SCORE_FORMAT),
+        ws.append([u.name, u.kind, u.status, _cell(ws, u.progress, number_format="0"), *scores, _cell(ws, u.pengungkit, number_format=SCORE_FORMAT),
                    _cell(ws, u.hasil, number_format=SCORE_FORMAT), _cell(ws, u.total_unit, number_format=SCORE_FORMAT),
                    _cell(ws, u.total_tpi, number_format=SCORE_FORMAT), u.verdict, "; ".join(u.gaps)])
 
@@ -251,7 +278,8 @@ def _recap_units(wb, data):
 def _recap_indicators(wb, data):
     ws = wb.create_sheet("Skor indikator")
     ws.column_dimensions["A"].width = 40
-    ws.freeze_panes = "B3"
+    ws.freeze_panes = "B4"
+    ws.append([_cell(ws, "Skor tiap indikator per unit (nilai TPI bila ada, selain itu nilai unit)", bold=True)])
     _header(ws, ["Unit"] + data.indicator_labels)
     ws.append([_cell(ws, "Bobot", bold=True)] + [_cell(ws, w, number_format=SCORE_FORMAT)
                                                   for w in data.indicator_weights])
@@ -264,6 +292,7 @@ def _recap_gaps(wb, data):
     for col, w in zip("ABC", (40, 16, 110)):
         ws.column_dimensions[col].width = w
     _header(ws, ["Unit", "Kesiapan", "Kekurangan (syarat yang belum terpenuhi)"])
+    ws.auto_filter.ref = f"A1:C{1 + sum(len(u.gaps or []) for u in data.units)}"
     for u in data.units:
         for gap in u.gaps or []:
             ws.append([u.name, u.verdict, gap])

@@ -4,7 +4,6 @@ import io
 import logging
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -57,7 +56,9 @@ def export_lke(request, pk):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
     include_tpi = can_see_tpi_values(request.user, worksheet)
     try:
-        rows = export_rows.lke_rows(worksheet, include_tpi=include_tpi, base_url=settings.SITE_URL.rstrip("/"))
+        # Evidence addresses on the host the user is on (SITE_URL is for emails sent without a request).
+        rows = export_rows.lke_rows(worksheet, include_tpi=include_tpi,
+                                    base_url=request.build_absolute_uri("/").rstrip("/"))
         workbook = exports.lke_workbook(export_rows.lke_meta(worksheet, include_tpi=include_tpi), rows)
     except Exception as exc:  # the user is told why; the trace goes to the log
         return _failed(request, exc)

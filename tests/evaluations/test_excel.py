@@ -45,6 +45,8 @@ def test_lke_export_layout_and_figures_equal_the_apps(client, reviewer, round_op
     assert sheet.freeze_panes == "H7"
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
     assert sheet.column_dimensions["G"].width == 60 and sheet["G8"].alignment.wrap_text
+    lists = {dv.formula1: str(dv.sqref) for dv in sheet.data_validations.dataValidation}
+    assert '"A,B,C"' in lists and '"Ya,Tidak"' in lists  # column K offers each question's answers
     rows = rows_by_label(sheet)
     q = rows["I.pemenuhan.i.b"]
     assert (q[4], q[5], q[9], q[10], q[11], q[13], q[15]) == (None, "b.", "A/B/C", "B", 0.5, "C",
@@ -156,11 +158,12 @@ def test_recap_has_every_sheet_one_row_per_unit_and_a_chart(admin_client_zi, ins
     response = admin_client_zi.get(url)
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Ringkasan", "Rekap unit", "Skor indikator", "Daftar kekurangan"]
-    units = list(book["Rekap unit"].iter_rows(values_only=True))
+    units = list(book["Rekap unit"].iter_rows(values_only=True))[2:]  # title, subtitle, then the header
     assert [r[0] for r in units[1:]] == ["Unit 0", "Unit 1", "Unit 2"]
-    assert units[2][22] == 100.0 and units[2][24] == "Siap WBK"
+    assert units[2][3] == 100 and units[2][22] == 100.0 and units[2][24] == "Siap WBK"  # progress is a number
     assert units[1][24] == "Belum memenuhi" and "Total 0,00 — kurang 75,00" in units[1][25]
-    assert len(list(book["Skor indikator"].iter_rows())) == 2 + 3
+    assert book["Rekap unit"].auto_filter.ref == "A3:Z6"
+    assert len(list(book["Skor indikator"].iter_rows())) == 3 + 3
     assert len(book["Ringkasan"]._charts) == 1
     for i in range(3, 8):
         f.worksheet(round_open, f.unit(instansi, f"Unit {i}"), answers="best")
@@ -196,3 +199,13 @@ def test_a_failed_export_says_why(admin_client_zi, instansi, round_open, monkeyp
     monkeypatch.setattr(exports, "recap_workbook", boom)
     response = admin_client_zi.get(reverse("evaluations:export_recap", args=[round_open.pk]))
     assert response.status_code == 500 and "Ekspor gagal: MemoryError" in response.content.decode()
+
+
+def test_evidence_file_addresses_use_the_host_the_user_is_on(member_client, round_open, unit):
+    from evaluations.models import Evidence
+    ws = f.worksheet(round_open, unit)
+    a = ws.answers.get(question__key="I.pemenuhan.i.a")
+    item = Evidence.objects.create(answer=a, kind="file", file="x/sk.pdf", original_name="SK_Tim.pdf",
+                                   content_type="application/pdf", size=10)
+    rows = rows_by_label(export(member_client, ws)["LKE ZI"])
+    assert rows["I.pemenuhan.i.a"][16] == f"SK_Tim.pdf — http://testserver/kertas-kerja/{ws.pk}/bukti/{item.pk}/"
