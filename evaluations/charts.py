@@ -44,6 +44,7 @@ def hbar(rows: list[tuple[str, list[tuple[str, str, Decimal | None]]]], maximum:
     """Horizontal grouped bars. ``rows`` = [(label, [(series, series label, value), …]), …];
     a series "weight" is drawn behind the others as the full length available."""
     plot_left, plot_width = label_width, width - label_width - 60
+    maximum, tick_values = nice_ticks(maximum)
     scale = float(plot_width) / float(maximum or 1)
     y, bars, labels = 24.0, [], []
     for label, series in rows:
@@ -59,14 +60,15 @@ def hbar(rows: list[tuple[str, list[tuple[str, str, Decimal | None]]]], maximum:
             bars.append(Bar(plot_left, y + i * bar_height, w, bar_height - 2, SERIES_CLASS.get(name, "bar-unit"),
                             value, f"{label} — {series_label}"))
         y += group_height + gap
-    ticks = [(plot_left + float(maximum) * scale * f, _num(maximum * Decimal(str(f)))) for f in (0, 0.25, 0.5, 0.75, 1)]
+    ticks = [(plot_left + float(t) * scale, _num(t)) for t in tick_values]
     return Chart(width, int(y + 10), bars, labels, ticks, list(legend), True, plot_left, 24, plot_width, y - 24)
 
 
 def vbar(columns: list[tuple[str, Decimal | None]], maximum: Decimal, *, width: int = 640, height: int = 240,
-         series: str = "unit") -> Chart:
-    """Vertical bars, one per column (histograms, trends)."""
+         series: str = "unit", integer: bool = False, values: bool = False) -> Chart:
+    """Vertical bars, one per column (histograms with ``integer`` ticks, trends with ``values`` on top)."""
     plot_left, plot_top, plot_height = 40, 16, height - 56
+    maximum, tick_values = nice_ticks(maximum, integer=integer)
     plot_width = width - plot_left - 10
     step = plot_width / max(1, len(columns))
     scale = plot_height / float(maximum or 1)
@@ -77,11 +79,24 @@ def vbar(columns: list[tuple[str, Decimal | None]], maximum: Decimal, *, width: 
         bars.append(Bar(x, plot_top + plot_height - h, step * 0.7, h, SERIES_CLASS.get(series, "bar-unit"), value,
                         label))
         labels.append((x + step * 0.35, plot_top + plot_height + 16, label))
-    ticks = [(plot_top + plot_height - float(maximum) * scale * f, _num(maximum * Decimal(str(f))))
-             for f in (0, 0.5, 1)]
+        if values and value is not None:
+            labels.append((x + step * 0.35, plot_top + plot_height - h - 4, _num(value)))
+    ticks = [(plot_top + plot_height - float(t) * scale, _num(t)) for t in tick_values]
     return Chart(width, height, bars, labels, ticks, [], False, plot_left, plot_top, plot_width, plot_height)
 
 
+def nice_ticks(maximum: Decimal, *, integer: bool = False) -> tuple[Decimal, list[Decimal]]:
+    """A round axis end and its ticks: 15 → 0, 5, 10, 15; 22,5 → 0, 5 … 25; counts never show 0,5."""
+    maximum = Decimal(maximum or 1)
+    for step in (Decimal(s) for s in ("0.5", "1", "2", "2.5", "5", "10", "20", "25", "50", "100")):
+        if integer and step != step.to_integral_value():
+            continue
+        if maximum / step <= 6:
+            end = (maximum / step).to_integral_value(rounding="ROUND_CEILING") * step
+            return end, [step * i for i in range(int(end / step) + 1)]
+    return maximum, [Decimal(0), maximum]
+
+
 def _num(value: Decimal) -> str:
-    text = f"{value.quantize(Decimal('0.01')).normalize():f}"
+    text = f"{Decimal(value).quantize(Decimal('0.01')).normalize():f}"
     return text.replace(".", ",")

@@ -71,7 +71,7 @@ def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
         return result
     try:
         if LKE_SHEET not in wb.sheetnames:
-            result.errors.append(_("Sheet “%(sheet)s” tidak ditemukan; sheet yang ada: %(found)s.") % {
+            result.errors.append(_("Lembar (sheet) “%(sheet)s” tidak ditemukan; lembar yang ada: %(found)s.") % {
                 "sheet": LKE_SHEET, "found": ", ".join(wb.sheetnames) or "—"})
             return result
         rows = list(wb[LKE_SHEET].iter_rows(min_row=1, max_col=17))
@@ -126,7 +126,7 @@ def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
             option, number = parsed
             result.rows.append(ImportRow(excel_row, q.key, option, number, explanation))
     if not result.rows and not result.errors:
-        result.errors.append(_("Tidak ada jawaban yang ditemukan di kolom K sheet “%(sheet)s”.") % {"sheet": LKE_SHEET})
+        result.errors.append(_("Tidak ada jawaban yang ditemukan di kolom K lembar “%(sheet)s”.") % {"sheet": LKE_SHEET})
     return result
 
 

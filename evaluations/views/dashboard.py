@@ -102,7 +102,8 @@ def round_summary(request, pk):
         "verdicts": [(_("Siap WBBM"), verdicts.get("wbbm", 0)), (_("Siap WBK"), verdicts.get("wbk", 0)),
                      (_("Belum memenuhi"), verdicts.get("", 0))],
         "total_units": sum(statuses.values()),
-        "distribution_chart": charts.vbar([(label, Decimal(n)) for label, n in distribution], Decimal(max_count)),
+        "distribution_chart": charts.vbar([(label, Decimal(n)) for label, n in distribution], Decimal(max_count),
+                                          integer=True),
         "area_chart": charts.hbar([(f"{a['code']}. {a['name']}" if not a["code"].startswith("H-") else a["name"],
                                     [("weight", _("Bobot"), Decimal("100")), ("unit", _("Rata-rata"), a["percent"])])
                                    for a in areas], Decimal("100"),
@@ -157,7 +158,7 @@ def worksheet_scorecard(request, pk):
                                       for r in area_rows], Decimal("22.5"),
                                      legend=[("bar-unit", _("Nilai unit")), ("bar-tpi", _("Nilai TPI"))])
         if tpi else None,
-        "trend_chart": charts.vbar([(str(t["round"].year), t["total"]) for t in trend], Decimal("100"))
+        "trend_chart": charts.vbar([(str(t["round"].year), t["total"]) for t in trend], Decimal("100"), values=True)
         if len(trend) > 1 else None,
     })
 

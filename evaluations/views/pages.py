@@ -3,7 +3,7 @@
 from collections import Counter
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -122,7 +122,8 @@ def review_queue(request):
     status = request.GET.get("status", "")
     if status in Worksheet.Status.values:
         worksheets = worksheets.filter(status=status)
-    worksheets = worksheets.select_related("unit", "round").order_by(
+    worksheets = worksheets.select_related("unit", "round").annotate(
+        n_flagged=Count("answers", filter=Q(answers__needs_revision=True))).order_by(
         F("submitted_at").asc(nulls_last=True), "unit__name")
     return render(request, "evaluations/review_queue.html", {
         "worksheets": worksheets, "counts": counts, "status": status,

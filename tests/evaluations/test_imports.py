@@ -74,7 +74,7 @@ def test_every_bad_row_is_reported_with_its_row_number():
 
 
 def test_wrong_sheet_or_not_a_workbook():
-    assert "Sheet “LKE ZI” tidak ditemukan; sheet yang ada: Sheet1." in parse(
+    assert "Lembar (sheet) “LKE ZI” tidak ditemukan; lembar yang ada: Sheet1." in parse(
         app_workbook([], sheet="Sheet1"), QUESTIONS).errors
     assert parse(io.BytesIO(b"bukan excel"), QUESTIONS).errors == [
         "Berkas tidak dapat dibaca sebagai workbook Excel (.xlsx)."]
