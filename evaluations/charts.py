@@ -80,7 +80,7 @@ def vbar(columns: list[tuple[str, Decimal | None]], maximum: Decimal, *, width: 
                         label))
         labels.append((x + step * 0.35, plot_top + plot_height + 16, label))
         if values and value is not None:
-            labels.append((x + step * 0.35, plot_top + plot_height - h - 4, _num(value)))
+            labels.append((x + step * 0.35, plot_top + plot_height - h - 4, f"{Decimal(value):.2f}".replace(".", ",")))
     ticks = [(plot_top + plot_height - float(t) * scale, _num(t)) for t in tick_values]
     return Chart(width, height, bars, labels, ticks, [], False, plot_left, plot_top, plot_width, plot_height)
 

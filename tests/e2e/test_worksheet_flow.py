@@ -114,8 +114,9 @@ def test_typing_while_an_autosave_returns_loses_nothing_and_failed_saves_say_so(
     page.route("**/jawaban/**", lambda route: route.fulfill(status=500, body="galat"))
     card_b = page.get_by_test_id("question-I.pemenuhan.i.b")
     card_b.locator("label", has_text=re.compile(r"^A")).click()
-    assert "Gagal menyimpan (kode 500)" in card_b.get_by_test_id("save-failed").inner_text()
+    card_b.get_by_test_id("save-failed").filter(has_text="Gagal menyimpan (kode 500)").wait_for()
     page.unroute("**/jawaban/**")
     page.route("**/jawaban/**", lambda route: route.abort())
     card_b.get_by_role("button", name="Simpan").click()
-    assert "tidak ada koneksi" in card_b.get_by_test_id("save-failed").inner_text()
+    card_b.get_by_test_id("save-failed").filter(has_text="tidak ada koneksi").wait_for()
+    assert card_b.get_by_test_id("save-failed").count() == 1  # the new message replaces the old one
