@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _run(*args, **env):
     base = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE") and not k.startswith(
         ("SECRET_KEY", "DEBUG", "SECURE_", "SESSION_", "CSRF_", "STATICFILES_", "EVIDENCE_", "EMAIL_URL"))}
+    base["ENV_FILE"] = "/nonexistent/.env"  # a developer's own .env must not change what is tested
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
 

@@ -29,8 +29,9 @@ if "PYTEST_VERSION" in os.environ:
         "EMAIL_URL": "memorymail://",
     }.items():
         os.environ.setdefault(key, value)
-if (BASE_DIR / ".env").is_file():
-    env.read_env(BASE_DIR / ".env")
+ENV_FILE = Path(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
+if ENV_FILE.is_file():
+    env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 
