@@ -13,6 +13,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def lke_for_transactional_tests(request):
+    """Transactional tests (browser tests, real row-lock races) flush the database after them, the
+    template included; each of them gets it loaded again first, whatever ran before."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames \
+            or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        call_command("load_lke", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
