@@ -16,7 +16,7 @@ from .. import scoring, selectors, services, workflow
 from ..forms import DecisionForm, ReviewForm
 from ..models import Worksheet
 from ..permissions import can_review, get_worksheet_for_user_or_404
-from .worksheet import _area_or_404, _question_or_404
+from .worksheet import _area_or_404, _find_row, _question_or_404
 
 
 def _reviewable_or_404(user, pk) -> Worksheet:
@@ -73,12 +73,10 @@ def review_area(request, pk, code):
 
 
 def _respond(request, worksheet, question, override=None, status=200):
+    """htmx: the review card plus its indicator and area totals (out of band)."""
     context = _review_context(request, worksheet, question.indicator.part.area, override)
-    for part in context["parts"]:
-        for ind in part["indicators"]:
-            for row in ind["rows"]:
-                if row.question.pk == question.pk:
-                    context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})
+    part, ind, row = _find_row(context, question.pk)
+    context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})
     return render(request, "evaluations/_review_response.html", context, status=status)
 
 
