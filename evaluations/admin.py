@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import score_store
@@ -219,6 +220,7 @@ class AnswerAdmin(ReadOnlyAdmin):
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "kind", "answer", "size", "uploaded_by", "uploaded_at")
     list_select_related = ("answer__worksheet__unit", "answer__question", "uploaded_by")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, without the warning
 
 
 @admin.register(WorksheetEvent)

@@ -144,10 +144,11 @@ def answer_save(request, pk, question_id):
     return render(request, "evaluations/area_detail.html", context, status=400 if not form.is_valid() else 409)
 
 
-def _evidence_response(request, worksheet, question, error=None, which=""):
+def _evidence_response(request, worksheet, question, error=None, which="", status=200):
+    """htmx: the question card (a refusal as 403, so the status says what happened); else back to the area."""
     if request.htmx:
         return _respond_question(request, worksheet, question, evidence_error=error or "",
-                                 evidence_form=which if error else "")
+                                 evidence_form=which if error else "", status=status)
     if error:
         messages.error(request, error)
     return redirect(_area_url(worksheet, question))
@@ -190,7 +191,7 @@ def evidence_upload(request, pk, question_id):
     except evidence_rules.EvidenceError as exc:
         return _evidence_response(request, worksheet, question, str(exc), "upload")
     except PermissionDenied as exc:
-        return _evidence_response(request, worksheet, question, str(exc))
+        return _evidence_response(request, worksheet, question, str(exc), status=403)
     if not request.htmx:
         messages.success(request, _("Bukti dukung diunggah."))
     return _evidence_response(request, worksheet, question)
@@ -208,7 +209,7 @@ def evidence_link(request, pk, question_id):
         services.evidence_add_link(user=request.user, worksheet=worksheet, question=question,
                                    url=form.cleaned_data["url"], description=form.cleaned_data["description"])
     except PermissionDenied as exc:
-        return _evidence_response(request, worksheet, question, str(exc))
+        return _evidence_response(request, worksheet, question, str(exc), status=403)
     if not request.htmx:
         messages.success(request, _("Tautan bukti dukung ditambahkan."))
     return _evidence_response(request, worksheet, question)
@@ -228,7 +229,7 @@ def evidence_delete(request, pk, evidence_id):
     try:
         services.evidence_remove(user=request.user, worksheet=worksheet, item=item)
     except PermissionDenied as exc:
-        return _evidence_response(request, worksheet, question, str(exc))
+        return _evidence_response(request, worksheet, question, str(exc), status=403)
     if not request.htmx:
         messages.success(request, _("Bukti dukung dihapus."))
     return _evidence_response(request, worksheet, question)
