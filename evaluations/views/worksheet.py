@@ -5,6 +5,8 @@ works as htmx (the question's card comes back in place, with the area's totals o
 as a plain form POST (redirect after success; the page re-rendered with the errors otherwise).
 """
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -238,6 +240,7 @@ def evidence_delete(request, pk, evidence_id):
 @login_required
 @require_GET
 @xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})  # the in-page preview frames it; no one else may
 def evidence_download(request, pk, evidence_id):
     """Stream an evidence file to someone who may see the worksheet; never a public URL."""
     worksheet = get_worksheet_for_user_or_404(request.user, pk)

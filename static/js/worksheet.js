@@ -195,9 +195,7 @@
     var el;
     if (button.dataset.previewKind === "pdf") {
       el = document.createElement("iframe");
-      el.style.width = "100%";
-      el.style.height = "80vh";
-      el.style.border = "0";
+      el.className = "preview-frame";
     } else {
       el = document.createElement("img");
       el.className = "img-fluid d-block mx-auto";

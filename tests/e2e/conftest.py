@@ -56,7 +56,8 @@ def new_page(browser, request):
         ctx.set_default_timeout(15_000)
         contexts.append(ctx)
         page = ctx.new_page()
-        page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+        page.on("console", lambda m: console.append(f"{m.type}: {m.text} [{m.location.get('url')}:"
+                                                    f"{m.location.get('lineNumber')} on {page.url}]"))
         page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
         page.on("requestfailed", lambda r: console.append(f"requestfailed: {r.url} {r.failure}"))
         return page
@@ -70,6 +71,10 @@ def new_page(browser, request):
         (ARTIFACTS / f"FAILED-{request.node.name}-console.txt").write_text("\n".join(console))
     for ctx in contexts:
         ctx.close()
+    # Chromium reports every blocked inline script/style/eval on the console: the policy and the
+    # pages must agree, in every flow the browser tests walk.
+    violations = [line for line in console if "Content Security Policy" in line]
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -68,6 +68,12 @@ def test_operator_fills_an_indicator_and_kepala_submits(almost_complete, new_pag
         card.get_by_test_id("evidence-file").wait_for()
     assert "SK_Tim_Zona_Integritas.pdf" in card_b.inner_text()
     shot(page, "worksheet-area-filled")
+    # The in-page preview frames the PDF from this site (the CSP allows exactly that framing).
+    with page.expect_response(lambda r: "inline=1" in r.url) as preview:
+        card_b.get_by_test_id("preview-button").first.click()
+    assert preview.value.status == 200 and preview.value.headers["content-type"] == "application/pdf"
+    page.locator("#preview-body iframe.preview-frame").wait_for(state="visible")  # the modal fades in
+    page.keyboard.press("Escape")
 
     page.goto(f"{base}{ws.get_absolute_url()}")
     assert number(page.get_by_test_id("unit-total").inner_text()) > total_before

@@ -1,8 +1,9 @@
 """The demo data: realistic, every state present, and safe to run twice."""
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
 from evaluations import selectors
 from evaluations.demo import ACCOUNTS, DEMO_PASSWORD
@@ -33,11 +34,13 @@ def test_demo_has_twelve_units_of_several_kinds_and_two_rounds(demo):
     assert set(opened.worksheets.values_list("status", flat=True)) == set(Worksheet.Status.values)
 
 
-def test_every_demo_account_logs_in_with_the_readme_password(demo):
+def test_every_demo_account_logs_in_with_the_readme_password(demo, client):
     for username, _, role, _ in ACCOUNTS:
-        user = authenticate(username=username, password=DEMO_PASSWORD)
-        assert user is not None, username
-        assert user.memberships.filter(role=role).exists()
+        client.logout()
+        response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username  # through the login form, as a person would
+        user = get_user_model().objects.get(pk=client.session["_auth_user_id"])
+        assert user.username == username and user.memberships.filter(role=role).exists()
 
 
 def test_demo_verdicts_differ(demo):

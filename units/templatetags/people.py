@@ -10,3 +10,10 @@ def person(user, empty=""):
     if user is None:
         return empty or _("sistem")
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def minutes(value):
+    """A timedelta as whole minutes, rounded up (a lockout of 14 min 30 s is "15")."""
+    seconds = int(value.total_seconds()) if value else 0
+    return -(-seconds // 60)
