@@ -1,0 +1,143 @@
+"""A realistic institution at any size, for the benchmark and the load test (not for production).
+
+    from benchdata import build
+    world = build(500)      # flushes the configured database first
+
+500 units of mixed kinds, each with a complete LKE worksheet of the open round in a mix of states
+(30 % filling in, 20 % submitted, 20 % in review, 10 % returned, 20 % approved), unit values on
+every answer, TPI values and notes on every reviewed one, evidence on every answer that needs it
+(links, and one PDF file in ten stored under EVIDENCE_ROOT), stored scores, and accounts:
+one admin, an operator and a kepala per unit, and ten TPI members sharing the reviewed units.
+Every account's password is PASSWORD. Built with bulk inserts: about 1 minute for 500 units.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+PASSWORD = "beban-uji-2026"
+STATES = [("draft", 30), ("submitted", 20), ("in_review", 20), ("returned", 10), ("approved", 20)]
+KINDS = ["dinas", "badan", "kecamatan", "rsud", "puskesmas", "bagian", "upt"]
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@dataclass
+class World:
+    round: object
+    admin: object
+    units: list
+    sheets: list
+    by_status: dict = field(default_factory=dict)
+    operators: dict = field(default_factory=dict)  # worksheet id → operator user
+    kepala: dict = field(default_factory=dict)  # worksheet id → kepala user
+    tpi: dict = field(default_factory=dict)  # tpi user → [worksheet ids]
+
+
+def _value(q, rng, letters):
+    """(option, number) a unit plausibly reports for question q."""
+    from evaluations.models import AnswerType
+
+    if q.formula:
+        return "", None
+    if letters:
+        weights = [max(1, len(letters) - i) ** 2 for i in range(len(letters))]  # most units do well
+        return rng.choices(letters, weights)[0], None
+    if q.answer_type == AnswerType.JUMLAH:
+        return "", Decimal(rng.randint(5, 60))
+    if q.answer_type == AnswerType.INDEKS:
+        return "", Decimal(rng.randint(280, 395)) / 100
+    return "", Decimal(rng.randint(60, 100))
+
+
+def build(n_units: int, seed: int = 1) -> World:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from evaluations import score_store
+    from evaluations.models import Answer, Evidence, Question, Round, TemplateVersion, Worksheet
+    from units.models import Instansi, Membership, Unit
+
+    rng = random.Random(seed)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("load_lke", verbosity=0)
+    version = TemplateVersion.objects.get(code="lke-zi-90-2021")
+    questions = list(Question.objects.filter(version=version).prefetch_related("options").order_by("order"))
+    letters = {q.pk: [o.letter for o in q.options.all()] for q in questions}
+    now = timezone.now()
+
+    inst = Instansi.objects.create(name="Pemerintah Provinsi Beban Uji", kind="provinsi")
+    units = Unit.objects.bulk_create([
+        Unit(instansi=inst, name=f"{kind.title()} {i:04d}", kind=kind, is_public_service=i % 3 == 0)
+        for i, kind in ((i, KINDS[i % len(KINDS)]) for i in range(n_units))])
+    rnd = Round.objects.create(instansi=inst, year=now.year, name=f"Evaluasi ZI {now.year}", version=version,
+                               status="open", fill_deadline=now + timezone.timedelta(days=30))
+    states = [s for s, share in STATES for _ in range(share)]
+    rng.shuffle(states)  # every hundred units hold the shares exactly, in no particular order
+    sheets = Worksheet.objects.bulk_create([
+        Worksheet(round=rnd, unit=u, status=states[i % len(states)],
+                  submitted_at=None if states[i % len(states)] == "draft" else now - timezone.timedelta(days=3))
+        for i, u in enumerate(units)])
+
+    User = get_user_model()
+    hashed = make_password(PASSWORD)  # one hash for every account: hashing 1,000 passwords takes minutes
+    admin = User.objects.create(username="beban.admin", password=hashed, first_name="Admin", last_name="Beban")
+    people = User.objects.bulk_create(
+        [User(username=f"op.{i:04d}", password=hashed, first_name="Operator", last_name=f"{i:04d}") for i in range(n_units)]
+        + [User(username=f"kepala.{i:04d}", password=hashed, first_name="Kepala", last_name=f"{i:04d}")
+           for i in range(n_units)]
+        + [User(username=f"tpi.{i:02d}", password=hashed, first_name="TPI", last_name=f"{i:02d}") for i in range(10)])
+    ops, heads, tpis = people[:n_units], people[n_units:2 * n_units], people[2 * n_units:]
+    Membership.objects.bulk_create(
+        [Membership(user=admin, instansi=inst, role="admin")]
+        + [Membership(user=u, instansi=inst, role="operator", unit=unit) for u, unit in zip(ops, units)]
+        + [Membership(user=u, instansi=inst, role="kepala", unit=unit) for u, unit in zip(heads, units)]
+        + [Membership(user=u, instansi=inst, role="tpi") for u in tpis])
+    world = World(round=rnd, admin=admin, units=units, sheets=sheets)
+    reviewed = [ws for ws in sheets if ws.status != "draft"]
+    Through = Worksheet.reviewers.through
+    Through.objects.bulk_create([Through(worksheet_id=ws.pk, user_id=tpis[i % len(tpis)].pk)
+                                 for i, ws in enumerate(reviewed)])
+    for i, ws in enumerate(sheets):
+        world.by_status.setdefault(ws.status, []).append(ws)
+        world.operators[ws.pk], world.kepala[ws.pk] = ops[i], heads[i]
+    for i, ws in enumerate(reviewed):
+        world.tpi.setdefault(tpis[i % len(tpis)], []).append(ws.pk)
+
+    stored_pdf = default_storage.save("beban-uji/SK_Tim_ZI.pdf", ContentFile(PDF))
+    for i, ws in enumerate(sheets):
+        reviewed_here = ws.status in ("in_review", "returned", "approved")
+        operator = ops[i]
+        rows = []
+        for q in questions:
+            option, number = _value(q, rng, letters[q.pk])
+            a = Answer(worksheet=ws, question=q, revision=1, unit_option=option, unit_number=number,
+                       unit_explanation="Telah dilaksanakan; SK dan laporan terlampir.", updated_by=operator,
+                       updated_at=now)
+            if reviewed_here and not q.formula:
+                a.tpi_option, a.tpi_number = option, number
+                if rng.random() < 0.1:  # the TPI disagrees now and then
+                    a.tpi_option = (letters[q.pk][1:2] or [option])[0] if letters[q.pk] else option
+                    a.tpi_note = "Bukti dukung belum lengkap untuk semester II."
+                    a.needs_revision = ws.status == "returned"
+            rows.append(a)
+        Answer.objects.bulk_create(rows, batch_size=500)
+    evidence = []
+    for j, a in enumerate(Answer.objects.filter(worksheet__round=rnd, question__evidence_required=True)
+                          .only("pk", "updated_by_id")):
+        if j % 10 == 0:
+            evidence.append(Evidence(answer=a, kind="file", file=stored_pdf, original_name="SK_Tim_ZI.pdf",
+                                     content_type="application/pdf", size=len(PDF), uploaded_by_id=a.updated_by_id))
+        else:
+            evidence.append(Evidence(answer=a, kind="link", url="https://drive.pemda.go.id/zi/bukti",
+                                     uploaded_by_id=a.updated_by_id))
+    Evidence.objects.bulk_create(evidence, batch_size=2000)
+    ids = [ws.pk for ws in sheets]
+    for k in range(0, len(ids), 200):
+        score_store.refresh(ids[k:k + 200])
+    return world
