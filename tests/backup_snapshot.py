@@ -1,0 +1,44 @@
+"""What a restore must bring back, printed as JSON by ``dump()``: run in the test's own database
+and again, through ``manage.py shell``, in the restored one — the two must be equal."""
+
+import hashlib
+import json
+
+
+def _num(value):
+    return None if value is None else f"{value:.2f}"
+
+
+def snapshot() -> dict:
+    from django.contrib.auth import get_user_model
+    from django.core.files.storage import default_storage
+
+    from evaluations.models import Answer, Evidence, Worksheet, WorksheetEvent, WorksheetScore
+
+    def file_sha(name):
+        if not name:
+            return ""
+        with default_storage.open(name, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+
+    answers = [
+        [a.worksheet.unit.name, a.worksheet.round.name, a.question.key, a.unit_option, _num(a.unit_number),
+         a.unit_explanation, a.tpi_option, _num(a.tpi_number), a.tpi_note, a.needs_revision, a.revision,
+         a.updated_by.username if a.updated_by else None]
+        for a in Answer.objects.select_related("worksheet__unit", "worksheet__round", "question", "updated_by")]
+    evidence = [
+        [e.answer.worksheet.unit.name, e.answer.question.key, e.kind, e.url, e.original_name, e.file.name,
+         file_sha(e.file.name), e.uploaded_by.username if e.uploaded_by else None]
+        for e in Evidence.objects.select_related("answer__worksheet__unit", "answer__question", "uploaded_by")]
+    sheets = [[w.unit.name, w.round.name, w.status, sorted(u.username for u in w.reviewers.all())]
+              for w in Worksheet.objects.select_related("unit", "round").prefetch_related("reviewers")]
+    users = [[u.username, u.password, u.is_staff, sorted(
+        f"{m.role}@{m.unit.name if m.unit else m.instansi.name}" for m in u.memberships.all())]
+        for u in get_user_model().objects.prefetch_related("memberships__unit", "memberships__instansi")]
+    return {"answers": sorted(answers), "evidence": sorted(evidence, key=json.dumps), "worksheets": sorted(sheets),
+            "users": sorted(users), "events": WorksheetEvent.objects.count(),
+            "scores": sorted([s.worksheet_id, s.value_set, _num(s.total)] for s in WorksheetScore.objects.all())}
+
+
+def dump():
+    print("SNAPSHOT" + json.dumps(snapshot()))
