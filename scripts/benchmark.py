@@ -1,103 +1,55 @@
 #!/usr/bin/env python
 """Speed and memory of the pages that grow with the data, at a chosen number of units.
 
-    .venv/bin/python scripts/benchmark.py --units 12          # demo size
-    .venv/bin/python scripts/benchmark.py --units 500         # a large province
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zi_bench .venv/bin/python scripts/benchmark.py --units 500
+    .venv/bin/python scripts/benchmark.py --units 500 --both     # SQLite and PostgreSQL, one table
+    .venv/bin/python scripts/benchmark.py --units 12             # demo size, SQLite only
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zi_bench .venv/bin/python scripts/benchmark.py
 
-It builds its own database (a throw-away SQLite file unless DATABASE_URL is given — that
-database is flushed), fills every unit's worksheet completely (answers, TPI values, evidence
-links), then times each page through Django's test client: the median and the slowest of
-``--repeat`` requests, the number of queries of one request, and the process's peak memory.
-Figures are recorded in README.md ("Kinerja").
+It builds its own institution with scripts/benchdata.py (500 units: 68,500 answers in mixed
+states, TPI values, evidence rows) in a throw-away database — a temporary SQLite file, or with
+``--both`` also a PostgreSQL database it creates and drops (PGHOST/PGPORT/PGUSER, default
+127.0.0.1:5432 postgres); a DATABASE_URL you give is flushed. Each page is requested through
+Django's test client with DEBUG off, as the person who uses it: the median and 95th percentile of
+``--repeat`` requests, the number of queries of one request, and the peak Python memory allocated
+during one request (tracemalloc, in a separate request: tracing slows the code it measures). The
+dashboard is compared with the raw SQL that reads the same numbers from the stored scores.
+Figures are recorded in README.md ("Performance").
 """
 
+from __future__ import annotations
+
 import argparse
+import json
 import os
-import random
+import platform
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 import warnings
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def configure():
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.gettempdir()}/zi-benchmark.sqlite3")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 30)
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x7Q" * 12)
     os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ.setdefault("EVIDENCE_ROOT", tempfile.mkdtemp(prefix="zi-bench-evidence-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_tracker.settings")
+    os.environ["ENV_FILE"] = "/nonexistent/.env"  # a developer's .env must not change what is measured
     os.environ["ALLOWED_HOSTS"] = "testserver"
     warnings.filterwarnings("ignore", message="No directory at")
     import django
 
     django.setup()
-
-
-def build(n_units):
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from evaluations.models import Answer, Evidence, Question, Round, TemplateVersion, Worksheet
-    from units.models import Instansi, Membership, Unit
-
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    call_command("load_lke", verbosity=0)
-    version = TemplateVersion.objects.get(code="lke-zi-90-2021")
-    questions = list(Question.objects.filter(version=version))
-    inst = Instansi.objects.create(name="Pemerintah Provinsi Benchmark", kind="provinsi")
-    units = Unit.objects.bulk_create([Unit(instansi=inst, name=f"Unit {i:04d}", kind="dinas") for i in range(n_units)])
-    rnd = Round.objects.create(instansi=inst, year=2026, name="Evaluasi ZI 2026", version=version, status="open",
-                               fill_deadline=timezone.now() + timezone.timedelta(days=30))
-    sheets = Worksheet.objects.bulk_create([Worksheet(round=rnd, unit=u, status="submitted") for u in units])
-    User = get_user_model()
-    admin = User.objects.create_user("bench.admin", password="x")
-    operator = User.objects.create_user("bench.operator", password="x")
-    Membership.objects.create(user=admin, instansi=inst, role="admin")
-    Membership.objects.create(user=operator, instansi=inst, role="operator", unit=units[0])
-    options = {"ya_tidak": ["Ya", "Tidak"], "ab": ["A", "B"], "abc": list("ABC"), "abcd": list("ABCD"),
-               "abcde": list("ABCDE")}
-    rng = random.Random(1)
-    for ws in sheets:
-        rows = []
-        for q in questions:
-            a = Answer(worksheet=ws, question=q, revision=1, unit_explanation="Telah dilaksanakan sesuai SK.")
-            if q.answer_type in options:
-                a.unit_option = a.tpi_option = rng.choice(options[q.answer_type][:2])
-            elif q.answer_type == "jumlah":
-                a.unit_number = a.tpi_number = Decimal(rng.randint(5, 50))
-            elif q.answer_type == "indeks":
-                a.unit_number = a.tpi_number = Decimal("3.5")
-            elif not q.formula:
-                a.unit_number = a.tpi_number = Decimal("80")
-            rows.append(a)
-        Answer.objects.bulk_create(rows, batch_size=500)
-    Worksheet.objects.filter(pk=sheets[0].pk).update(status="draft")
-    evidence = [Evidence(answer=a, kind="link", url="https://drive.pemda.go.id/bukti")
-                for a in Answer.objects.filter(question__evidence_required=True).only("pk")]
-    Evidence.objects.bulk_create(evidence, batch_size=2000)
-    return rnd, sheets[0], admin, operator
-
-
-def refresh_all(rnd):
-    from evaluations import score_store
-    from evaluations.models import Worksheet
-
-    ids = list(Worksheet.objects.filter(round=rnd).values_list("pk", flat=True))
-    start = time.perf_counter()
-    for i in range(0, len(ids), 200):
-        score_store.refresh(ids[i:i + 200])
-    return time.perf_counter() - start
 
 
 RAW_DASHBOARD = """
@@ -111,17 +63,16 @@ LEFT JOIN evaluations_worksheetscore ts ON ts.worksheet_id = w.id AND ts.value_s
 WHERE w.round_id = %s
 ORDER BY u.name
 """
-RAW_AREA_AVERAGES = """
-SELECT a.area_code, AVG(a.value) FROM evaluations_areascore a
-JOIN evaluations_worksheetscore s ON s.id = a.score_id
-JOIN evaluations_worksheet w ON w.id = s.worksheet_id
-WHERE w.round_id = %s AND (s.value_set = 'tpi' OR NOT EXISTS (
-    SELECT 1 FROM evaluations_worksheetscore t WHERE t.worksheet_id = w.id AND t.value_set = 'tpi'))
-GROUP BY a.area_code
+RAW_COUNTS = """
+SELECT w.status, COALESCE(ts.verdict, us.verdict), COUNT(*)
+FROM evaluations_worksheet w
+LEFT JOIN evaluations_worksheetscore us ON us.worksheet_id = w.id AND us.value_set = 'unit'
+LEFT JOIN evaluations_worksheetscore ts ON ts.worksheet_id = w.id AND ts.value_set = 'tpi'
+WHERE w.round_id = %s GROUP BY 1, 2
 """
 
 
-def raw(sql, params, repeat=10):
+def raw(sql, params, repeat):
     from django.db import connection
 
     timings = []
@@ -134,90 +85,208 @@ def raw(sql, params, repeat=10):
     return statistics.median(timings)
 
 
-def measure(client, label, method, url, data=None, repeat=10):
+def p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(client, key, label, method, url, data=None, repeat=10, headers=None):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    timings = []
-    for i in range(repeat):
+    headers = headers or {}
+
+    def once(i):
         payload = data(i) if callable(data) else data
+        response = client.get(url, **headers) if method == "GET" else client.post(url, payload, **headers)
+        assert response.status_code in (200, 302), (label, response.status_code, url)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        return response
+
+    once(0)  # warm: templates compiled, caches filled, as on a running server
+    timings = []
+    for i in range(1, repeat + 1):
         start = time.perf_counter()
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url) if method == "GET" else client.post(url, payload)
+            once(i)
         timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code in (200, 302), (label, response.status_code)
-    return {"page": label, "median_ms": statistics.median(timings), "max_ms": max(timings),
-            "queries": len(ctx.captured_queries)}
+        queries = len(ctx.captured_queries)  # now: the next request empties connection.queries
+    tracemalloc.start()
+    once(repeat + 1)
+    peak = tracemalloc.get_traced_memory()[1] / 1_048_576
+    tracemalloc.stop()
+    return {"key": key, "page": label, "median_ms": statistics.median(timings), "p95_ms": p95(timings),
+            "queries": queries, "peak_mb": peak, "runs": repeat}
+
+
+def run(n_units, repeat):
+    configure()
+    from benchdata import build
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from evaluations import score_store
+    from evaluations.models import Answer, Evidence, Question, Worksheet
+
+    call_command("migrate", verbosity=0)
+    t0 = time.perf_counter()
+    world = build(n_units)
+    build_s = time.perf_counter() - t0
+    rnd = world.round
+    draft = world.by_status["draft"][0]
+    reviewing = world.by_status["in_review"][0]
+    tpi_user = next(user for user, ids in world.tpi.items() if reviewing.pk in ids)
+    operator, admin = Client(), Client()
+    operator.force_login(world.operators[draft.pk])
+    admin.force_login(world.admin)
+    tpi = Client()
+    tpi.force_login(tpi_user)
+    question = Question.objects.get(version=rnd.version, key="V.pemenuhan.i.a")
+    htmx = {"HTTP_HX_REQUEST": "true"}
+
+    def save_data(i):
+        revision = Answer.objects.get(worksheet=draft, question=question).revision
+        return {"option": "ABC"[i % 3], "explanation": f"Revisi {i}", "revision": revision}
+
+    def review_data(i):
+        answer = Answer.objects.get(worksheet=reviewing, question=question)
+        return {"option": "AB"[i % 2], "note": f"Catatan {i}", "revision": answer.revision}
+
+    dashboard = reverse("evaluations:round_detail", args=[rnd.pk])
+    pages = [
+        (operator, "overview", "Kertas kerja: ringkasan unit", "GET", draft.get_absolute_url(), None, None),
+        (operator, "area", "Kertas kerja: area terbesar (V, 35 pertanyaan)", "GET",
+         reverse("evaluations:area_detail", args=[draft.pk, "V"]), None, None),
+        (operator, "save", "Simpan satu jawaban (htmx, nilai tersimpan diperbarui)", "POST",
+         reverse("evaluations:answer_save", args=[draft.pk, question.pk]), save_data, htmx),
+        (tpi, "queue", "Antrean reviu TPI", "GET", reverse("evaluations:review_queue"), None, None),
+        (tpi, "review", "Lembar reviu TPI: area V", "GET",
+         reverse("evaluations:review_area", args=[reviewing.pk, "V"]), None, None),
+        (tpi, "review_save", "Simpan satu nilai TPI (htmx)", "POST",
+         reverse("evaluations:review_answer_save", args=[reviewing.pk, question.pk]), review_data, htmx),
+        (admin, "dashboard", "Dasbor periode (50 baris per halaman)", "GET", dashboard, None, None),
+        (admin, "dashboard_all", f"Dasbor periode (semua {n_units} baris)", "GET", dashboard + "?per=semua",
+         None, None),
+        (admin, "dashboard_filter", "Dasbor: saring Siap WBK, urut nilai TPI", "GET",
+         dashboard + "?kesiapan=wbk&sort=tpi_total&dir=desc", None, None),
+        (admin, "summary", "Ringkasan periode (sebaran, rata-rata area)", "GET",
+         reverse("evaluations:round_summary", args=[rnd.pk]), None, None),
+        (admin, "scorecard", "Kartu nilai satu unit", "GET",
+         reverse("evaluations:worksheet_scorecard", args=[reviewing.pk]), None, None),
+        (admin, "recap", f"Rekap Excel periode ({n_units} unit)", "GET",
+         reverse("evaluations:export_recap", args=[rnd.pk]), None, None),
+        (admin, "lke", "Ekspor LKE satu unit (Excel)", "GET",
+         reverse("evaluations:export_lke", args=[reviewing.pk]), None, None),
+    ]
+    results = []
+    for client, key, label, method, url, data, headers in pages:
+        results.append(measure(client, key, label, method, url, data, 3 if key == "recap" else repeat, headers))
+    ids = list(Worksheet.objects.filter(round=rnd).values_list("pk", flat=True))
+    start = time.perf_counter()
+    for k in range(0, len(ids), 200):
+        score_store.refresh(ids[k:k + 200])
+    refresh_s = time.perf_counter() - start
+    raw_rows = raw(RAW_DASHBOARD, [rnd.pk], repeat)
+    raw_counts = raw(RAW_COUNTS, [rnd.pk], repeat)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
+        db_version = cursor.fetchone()[0].split(" on ")[0]
+    return {"engine": connection.vendor, "db_version": db_version, "units": n_units,
+            "answers": Answer.objects.count(), "evidence": Evidence.objects.count(),
+            "states": {k: len(v) for k, v in world.by_status.items()}, "build_s": build_s, "debug": settings.DEBUG,
+            "results": results, "raw_rows_ms": raw_rows, "raw_counts_ms": raw_counts, "refresh_s": refresh_s,
+            "process_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "?")
+    mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    import django
+
+    return (f"{cpu}, {os.cpu_count()} cores, {mem_kb / 1_048_576:.0f} GiB RAM, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}, Django {django.get_version()}")
+
+
+def fmt_ms(ms):
+    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.1f} ms" if ms < 10 else f"{ms:.0f} ms"
+
+
+def table(runs):
+    engines = [r["engine"] for r in runs]
+    head = "| page | " + " | ".join(f"{e}: median / p95" for e in engines) + " | queries | peak Python MB |"
+    lines = [head, "|" + " --- |" * (len(runs) + 3)]
+    for i, first in enumerate(runs[0]["results"]):
+        cells = [f"{fmt_ms(r['results'][i]['median_ms'])} / {fmt_ms(r['results'][i]['p95_ms'])}" for r in runs]
+        queries = " / ".join(dict.fromkeys(str(r["results"][i]["queries"]) for r in runs))
+        peak = " / ".join(f"{r['results'][i]['peak_mb']:.1f}" for r in runs)
+        lines.append(f"| {first['page']} | " + " | ".join(cells) + f" | {queries} | {peak} |")
+    for label, key in [("*raw SQL: every dashboard row from the stored scores*", "raw_rows_ms"),
+                       ("*raw SQL: counts by status and readiness*", "raw_counts_ms")]:
+        lines.append(f"| {label} | " + " | ".join(fmt_ms(r[key]) for r in runs) + " | 1 | |")
+    dash = [next(x for x in r["results"] if x["key"] == "dashboard_all")["median_ms"] / r["raw_rows_ms"] for r in runs]
+    paged = [next(x for x in r["results"] if x["key"] == "dashboard")["median_ms"] / r["raw_counts_ms"] for r in runs]
+    lines.append("| dashboard (all rows) ÷ raw SQL of the same rows | " + " | ".join(f"{d:.0f}×" for d in dash)
+                 + " | | |")
+    lines.append("| dashboard (50 rows + counts) ÷ raw SQL of the counts | " + " | ".join(f"{d:.0f}×" for d in paged)
+                 + " | | |")
+    lines.append("| recomputing every stored score of the round | " + " | ".join(
+        f"{r['refresh_s']:.1f} s" for r in runs) + " | | |")
+    lines.append("| peak memory of the benchmark process (RSS) | " + " | ".join(
+        f"{r['process_peak_mb']:.0f} MB" for r in runs) + " | | |")
+    return "\n".join(lines)
+
+
+def pg_database():
+    host, port, user = (os.environ.get("PGHOST", "127.0.0.1"), os.environ.get("PGPORT", "5432"),
+                        os.environ.get("PGUSER", "postgres"))
+    name = f"zi_bench_{int(time.time())}_{os.getpid()}"
+    return name, f"postgres://{user}@{host}:{port}/{name}", ["psql", "-h", host, "-p", port, "-U", user, "-q",
+                                                             "-d", "postgres", "-c"]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=10, help="requests per page (the recap: 3)")
+    parser.add_argument("--both", action="store_true", help="SQLite and a temporary PostgreSQL database")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    configure()
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.urls import reverse
-
-    from evaluations.models import Answer, Question
-
-    t0 = time.perf_counter()
-    rnd, ws, admin, operator = build(args.units)
-    build_s = time.perf_counter() - t0
-    refresh_s = refresh_all(rnd)
-    op, adm = Client(), Client()
-    op.force_login(operator)
-    adm.force_login(admin)
-    question = Question.objects.get(key="V.pemenuhan.i.a")
-
-    def save_data(i):
-        revision = Answer.objects.get(worksheet=ws, question=question).revision
-        return {"option": "ABC"[i % 3], "explanation": f"Revisi {i}", "revision": revision}
-
-    results = [
-        measure(op, "Kertas kerja: ringkasan unit", "GET", ws.get_absolute_url(), repeat=args.repeat),
-        measure(op, "Kertas kerja: area terbesar (V, 35 pertanyaan)", "GET",
-                reverse("evaluations:area_detail", args=[ws.pk, "V"]), repeat=args.repeat),
-        measure(op, "Simpan satu jawaban (POST biasa)", "POST",
-                reverse("evaluations:answer_save", args=[ws.pk, question.pk]), save_data, repeat=args.repeat),
-        measure(adm, "Dasbor periode (50 baris per halaman)", "GET",
-                reverse("evaluations:round_detail", args=[rnd.pk]), repeat=args.repeat),
-        measure(adm, f"Dasbor periode (semua {args.units} baris)", "GET",
-                reverse("evaluations:round_detail", args=[rnd.pk]) + "?per=semua", repeat=args.repeat),
-        measure(adm, "Dasbor: saring Siap WBK, urut nilai TPI", "GET",
-                reverse("evaluations:round_detail", args=[rnd.pk]) + "?kesiapan=wbk&sort=tpi_total&dir=desc",
-                repeat=args.repeat),
-        measure(adm, "Ringkasan periode (sebaran, rata-rata area)", "GET",
-                reverse("evaluations:round_summary", args=[rnd.pk]), repeat=args.repeat),
-        measure(op, "Kartu nilai satu unit", "GET",
-                reverse("evaluations:worksheet_scorecard", args=[ws.pk]), repeat=args.repeat),
-    ]
-    import tracemalloc
-
-    recap_url = reverse("evaluations:export_recap", args=[rnd.pk])
-    results.append(measure(adm, f"Rekap Excel periode ({args.units} unit)", "GET", recap_url, repeat=3))
-    tracemalloc.start()  # a separate run: tracing slows allocation-heavy code several times
-    adm.get(recap_url)
-    recap_peak_mb = tracemalloc.get_traced_memory()[1] / 1_048_576
-    tracemalloc.stop()
-    results.append(measure(op, "Ekspor LKE satu unit (Excel)", "GET",
-                           reverse("evaluations:export_lke", args=[ws.pk]), repeat=args.repeat))
-    raw_dashboard = raw(RAW_DASHBOARD, [rnd.pk])
-    raw_areas = raw(RAW_AREA_AVERAGES, [rnd.pk])
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    engine = connection.vendor
-    print(f"\nZI Tracker benchmark — {args.units} units, {Answer.objects.count():,} answers, {engine}, "
-          f"data built in {build_s:.1f} s, DEBUG={settings.DEBUG}")
-    print(f"{'page':<56}{'median ms':>10}{'max ms':>10}{'queries':>9}")
-    for r in results:
-        print(f"{r['page']:<56}{r['median_ms']:>10.1f}{r['max_ms']:>10.1f}{r['queries']:>9}")
-    print(f"raw SQL, every dashboard row ({args.units}) from stored scores: {raw_dashboard:.1f} ms")
-    print(f"raw SQL, average of each area across units: {raw_areas:.1f} ms")
-    print(f"recomputing every stored score of the round: {refresh_s:.1f} s")
-    print(f"peak Python memory allocated while building the recap workbook: {recap_peak_mb:.0f} MB")
-    print(f"peak memory of the process: {peak_mb:.0f} MB")
+    if args.json:
+        print("BENCH" + json.dumps(run(args.units, args.repeat)))
+        return
+    runs = []
+    targets = [None]
+    if args.both:
+        name, url, psql = pg_database()
+        subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True)
+        targets = [f"sqlite:///{tempfile.gettempdir()}/zi-benchmark-{os.getpid()}.sqlite3", url]
+    try:
+        for target in targets:
+            env = dict(os.environ)
+            if target:
+                env["DATABASE_URL"] = target
+            out = subprocess.run([sys.executable, __file__, "--units", str(args.units), "--repeat", str(args.repeat),
+                                  "--json"], env=env, capture_output=True, text=True)
+            if out.returncode:
+                sys.exit(out.stdout + out.stderr)
+            runs.append(json.loads(out.stdout.split("BENCH", 1)[1]))
+    finally:
+        if args.both:
+            subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{name}"'], check=False)
+            Path(targets[0].removeprefix("sqlite:///")).unlink(missing_ok=True)
+    first = runs[0]
+    print(f"\nZI Tracker benchmark, {time.strftime('%Y-%m-%d')}: {first['units']} units, {first['answers']:,} answers, "
+          f"{first['evidence']:,} evidence rows, states {first['states']}, DEBUG={first['debug']}")
+    print("Machine: " + machine())
+    print("Databases: " + "; ".join(f"{r['engine']} {r['db_version']} (data built in {r['build_s']:.0f} s)"
+                                    for r in runs) + "\n")
+    print(table(runs))
 
 
 if __name__ == "__main__":
