@@ -10,9 +10,11 @@ A backup is one ``.tar.gz`` holding
   ``data.json`` and of every evidence file.
 
 The rows are read in one transaction (REPEATABLE READ on PostgreSQL), so a backup taken while
-people work is consistent. Restoring goes only into an empty database: migrate, load the rows,
-copy the files, then check every count and every file's checksum against the manifest. Anything
-that does not match stops the restore with the reason; nothing is half-restored silently.
+people work is consistent. Restoring goes only into an empty database: migrate, then — in one transaction —
+load the rows, copy the files, and check every count and every file's checksum against the
+manifest. Anything that does not match stops the restore with the reason and undoes it (rows
+rolled back, copied files removed). Rows of this project's tables load by primary key; users by
+username (natural key), so they can be referred to across databases.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import os
 import shutil
 import tarfile
 import tempfile
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
@@ -48,6 +51,7 @@ class Report:
     rows: dict[str, int]
     files: int
     bytes: int
+    missing: list = field(default_factory=list)  # evidence rows whose file was already gone
 
 
 def thousands(n: int) -> str:
@@ -79,47 +83,80 @@ def _evidence_names():
     return sorted(set(Evidence.objects.exclude(file="").values_list("file", flat=True)))
 
 
-def create(directory: Path) -> Report:
-    """Write a backup archive into ``directory``; return where, and what it holds."""
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    path = directory / f"zi-tracker-backup-{stamp}.tar.gz"
-    with tempfile.TemporaryDirectory(prefix="zi-backup-") as tmp:
-        data = Path(tmp) / "data.json"
-        outermost = not connection.in_atomic_block  # (inside a caller's transaction, that one decides)
+@contextmanager
+def _snapshot():
+    """One consistent read of every table that does not hold up people saving meanwhile:
+    REPEATABLE READ on PostgreSQL; on SQLite a deferred (read) transaction, which in WAL mode sees
+    one snapshot while writers go on (the site's own transactions begin IMMEDIATE)."""
+    outermost = not connection.in_atomic_block  # inside a caller's transaction, that one decides
+    connection.ensure_connection()
+    mode = getattr(connection, "transaction_mode", None)
+    if connection.vendor == "sqlite" and outermost:
+        connection.transaction_mode = "DEFERRED"
+    try:
         with transaction.atomic():
-            if connection.vendor == "postgresql" and outermost:  # one snapshot for every table
+            if connection.vendor == "postgresql" and outermost:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            rows = {label: model._default_manager.count() for label, model in _models()}
-            call_command("dumpdata", natural_foreign=True, natural_primary=True, exclude=EXCLUDE,
-                         output=str(data), verbosity=0)
-            names = _evidence_names()
-        files, total = {}, 0
-        with tarfile.open(path, "w:gz") as tar:
-            tar.add(data, arcname="data.json")
-            for name in names:
-                if not default_storage.exists(name):
-                    raise BackupError(f"Berkas bukti dukung hilang dari penyimpanan: {name}")
-                with default_storage.open(name, "rb") as handle:
-                    files[name] = _sha256(handle)
-                    handle.seek(0)
-                    info = tarfile.TarInfo(f"evidence/{name}")
-                    info.size = default_storage.size(name)
-                    info.mtime = int(timezone.now().timestamp())
-                    tar.addfile(info, handle)
-                    total += info.size
-            with data.open("rb") as handle:
-                data_sha = _sha256(handle)
-            manifest = {"format": FORMAT, "created_at": timezone.now().isoformat(), "database": connection.vendor,
-                        "rows": rows, "data_sha256": data_sha, "files": files}
-            blob = json.dumps(manifest, indent=1, sort_keys=True).encode()
-            info = tarfile.TarInfo("manifest.json")
-            info.size = len(blob)
-            info.mtime = int(timezone.now().timestamp())
-            tar.addfile(info, io.BytesIO(blob))
-    os.chmod(path, 0o600)  # it holds password hashes and every unit's answers
-    return Report(path, rows, len(files), total)
+            yield
+    finally:
+        if connection.vendor == "sqlite":
+            connection.transaction_mode = mode
+
+
+def create(directory: Path) -> Report:
+    """Write a backup archive into ``directory``; return where, and what it holds.
+
+    The archive is written under a temporary name, readable by its owner only from the first byte
+    (it holds password hashes), and renamed when complete; a failed backup leaves nothing behind.
+    An evidence file missing from storage does not stop the backup: it is listed in the manifest
+    (``missing``) and in the report, so the row can be fixed, and a restore expects it missing.
+    """
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    path = directory / f"zi-tracker-backup-{stamp}.tar.gz"
+    partial = directory / f".{path.name}.partial"
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with tempfile.TemporaryDirectory(prefix="zi-backup-") as tmp, os.fdopen(fd, "wb") as raw:
+            data = Path(tmp) / "data.json"
+            with _snapshot():
+                rows = {label: model._default_manager.count() for label, model in _models()}
+                call_command("dumpdata", natural_foreign=True, natural_primary=True, exclude=EXCLUDE,
+                             output=str(data), verbosity=0)
+                names = _evidence_names()
+            files, missing, total = {}, [], 0
+            with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                tar.add(data, arcname="data.json")
+                for name in names:
+                    try:
+                        handle = default_storage.open(name, "rb")
+                    except FileNotFoundError:
+                        missing.append(name)
+                        continue
+                    with handle:
+                        files[name] = _sha256(handle)
+                        handle.seek(0)
+                        info = tarfile.TarInfo(f"evidence/{name}")
+                        info.size = default_storage.size(name)
+                        info.mtime = int(timezone.now().timestamp())
+                        tar.addfile(info, handle)
+                        total += info.size
+                with data.open("rb") as handle:
+                    data_sha = _sha256(handle)
+                manifest = {"format": FORMAT, "created_at": timezone.now().isoformat(),
+                            "database": connection.vendor, "rows": rows, "data_sha256": data_sha,
+                            "files": files, "missing": missing}
+                blob = json.dumps(manifest, indent=1, sort_keys=True).encode()
+                info = tarfile.TarInfo("manifest.json")
+                info.size = len(blob)
+                info.mtime = int(timezone.now().timestamp())
+                tar.addfile(info, io.BytesIO(blob))
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return Report(path, rows, len(files), total, missing)
 
 
 def _safe_member(name: str) -> bool:
@@ -127,25 +164,23 @@ def _safe_member(name: str) -> bool:
     return not Path(name).is_absolute() and ".." not in parts
 
 
-def _database_is_empty() -> bool:
-    from django.contrib.auth import get_user_model
-
-    from .models import Answer, Round
-
+def _rows_present() -> list[str]:
+    """Tables of the backup that already hold rows here (a restore loads rows by their keys and
+    would silently merge with, or overwrite, what is there)."""
     tables = set(connection.introspection.table_names())
-    needed = {get_user_model()._meta.db_table, Round._meta.db_table, Answer._meta.db_table}
-    if not needed <= tables:
-        return True  # not even migrated yet
-    return not (get_user_model().objects.exists() or Round.objects.exists() or Answer.objects.exists())
+    return [label for label, model in _models()
+            if model._meta.db_table in tables and model._default_manager.exists()]
 
 
 def restore(archive: Path, log=print) -> Report:
     """Restore ``archive`` into this (empty) database and EVIDENCE_ROOT, then verify it."""
     if not archive.is_file():
         raise BackupError(f"Berkas cadangan tidak ditemukan: {archive}")
-    if not _database_is_empty():
-        raise BackupError("Basis data tujuan tidak kosong: pulihkan hanya ke basis data baru "
-                          "(buat basis data kosong, arahkan DATABASE_URL ke sana, lalu ulangi).")
+    call_command("migrate", verbosity=0, interactive=False)
+    present = _rows_present()
+    if present:
+        raise BackupError("Basis data tujuan tidak kosong (" + ", ".join(present[:5]) + "): pulihkan hanya ke "
+                          "basis data baru (buat basis data kosong, arahkan DATABASE_URL ke sana, lalu ulangi).")
     with tempfile.TemporaryDirectory(prefix="zi-restore-") as tmp, tarfile.open(archive, "r:gz") as tar:
         members = {m.name: m for m in tar.getmembers()}
         if "manifest.json" not in members or "data.json" not in members:
@@ -167,25 +202,29 @@ def restore(archive: Path, log=print) -> Report:
                 raise BackupError(f"Checksum berkas bukti dukung tidak cocok: {name}")
         log("Cadangan utuh: checksum data dan semua berkas cocok.")
 
-        call_command("migrate", verbosity=0, interactive=False)
-        with transaction.atomic():
-            call_command("loaddata", str(data), verbosity=0)
-        log(f"Data dimuat ke basis data {connection.vendor}.")
-
-        copied, total = 0, 0
-        for name, sha in manifest["files"].items():
-            handle = tar.extractfile(members[f"evidence/{name}"])
-            if default_storage.exists(name):
-                with default_storage.open(name, "rb") as existing:
-                    if _sha256(existing) != sha:
-                        raise BackupError(f"Di penyimpanan sudah ada berkas lain dengan nama {name}.")
-                continue
-            saved = default_storage.save(name, handle)
-            if saved != name:
-                raise BackupError(f"Penyimpanan menyimpan {name} sebagai {saved}.")
-            copied += 1
-            total += members[f"evidence/{name}"].size
-    return verify(manifest, archive, copied, total, log)
+        copied = []  # removed again if anything below fails: all or nothing
+        try:
+            with transaction.atomic():
+                call_command("loaddata", str(data), verbosity=0)
+                log(f"Data dimuat ke basis data {connection.vendor}.")
+                total = 0
+                for name, sha in manifest["files"].items():
+                    handle = tar.extractfile(members[f"evidence/{name}"])
+                    if default_storage.exists(name):
+                        with default_storage.open(name, "rb") as existing:
+                            if _sha256(existing) != sha:
+                                raise BackupError(f"Di penyimpanan sudah ada berkas lain dengan nama {name}.")
+                        continue
+                    saved = default_storage.save(name, handle)
+                    copied.append(saved)
+                    if saved != name:
+                        raise BackupError(f"Penyimpanan menyimpan {name} sebagai {saved}.")
+                    total += members[f"evidence/{name}"].size
+                return verify(manifest, archive, len(copied), total, log)
+        except BaseException:
+            for name in copied:
+                default_storage.delete(name)
+            raise
 
 
 def verify(manifest, archive, copied, total, log) -> Report:
@@ -196,12 +235,15 @@ def verify(manifest, archive, copied, total, log) -> Report:
         raise BackupError("Jumlah baris tidak cocok setelah pemulihan: " + ", ".join(
             f"{label} {want} → {got}" for label, (want, got) in sorted(wrong.items())))
     names = _evidence_names()
-    if set(names) != set(manifest["files"]):
+    missing = set(manifest.get("missing", []))
+    if set(names) != set(manifest["files"]) | missing:
         raise BackupError("Daftar berkas bukti dukung di basis data tidak sama dengan isi cadangan.")
-    for name in names:
+    for name in sorted(set(names) - missing):
         with default_storage.open(name, "rb") as handle:
             if _sha256(handle) != manifest["files"][name]:
                 raise BackupError(f"Berkas {name} di penyimpanan tidak sama dengan cadangan.")
-    log(f"Terverifikasi: {thousands(sum(rows.values()))} baris dari {len(rows)} tabel, {len(names)} berkas "
-        f"bukti dukung ({copied} disalin).")
-    return Report(archive, rows, len(names), total)
+    log(f"Terverifikasi: {thousands(sum(rows.values()))} baris dari {len(rows)} tabel, {len(names) - len(missing)} "
+        f"berkas bukti dukung ({copied} disalin).")
+    if missing:
+        log(f"Perhatian: {len(missing)} berkas sudah hilang sebelum pencadangan: " + ", ".join(sorted(missing)))
+    return Report(archive, rows, len(names) - len(missing), total, sorted(missing))

@@ -154,9 +154,11 @@ def evidence_add_link(*, user, worksheet: Worksheet, question: Question, url: st
 def evidence_remove(*, user, worksheet: Worksheet, item: Evidence) -> None:
     answer = _editable_answer(user, worksheet, item.answer.question)
     _evidence_event(answer, user, str(item), "")
-    if item.file:
-        item.file.delete(save=False)
+    name, storage = item.file.name, item.file.storage
     item.delete()
+    if name:
+        # Only once the deletion is committed: a rolled-back request keeps its row *and* its file.
+        transaction.on_commit(lambda: None if Evidence.objects.filter(file=name).exists() else storage.delete(name))
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,17 @@ class World:
     tpi: dict = field(default_factory=dict)  # tpi user → [worksheet ids]
 
 
+def _states(n: int, rng) -> list[str]:
+    """n statuses in the STATES shares exactly (largest remainder), in random order."""
+    exact = [(state, n * share / 100) for state, share in STATES]
+    counts = {state: int(x) for state, x in exact}
+    for state, x in sorted(exact, key=lambda e: e[1] - int(e[1]), reverse=True)[:n - sum(counts.values())]:
+        counts[state] += 1
+    states = [state for state, _ in STATES for _ in range(counts[state])]
+    rng.shuffle(states)
+    return states
+
+
 def _value(q, rng, letters):
     """(option, number) a unit plausibly reports for question q."""
     from evaluations.models import AnswerType
@@ -77,11 +88,10 @@ def build(n_units: int, seed: int = 1) -> World:
         for i, kind in ((i, KINDS[i % len(KINDS)]) for i in range(n_units))])
     rnd = Round.objects.create(instansi=inst, year=now.year, name=f"Evaluasi ZI {now.year}", version=version,
                                status="open", fill_deadline=now + timezone.timedelta(days=30))
-    states = [s for s, share in STATES for _ in range(share)]
-    rng.shuffle(states)  # every hundred units hold the shares exactly, in no particular order
+    states = _states(n_units, rng)
     sheets = Worksheet.objects.bulk_create([
-        Worksheet(round=rnd, unit=u, status=states[i % len(states)],
-                  submitted_at=None if states[i % len(states)] == "draft" else now - timezone.timedelta(days=3))
+        Worksheet(round=rnd, unit=u, status=states[i],
+                  submitted_at=None if states[i] == "draft" else now - timezone.timedelta(days=3))
         for i, u in enumerate(units)])
 
     User = get_user_model()

@@ -675,6 +675,9 @@ def main() -> int:
         # The plan: which account each simulated user is, and what it works on.
         status_of = {ws.pk: ws.status for ws in world.sheets}
         draft_ids = [ws.pk for ws in world.by_status.get("draft", [])]
+        if len(draft_ids) < n_op:
+            raise SystemExit(f"{n_op} operators need {n_op} draft worksheets; {args.units} units gave "
+                             f"{len(draft_ids)}: raise --units")
         rng = random.Random(args.seed)
         rng.shuffle(draft_ids)
         tpi_users = sorted(world.tpi, key=lambda u: u.username)[:n_tpi]

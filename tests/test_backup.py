@@ -125,3 +125,98 @@ def test_a_backup_lists_what_it_holds(institution, tmp_path):
     assert manifest["rows"]["evaluations.evidence"] == Evidence.objects.count()
     assert len(manifest["files"]) == 2 and all(f"evidence/{n}" in names for n in manifest["files"])
     assert manifest["database"] == connection.vendor
+
+
+def _archive(tmp_path):
+    call_command("backup", output=str(tmp_path), verbosity=0)
+    return next(tmp_path.glob("*.tar.gz"))
+
+
+def _rewrite(archive, target, drop=None, manifest_change=None):
+    """A copy of ``archive`` without the member ``drop`` and with the manifest changed."""
+    with tarfile.open(archive) as src, tarfile.open(target, "w:gz") as dst:
+        for member in src.getmembers():
+            if member.name == drop:
+                continue
+            data = src.extractfile(member).read()
+            if member.name == "manifest.json" and manifest_change:
+                manifest = json.loads(data)
+                manifest_change(manifest)
+                data = json.dumps(manifest).encode()
+            member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+    return target
+
+
+def test_a_failed_backup_leaves_no_archive_behind(institution, tmp_path, monkeypatch):
+    from evaluations import backup
+
+    def broken(*args, **kwargs):
+        raise OSError("disk penuh")
+
+    monkeypatch.setattr(backup.tarfile.TarFile, "addfile", broken)
+    with pytest.raises(OSError):
+        call_command("backup", output=str(tmp_path / "out"), verbosity=0)
+    assert list((tmp_path / "out").iterdir()) == []  # no partial archive with password hashes in it
+    assert oct((tmp_path / "out").stat().st_mode)[-3:] == "700"
+
+
+def test_an_evidence_file_already_gone_is_reported_not_fatal(institution, tmp_path, fresh_database):
+    from django.core.files.storage import default_storage
+
+    lost = Evidence.objects.exclude(file="").order_by("pk").first()
+    default_storage.delete(lost.file.name)
+    out = io.StringIO()
+    err = io.StringIO()
+    call_command("backup", output=str(tmp_path), stdout=out, stderr=err)
+    assert "1 bukti dukung tercatat tetapi berkasnya sudah tidak ada" in err.getvalue()
+    assert lost.file.name in err.getvalue()
+    archive = next(tmp_path.glob("*.tar.gz"))
+    result = _in(fresh_database, tmp_path / "bukti", "restore", str(archive))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 berkas sudah hilang sebelum pencadangan" in result.stdout
+
+
+def test_a_restore_that_fails_verification_is_undone(institution, tmp_path, fresh_database):
+    """An evidence row whose file is not in the archive: the rows are rolled back, the files
+    already copied are removed, and the same restore can be run again into the same database."""
+    archive = _archive(tmp_path)
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    victim = sorted(manifest["files"])[0]
+    broken = _rewrite(archive, tmp_path / "kurang.tar.gz", drop=f"evidence/{victim}",
+                      manifest_change=lambda m: m["files"].pop(victim))
+    root = tmp_path / "bukti"
+    result = _in(fresh_database, root, "restore", str(broken))
+    assert result.returncode != 0 and "tidak sama dengan isi cadangan" in result.stderr
+    assert not any(p.is_file() for p in root.rglob("*"))  # the other file was copied, then removed
+    again = _in(fresh_database, root, "restore", str(archive))  # nothing half-restored in the way
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_a_database_with_any_rows_is_refused(institution, tmp_path, fresh_database):
+    archive = _archive(tmp_path)
+    seed = _in(fresh_database, tmp_path / "bukti", "shell", "-c",
+               "from django.core.management import call_command; call_command('migrate', verbosity=0); "
+               "from units.models import Instansi; Instansi.objects.create(name='Sudah ada', kind='kota')")
+    assert seed.returncode == 0, seed.stderr
+    result = _in(fresh_database, tmp_path / "bukti", "restore", str(archive))
+    assert result.returncode != 0 and "tidak kosong (units.instansi)" in result.stderr
+
+
+def test_removing_evidence_deletes_its_file_only_once_committed(worksheet, member,
+                                                               django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    question = Question.objects.get(version=worksheet.round.version, key="I.pemenuhan.i.a")
+    item = services.evidence_add_file(user=member, worksheet=worksheet, question=question,
+                                      upload=SimpleUploadedFile("sk.pdf", PDF))
+    name, pk = item.file.name, item.pk
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.evidence_remove(user=member, worksheet=worksheet, item=Evidence.objects.get(pk=pk))
+        raise RuntimeError("the request fails after the delete")
+    assert Evidence.objects.filter(pk=pk).exists() and default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evidence_remove(user=member, worksheet=worksheet, item=Evidence.objects.get(pk=pk))
+    assert not Evidence.objects.filter(pk=pk).exists() and not default_storage.exists(name)

@@ -129,6 +129,29 @@ def test_the_admin_login_is_throttled_too(client, person):
     assert _attempt(client, "budi.operator", f.PASSWORD).status_code == 429
 
 
+def test_wrong_old_passwords_on_the_password_change_page_count_towards_the_lockout(client, person):
+    client.force_login(person)
+    url = reverse("password_change")
+    data = {"old_password": "salah", "new_password1": "Sandi-baru-2026!", "new_password2": "Sandi-baru-2026!"}
+    for _ in range(4):
+        page = client.post(url, data, REMOTE_ADDR="10.1.2.3")
+        assert page.status_code == 200 and "password_incorrect" not in page.content.decode()
+        assert page.context["form"].errors["old_password"]
+    assert client.post(url, data, REMOTE_ADDR="10.1.2.3").status_code == 429  # locked, like the login
+    right = {**data, "old_password": f.PASSWORD}
+    assert client.post(url, right, REMOTE_ADDR="10.1.2.3").status_code == 429  # even with the right one
+    person.refresh_from_db()
+    assert person.check_password(f.PASSWORD)  # not changed
+
+
+def test_the_password_change_still_works_with_the_right_old_password(client, person):
+    client.force_login(person)
+    data = {"old_password": f.PASSWORD, "new_password1": "Sandi-baru-2026!", "new_password2": "Sandi-baru-2026!"}
+    assert client.post(reverse("password_change"), data, REMOTE_ADDR="10.1.2.3").status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("Sandi-baru-2026!")
+
+
 # --- the client address ---------------------------------------------------------------------------
 
 def _request(remote="10.0.0.1", forwarded=None):
@@ -142,11 +165,23 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_is_ignored():
     assert client_ip(_request("10.0.0.1", "1.2.3.4")) == "10.0.0.1"
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1)
-def test_behind_one_proxy_the_client_is_the_address_it_appended():
+@override_settings(TRUSTED_PROXIES=["10.0.0.254"])
+def test_behind_a_trusted_proxy_the_client_is_the_address_it_appended():
     # The client forged "6.6.6.6"; the proxy appended the address it really saw.
     assert client_ip(_request("10.0.0.254", "6.6.6.6, 203.0.113.9")) == "203.0.113.9"
     assert client_ip(_request("10.0.0.254", "")) == "10.0.0.254"  # no header: the proxy itself
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.254"])
+def test_a_forwarded_for_from_anyone_but_the_proxy_is_ignored():
+    assert client_ip(_request("198.51.100.7", "203.0.113.9")) == "198.51.100.7"  # around the proxy
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.0/24"])
+def test_only_valid_addresses_are_taken_from_the_header():
+    assert client_ip(_request("10.0.0.254", "not-an-ip")) == "10.0.0.254"
+    assert client_ip(_request("10.0.0.254", "203.0.113.9, 1.2.3.4:5555")) == "10.0.0.254"
+    assert client_ip(_request("10.0.0.254", "203.0.113.9, 10.0.0.3")) == "203.0.113.9"  # two proxies deep
 
 
 # --- production mode ------------------------------------------------------------------------------

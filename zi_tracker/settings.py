@@ -107,8 +107,15 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several gunicorn workers write to one file: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # Several gunicorn workers write to one file. Every request is a transaction (ATOMIC_REQUESTS)
+    # that may write; begun IMMEDIATE it takes the write lock at its start and a second one waits
+    # up to `timeout` seconds for it. A deferred transaction that reads first and writes later
+    # fails at once with "database is locked" instead (SQLite cannot wait to upgrade a read lock).
+    # WAL lets readers outside a transaction (backups, management commands) go on meanwhile.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("timeout", 20)
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -134,9 +141,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "units.security.client_ip"
 AXES_VERBOSE = False
-# Behind a reverse proxy, the number of proxies whose X-Forwarded-For entries are trusted (0: none,
-# REMOTE_ADDR is the client). Only set it when the proxy overwrites the header it receives.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Reverse proxies (addresses or networks) believed about the client's address in X-Forwarded-For;
+# none by default: the client is REMOTE_ADDR. Behind nginx on the same host: 127.0.0.1.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

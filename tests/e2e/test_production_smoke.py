@@ -79,3 +79,46 @@ def test_debug_is_off_in_production_mode(production_server):
     except urllib.error.HTTPError as err:
         assert err.code == 404
         assert b"URLconf" not in err.read()  # no Django debug page
+
+
+def _login_at_once(url, usernames, password):
+    """Every user posts the login form at the same instant; the statuses they get."""
+    import http.cookiejar
+    import threading
+    import urllib.parse
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    prepared = []
+    for name in usernames:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+        opener.open(f"{url}/masuk/", timeout=30).read()
+        token = next(c.value for c in jar if c.name == "csrftoken")
+        prepared.append((opener, urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "username": name, "password": password}).encode()))
+    barrier, statuses = threading.Barrier(len(prepared)), []
+
+    def post(opener, data):
+        request = urllib.request.Request(f"{url}/masuk/", data=data, headers={"Referer": f"{url}/masuk/"})
+        barrier.wait()
+        try:
+            statuses.append(opener.open(request, timeout=60).status)
+        except urllib.error.HTTPError as err:
+            statuses.append(err.code)
+
+    threads = [threading.Thread(target=post, args=p) for p in prepared]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=90)
+    return sorted(statuses)
+
+
+def test_people_logging_in_at_the_same_moment_all_get_in_on_sqlite(production_server):
+    """SQLite is the default database: simultaneous writes (each login writes its session and its
+    access-log row) wait for each other instead of failing with "database is locked" (a 500)."""
+    users = ["admin", "tpi", "tpi2", "operator", "operator2", "kepala", "operator.rsud", "kepala.rsud"]
+    assert _login_at_once(production_server, users, DEMO_PASSWORD) == [302] * len(users)

@@ -136,13 +136,14 @@ def test_evidence_too_big_or_wrong_type_is_refused_and_nothing_stored(member, wo
     assert not Evidence.objects.exists()
 
 
-def test_evidence_link_and_removal(member, worksheet):
+def test_evidence_link_and_removal(member, worksheet, django_capture_on_commit_callbacks):
     link = services.evidence_add_link(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
                                       url="https://drive.pemda.go.id/zi/sk-tim", description="Folder SK")
     item = services.evidence_add_file(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"), upload=upload())
     path = Path(item.file.path)
-    services.evidence_remove(user=member, worksheet=worksheet, item=item)
-    services.evidence_remove(user=member, worksheet=worksheet, item=link)
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes once the removal commits
+        services.evidence_remove(user=member, worksheet=worksheet, item=item)
+        services.evidence_remove(user=member, worksheet=worksheet, item=link)
     assert not Evidence.objects.exists() and not path.exists()
 
 

@@ -22,4 +22,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Cadangan dibuat: {report.path} — {backup.thousands(rows)} baris, {report.files} berkas bukti dukung "
             f"({size} MB)."))
+        if report.missing:
+            self.stderr.write(self.style.WARNING(
+                f"Perhatian: {len(report.missing)} bukti dukung tercatat tetapi berkasnya sudah tidak ada di "
+                "penyimpanan (dicatat di manifest; pemulihan tetap berjalan): " + ", ".join(report.missing)))
         self.stdout.write(str(report.path))
