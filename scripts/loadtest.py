@@ -17,7 +17,8 @@ Needs a PostgreSQL server on 127.0.0.1:5432 reachable as user ``postgres`` witho
    ``server.log``, the access log to ``access.log`` in a temporary folder (kept when the run fails).
 3. Runs ``--users`` simulated users, one thread each with its own cookie jar (stdlib only), for
    ``--duration`` seconds, starting spread over ``--ramp`` seconds. Each logs in through the login
-   form at /masuk/ and then loops with a think time of 0.2–1.0 s (uniform) between requests:
+   form at /masuk/ and then loops with a think time of 0.2–1.0 s (uniform; ``--think`` changes it)
+   between requests:
 
    * operators (70 %), each the operator of a *different* draft worksheet: open an area page
      (I..VI), save one to three of its questions the way the page's htmx does (new option letter
@@ -77,7 +78,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 TIMEOUT = 30.0  # seconds, per request; also the longest drain after the deadline
-THINK = (0.2, 1.0)  # seconds between two requests of one user, uniform
+THINK = (0.2, 1.0)  # seconds between two requests of one user, uniform (--think MIN-MAX changes it)
+THINK_RANGE = list(THINK)
 UNIT_AREAS = ["I", "II", "III", "IV", "V", "VI"]  # the pengungkit areas (fallback if the page lists none)
 KIND_ORDER = ["login page", "login", "worksheet page", "area page", "answer save", "review queue",
               "review sheet", "review save", "dashboard", "dashboard filtered", "dashboard all rows",
@@ -304,7 +306,7 @@ class SimulatedUser(threading.Thread):
 
     def think(self) -> bool:
         """Pause like a person; False once the deadline has passed."""
-        pause = self.rng.uniform(*THINK)
+        pause = self.rng.uniform(*THINK_RANGE)
         time.sleep(max(0.0, min(pause, self.deadline - time.monotonic())))
         return self.alive()
 
@@ -622,7 +624,14 @@ def main() -> int:
     p.add_argument("--keep-db", action="store_true", help="keep the database (and the log folder) afterwards")
     p.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432", help="server, without database name")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--think", default=f"{THINK[0]}-{THINK[1]}",
+                   help="seconds between two requests of one user, MIN-MAX uniform (default 0.2-1.0: a stress "
+                        "profile; people filling in a form pause several seconds)")
     args = p.parse_args()
+    try:
+        THINK_RANGE[:] = sorted(float(x) for x in args.think.split("-", 1))
+    except ValueError:
+        p.error("--think takes MIN-MAX in seconds, e.g. 3-10")
 
     n_tpi = min(10, max(1, round(args.users * 0.2)))
     n_admin = max(1, round(args.users * 0.1))
@@ -714,7 +723,7 @@ def main() -> int:
                 users.append(SimulatedUser("admin", f"adm{i - n_op - n_tpi:02d}", world.admin.username, password,
                                            round=world.round.pk, **common))
         log(f"{n_op} operators, {n_tpi} TPI, {n_admin} admins for {args.duration:.0f} s "
-            f"(ramp {args.ramp:.0f} s, think {THINK[0]}–{THINK[1]} s)")
+            f"(ramp {args.ramp:.0f} s, think {THINK_RANGE[0]:g}–{THINK_RANGE[1]:g} s)")
         for u in users:
             u.start()
         next_note = t0 + 10
@@ -749,7 +758,7 @@ def main() -> int:
         unit_saves = sum(len(v) for k, v in ledger.acked.items() if k[0] == "unit")
         out = [f"## Load test: {args.units} units, {args.users} users, {args.duration:.0f} s", "",
                f"{n_op} operators (each on its own draft worksheet), {n_tpi} TPI members (in_review worksheets), "
-               f"{n_admin} admins; think time {THINK[0]}–{THINK[1]} s uniform, ramp-up {args.ramp:.0f} s, "
+               f"{n_admin} admins; think time {THINK_RANGE[0]:g}–{THINK_RANGE[1]:g} s uniform, ramp-up {args.ramp:.0f} s, "
                f"timeout {TIMEOUT:.0f} s per request.", ""]
         out += table(records)
         out += ["", "Totals:", "",
