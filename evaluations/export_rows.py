@@ -142,7 +142,9 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100) -> expor
                 gaps=[g["message"] if g.get("scope") == "blocker" else readiness.describe(g) for g in gaps]))
     counts = selectors.readiness_counts(selectors.with_scores(worksheets, reviewer=reviewer))
     statuses = selectors.status_counts(worksheets)
-    averages = selectors.area_averages(worksheets, reviewer=reviewer)
+    # As on the round summary page: handed-in worksheets only, so units still filling in do not
+    # pull the averages down (the same numbers under the same label in both places).
+    averages = selectors.area_averages(worksheets.exclude(status=Worksheet.Status.DRAFT), reviewer=reviewer)
     names = {a.code: (f"{a.code}. {a.name}" if not a.code.startswith("H-") else a.name) for a in areas}
     return exports.RecapData(
         title=_("Rekapitulasi %(round)s") % {"round": round_.name},

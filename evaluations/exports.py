@@ -235,7 +235,7 @@ def _recap_summary(wb, data):
         ws.append([label, n])
     ws.append([])
     start = 4 + len(data.readiness_counts) + 1 + 1 + len(data.status_counts) + 1 + 1
-    _header(ws, ["Rata-rata area (% bobot)", "%"])
+    _header(ws, ["Rata-rata area (% bobot), kertas kerja yang telah diajukan", "%"])
     for label, pct in data.area_averages:
         ws.append([label, _cell(ws, pct, number_format="0.0")])
     if data.area_averages:

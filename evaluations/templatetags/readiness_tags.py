@@ -24,6 +24,13 @@ def gaps(row, n=2):
     return [d["message"] if d.get("scope") == "blocker" else describe(d) for d in data[: int(n)]]
 
 
+@register.filter
+def more_gaps(row, n=2):
+    """How many stored shortfalls ``gaps`` leaves out (shown as "+N lainnya")."""
+    data = (row.tpi_gaps if row.basis_is_tpi else row.unit_gaps) or []
+    return max(0, len(data) - int(n))
+
+
 @register.simple_tag
 def sort_query(query, key, filters):
     """The dashboard's query string sorted by ``key`` (a second click reverses the order)."""

@@ -45,6 +45,15 @@ def test_dashboard_lists_units_with_totals_verdicts_and_gaps(admin_client_zi, ro
     assert "Nilai Survei Persepsi Anti Korupsi (Survei Eksternal): 15,31 — kurang 0,44 dari minimum 15,75" in page
 
 
+def test_each_row_says_which_predicate_its_gaps_lead_to_and_how_many_are_not_shown(admin_client_zi, round_open,
+                                                                                  round_with_units):
+    page = dash(admin_client_zi, round_open, q="Delta")
+    gaps = page.split('data-testid="gaps">', 1)[1].split("</ul>", 1)[0]
+    assert gaps.startswith('<li class="fw-semibold">Menuju WBK:</li>')
+    stored = Worksheet.objects.get(pk=round_with_units["Dinas Delta"].pk).scores.get(value_set="unit").gaps
+    assert len(stored) > 2 and f"+{len(stored) - 2} lainnya" in gaps  # nothing silently left out
+
+
 def test_filters_search_and_sort_happen_in_the_query(admin_client_zi, round_open, round_with_units):
     assert rows_of(dash(admin_client_zi, round_open, kesiapan="wbk")) == ["Dinas Alfa", "RSUD Beta"]
     assert rows_of(dash(admin_client_zi, round_open, kesiapan="belum", kind="dinas")) == ["Dinas Delta"]

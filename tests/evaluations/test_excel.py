@@ -153,7 +153,8 @@ def test_import_not_allowed_once_submitted(member_client, round_open, unit):
 def test_recap_has_every_sheet_one_row_per_unit_and_a_chart(admin_client_zi, instansi, round_open,
                                                             django_assert_max_num_queries):
     for i in range(3):
-        f.worksheet(round_open, f.unit(instansi, f"Unit {i}"), answers="best" if i else "none")
+        f.worksheet(round_open, f.unit(instansi, f"Unit {i}"), answers="best" if i else "none",
+                    status=Worksheet.Status.SUBMITTED if i == 2 else Worksheet.Status.DRAFT)
     url = reverse("evaluations:export_recap", args=[round_open.pk])
     response = admin_client_zi.get(url)
     book = load_workbook(io.BytesIO(response.content))
@@ -169,6 +170,21 @@ def test_recap_has_every_sheet_one_row_per_unit_and_a_chart(admin_client_zi, ins
         f.worksheet(round_open, f.unit(instansi, f"Unit {i}"), answers="best")
     with django_assert_max_num_queries(22):  # no query per unit: the same for 3 or 8 units
         admin_client_zi.get(url)
+
+
+def test_recap_area_averages_are_the_summary_page_s(admin_client_zi, instansi, round_open):
+    """Units still filling in pull neither average down: the recap and the summary page agree."""
+    f.worksheet(round_open, f.unit(instansi, "Masih mengisi"), answers="none")
+    f.worksheet(round_open, f.unit(instansi, "Sudah mengajukan"), status=Worksheet.Status.SUBMITTED, answers="best")
+    page = admin_client_zi.get(reverse("evaluations:round_summary", args=[round_open.pk]))
+    web = {a["code"]: a["percent"] for a in page.context["areas"]}
+    book = load_workbook(io.BytesIO(admin_client_zi.get(reverse("evaluations:export_recap",
+                                                                args=[round_open.pk])).content))
+    rows = list(book["Ringkasan"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Rata-rata area"))
+    excel = [r[1] for r in rows[start + 1:] if r[0]]
+    assert len(excel) == len(web) and all(float(v) == 100.0 for v in excel)
+    assert sorted(float(v) for v in web.values()) == sorted(excel)
 
 
 @pytest.mark.parametrize("role,lke,recap", [("operator", 200, 404), ("tpi", 200, 200), ("admin", 200, 200),

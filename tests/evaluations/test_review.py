@@ -279,3 +279,15 @@ def test_after_a_resubmission_the_review_sheet_shows_the_tpis_earlier_values(cli
     # Penyusunan Tim Kerja: unit (1 + 1) / 2 × 0.5 = 0.50, TPI (1 + 0) / 2 × 0.5 = 0.25.
     assert 'data-testid="area-diff">-0,25<' in page and "penilaian Anda sebelumnya" in page
     assert 'id="r{}-C" value="C" checked'.format(q("I.pemenuhan.i.b").pk) in page
+
+
+def test_approving_with_flagged_answers_warns_before_the_flags_are_cleared(client, reviewer, submitted):
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="Lampirkan SK", flag=True)
+    client.force_login(reviewer)
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    confirm = page.split('data-testid="approve-button" data-confirm="', 1)[1].split('"', 1)[0]
+    assert confirm.startswith("Masih ada 1 jawaban bertanda “perlu perbaikan”; menyetujui akan menghapus tanda itu.")
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="Lampirkan SK", flag=False)
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    confirm = page.split('data-testid="approve-button" data-confirm="', 1)[1].split('"', 1)[0]
+    assert confirm.startswith("Setujui kertas kerja ini?")
