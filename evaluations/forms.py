@@ -138,6 +138,16 @@ class DeadlineExtensionForm(forms.Form):
     comment = forms.CharField(label=_("Alasan"), max_length=500)
 
 
+class ReviewerAssignForm(forms.Form):
+    reviewers = forms.ModelMultipleChoiceField(label=_("Anggota TPI yang menilai"), required=False, queryset=None,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewers"].queryset = members
+        self.fields["reviewers"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
 class WorkbookUploadForm(forms.Form):
     file = forms.FileField(label=_("Berkas LKE (.xlsx)"))
 

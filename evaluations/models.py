@@ -464,6 +464,7 @@ class WorksheetEvent(models.Model):
         VALUE = "value", _("Perubahan nilai")
         DEADLINE = "deadline", _("Perpanjangan batas waktu")
         IMPORT = "import", _("Impor Excel")
+        ASSIGN = "assign", _("Penugasan TPI")
 
     worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, related_name="events",
                                   verbose_name=_("kertas kerja"))

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.models import Membership
+
 from . import evidence as evidence_rules
 from . import score_store, workflow
 from .models import Answer, Evidence, Question, Worksheet, WorksheetEvent
@@ -220,6 +222,36 @@ def worksheet_extend_deadline(*, user, worksheet: Worksheet, until, comment: str
         worksheet=ws, actor=user, kind=WorksheetEvent.Kind.DEADLINE, field="deadline_extension",
         old_value=timezone.localtime(old).strftime("%Y-%m-%d %H:%M") if old else "",
         new_value=timezone.localtime(until).strftime("%Y-%m-%d %H:%M") if until else "", comment=comment)
+    return ws
+
+
+def tpi_members(instansi_id):
+    """The users who may be assigned to review this instansi's worksheets."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        memberships__instansi_id=instansi_id, memberships__role=Membership.Role.TPI, is_active=True,
+    ).distinct().order_by("first_name", "last_name", "username")
+
+
+@transaction.atomic
+def worksheet_assign_reviewers(*, user, worksheet: Worksheet, reviewers, comment: str = "") -> Worksheet:
+    """An admin sets who of the instansi's TPI reviews this worksheet; audited, with names."""
+    from units.templatetags.people import person
+
+    ws = _locked_worksheet(worksheet.pk)
+    if workflow.ADMIN not in workflow_roles(user, ws):
+        raise PermissionDenied(_("Hanya admin yang dapat menugaskan anggota TPI."))
+    allowed = set(tpi_members(ws.unit.instansi_id).values_list("pk", flat=True))
+    chosen = {u.pk: u for u in reviewers}
+    if set(chosen) - allowed:
+        raise PermissionDenied(_("Hanya anggota TPI instansi ini yang dapat ditugaskan."))
+    before = sorted(person(u) for u in ws.reviewers.all())
+    ws.reviewers.set(list(chosen.values()))
+    after = sorted(person(u) for u in chosen.values())
+    if before != after:
+        WorksheetEvent.objects.create(worksheet=ws, actor=user, kind=WorksheetEvent.Kind.ASSIGN, field="reviewers",
+                                      old_value=", ".join(before), new_value=", ".join(after), comment=comment)
     return ws
 
 

@@ -22,6 +22,7 @@ urlpatterns += [
     path("kertas-kerja/<int:pk>/bukti/<int:evidence_id>/hapus/", views.evidence_delete, name="evidence_delete"),
     path("kertas-kerja/<int:pk>/ajukan/", views.worksheet_submit, name="worksheet_submit"),
     path("kertas-kerja/<int:pk>/perpanjang/", views.worksheet_extend, name="worksheet_extend"),
+    path("kertas-kerja/<int:pk>/tpi/", views.worksheet_assign, name="worksheet_assign"),
 ]
 
 urlpatterns += [

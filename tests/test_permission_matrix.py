@@ -117,6 +117,9 @@ MATRIX = {
                                               "foreign": _all(HIDDEN_OR_REFUSED, SEES_FOREIGN)}),
     "evaluations:worksheet_extend": ("POST", {"own": {"admin": DONE, "superuser": DONE},
                                               "foreign": {"admin_lain": DONE, "superuser": DONE}}),
+    # Assigning TPI members: the instansi's admin only (hidden from everyone else).
+    "evaluations:worksheet_assign": ("POST", {"own": {"admin": DONE, "superuser": DONE},
+                                              "foreign": {"admin_lain": DONE, "superuser": DONE}}),
     # Review: the assigned TPI member and the instansi's admin, once the worksheet is submitted.
     "evaluations:review_area": ("GET", REVIEW_READ),
     "evaluations:review_answer_save": ("POST", {"own": _all(REFUSED_HTMX, SEERS), "submitted": _all(DONE, SEERS),
@@ -141,7 +144,7 @@ def _snapshot(ws):
     ws = Worksheet.objects.get(pk=ws.pk)
     answer = _answer(ws)
     return (ws.status, ws.deadline_extension, answer.revision, answer.tpi_updated_at,
-            Evidence.objects.filter(answer__worksheet=ws).count())
+            Evidence.objects.filter(answer__worksheet=ws).count(), sorted(ws.reviewers.values_list("pk", flat=True)))
 
 
 def _payload(ws):
@@ -149,7 +152,8 @@ def _payload(ws):
     return {"revision": answer.revision, "option": "Tidak", "explanation": "Diubah oleh uji matriks",
             "tpi_option": "Tidak", "tpi_note": "Catatan uji", "url": "https://drive.pemda.go.id/uji.pdf",
             "description": "SK uji", "action": "start", "expected_status": ws.status, "comment": "Uji matriks",
-            "until": "2027-01-15T16:00", "file": SimpleUploadedFile("sk-uji.pdf", b"%PDF-1.4 uji matriks",
+            "until": "2027-01-15T16:00", "reviewers": list(Membership.objects.filter(
+                instansi=ws.unit.instansi, role=R.TPI).values_list("user_id", flat=True)), "file": SimpleUploadedFile("sk-uji.pdf", b"%PDF-1.4 uji matriks",
                                                                     "application/pdf")}
 
 
@@ -163,6 +167,7 @@ def world():
     earlier = f.round_(inst, year=2025)
     tpi = f.member(inst, R.TPI, None, "tpi.ditugaskan")
     superuser = f.user("super.pengguna", is_staff=True, is_superuser=True)
+    f.member(other_inst, R.TPI, None, "tpi.kota.lain")  # someone to assign on the other instansi's worksheet
     Group.objects.create(name="Operator")  # every model in the admin has a row, so every admin URL is walked
     users = {
         "anonim": None,

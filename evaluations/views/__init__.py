@@ -9,6 +9,7 @@ from .worksheet import (  # noqa: F401
                         evidence_download,
                         evidence_link,
                         evidence_upload,
+                        worksheet_assign,
                         worksheet_extend,
                         worksheet_submit,
 )

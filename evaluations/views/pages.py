@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from units.permissions import user_roles
 
-from .. import readiness, scoring, selectors, workflow
-from ..forms import DeadlineExtensionForm, DecisionForm, SubmitForm
+from .. import readiness, scoring, selectors, services, workflow
+from ..forms import DeadlineExtensionForm, DecisionForm, ReviewerAssignForm, SubmitForm
 from ..models import Round, Worksheet
 from ..permissions import (
     can_edit,
@@ -95,6 +96,7 @@ def worksheet_detail(request, pk):
     if worksheet.status == Worksheet.Status.RETURNED:
         changed = selectors.changed_since_last_return(worksheet)
         unchanged_flags = [a for a in flagged if a.pk not in changed]
+    reviewers = list(worksheet.reviewers.all()) if workflow.ADMIN in my_roles else []  # for the admin's form
     return render(request, "evaluations/worksheet_detail.html", {
         "worksheet": worksheet, "components": components, "unit": unit, "tpi": tpi,
         "show_tpi": selectors.has_tpi_values(sets) and sees_tpi, "verdict_basis": verdict_basis,
@@ -106,12 +108,22 @@ def worksheet_detail(request, pk):
         "can_submit": editable and workflow.KEPALA in my_roles,
         "is_admin": workflow.ADMIN in my_roles,
         "submit_form": SubmitForm(), "extend_form": DeadlineExtensionForm(),
+        "assign_form": ReviewerAssignForm(members=services.tpi_members(worksheet.unit.instansi_id),
+                                          initial={"reviewers": reviewers}) if workflow.ADMIN in my_roles else None,
+        "reviewers": reviewers,
         "read_only_reason": read_only_reason(request.user, worksheet),
     })
 
 
+ACTION = "aksi"  # the default tab: submitted or in review, waiting for the TPI
+QUEUE_PER_PAGE = 50
+
+
 @login_required
 def review_queue(request):
+    """What waits for the TPI: by default the worksheets submitted or in review (oldest submission
+    first), other statuses on their own tabs; search by unit; admins also see which handed-in
+    worksheets have no TPI member assigned yet. 50 rows a page."""
     roles = user_roles(request.user)
     if not (roles.is_tpi or roles.is_admin):
         raise Http404(_("Halaman ini untuk TPI."))
@@ -119,15 +131,33 @@ def review_queue(request):
     if not roles.is_admin:
         worksheets = worksheets.filter(reviewers=request.user)
     counts = selectors.status_counts(worksheets)
-    status = request.GET.get("status", "")
-    if status in Worksheet.Status.values:
+    waiting = (Worksheet.Status.SUBMITTED, Worksheet.Status.IN_REVIEW)
+    unassigned = worksheets.exclude(status=Worksheet.Status.DRAFT).filter(reviewers=None)
+    n_unassigned = unassigned.count() if roles.is_admin else 0
+    status = request.GET.get("status", ACTION)
+    if roles.is_admin and request.GET.get("tpi") == "belum":
+        worksheets, status = unassigned, "belum"
+    elif status == ACTION:
+        worksheets = worksheets.filter(status__in=waiting)
+    elif status in Worksheet.Status.values:
         worksheets = worksheets.filter(status=status)
-    worksheets = worksheets.select_related("unit", "round").annotate(
+    else:
+        status = "semua"
+    q = request.GET.get("q", "").strip()
+    if q:
+        worksheets = worksheets.filter(unit__name__icontains=q)
+    worksheets = worksheets.select_related("unit", "round").prefetch_related("reviewers").annotate(
         n_flagged=Count("answers", filter=Q(answers__needs_revision=True))).order_by(
         F("submitted_at").asc(nulls_last=True), "unit__name")
+    page = Paginator(worksheets, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    shown = [(value, label, counts.get(value, 0)) for value, label in Worksheet.Status.choices
+             if value != Worksheet.Status.DRAFT or roles.is_admin]
     return render(request, "evaluations/review_queue.html", {
-        "worksheets": worksheets, "counts": counts, "status": status,
-        "statuses": [(value, label, counts.get(value, 0)) for value, label in Worksheet.Status.choices],
+        "page": page, "worksheets": page.object_list, "status": status, "q": q, "query": params.urlencode(),
+        "statuses": shown, "n_waiting": sum(counts.get(s, 0) for s in waiting), "n_all": sum(counts.values()),
+        "n_unassigned": n_unassigned, "is_admin": roles.is_admin,
     })
 
 

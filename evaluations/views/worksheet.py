@@ -20,7 +20,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import evidence as evidence_rules
 from .. import scoring, selectors, services
-from ..forms import AnswerForm, DeadlineExtensionForm, EvidenceLinkForm, EvidenceUploadForm, SubmitForm
+from ..forms import (
+    AnswerForm,
+    DeadlineExtensionForm,
+    EvidenceLinkForm,
+    EvidenceUploadForm,
+    ReviewerAssignForm,
+    SubmitForm,
+)
 from ..models import Area, Evidence, Question
 from ..permissions import can_edit, can_see_tpi_values, get_worksheet_for_user_or_404
 
@@ -276,6 +283,26 @@ def worksheet_submit(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Kertas kerja telah diajukan kepada TPI. Isian kini hanya dapat dibaca."))
+    return redirect(worksheet)
+
+
+@login_required
+@require_POST
+def worksheet_assign(request, pk):
+    """The instansi's admin assigns TPI members to a worksheet (hidden from everyone else)."""
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    form = ReviewerAssignForm(request.POST, members=services.tpi_members(worksheet.unit.instansi_id))
+    if not form.is_valid():
+        messages.error(request, _("Penugasan belum disimpan: ") + _evidence_error(form))
+        return redirect(worksheet)
+    try:
+        services.worksheet_assign_reviewers(user=request.user, worksheet=worksheet,
+                                            reviewers=list(form.cleaned_data["reviewers"]))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    names = ", ".join(u.get_full_name() or u.get_username() for u in form.cleaned_data["reviewers"])
+    messages.success(request, _("Anggota TPI kertas kerja ini: %(names)s.") % {"names": names} if names else
+                     _("Kertas kerja ini kini tidak memiliki anggota TPI."))
     return redirect(worksheet)
 
 

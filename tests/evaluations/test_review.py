@@ -291,3 +291,27 @@ def test_approving_with_flagged_answers_warns_before_the_flags_are_cleared(clien
     page = client.get(submitted.get_absolute_url()).content.decode()
     confirm = page.split('data-testid="approve-button" data-confirm="', 1)[1].split('"', 1)[0]
     assert confirm.startswith("Setujui kertas kerja ini?")
+
+
+def test_the_admin_assigns_tpi_members_in_the_app_and_it_is_audited(client, admin_user, instansi, round_open,
+                                                                     reviewer):
+    ws = f.worksheet(round_open, f.unit(instansi, "Dinas Baru Diajukan"), status="submitted")
+    second = f.member(instansi, "tpi", None, "tpi.kedua")
+    second.first_name, second.last_name = "Sri", "Handayani"
+    second.save()
+    outsider = f.member(f.instansi("Pemerintah Kota Lain"), "tpi", None, "tpi.kota.lain")
+    client.force_login(admin_user)
+    page = client.get(ws.get_absolute_url()).content.decode()
+    assert 'data-testid="assign" open' in page and "belum ada" in page  # handed in, nobody assigned: open
+    assert "Sri Handayani" in page and "tpi.kota.lain" not in page  # only this instansi's TPI members
+    url = reverse("evaluations:worksheet_assign", args=[ws.pk])
+    response = client.post(url, {"reviewers": [reviewer.pk, second.pk]}, follow=True)
+    assert "Anggota TPI kertas kerja ini:" in response.content.decode()
+    assert set(ws.reviewers.all()) == {reviewer, second}
+    event = ws.events.get(kind="assign")
+    assert event.old_value == "" and "Sri Handayani" in event.new_value and event.actor == admin_user
+    assert "Penugasan TPI: — →" in " ".join(client.get(ws.get_absolute_url()).content.decode().split())
+    refused = client.post(url, {"reviewers": [outsider.pk]}, follow=True).content.decode()
+    assert "Penugasan belum disimpan" in refused and set(ws.reviewers.all()) == {reviewer, second}
+    client.force_login(second)  # the newly assigned member now has it in the queue
+    assert "Dinas Baru Diajukan" in client.get(reverse("evaluations:review_queue")).content.decode()

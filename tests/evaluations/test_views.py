@@ -118,10 +118,44 @@ def test_review_queue_lists_assigned_oldest_submission_first(reviewer_client, re
     Worksheet.objects.filter(pk=a.pk).update(status="submitted", submitted_at=now)
     Worksheet.objects.filter(pk=b.pk).update(status="submitted", submitted_at=now - timedelta(days=2))
     page = reviewer_client.get(reverse("evaluations:review_queue")).content.decode()
-    assert page.index("Dinas B") < page.index("Dinas A") < page.index("Dinas C")
-    assert "Dinas Tak Ditugaskan" not in page
+    assert page.index("Dinas B") < page.index("Dinas A")  # waiting for the TPI: oldest submission first
+    assert "Dinas C" not in page and "Dinas Tak Ditugaskan" not in page  # still filling in; not assigned
+    everything = reviewer_client.get(reverse("evaluations:review_queue") + "?status=semua").content.decode()
+    assert everything.index("Dinas B") < everything.index("Dinas A") < everything.index("Dinas C")
     filtered = reviewer_client.get(reverse("evaluations:review_queue") + "?status=draft").content.decode()
     assert "Dinas C" in filtered and "Dinas A" not in filtered
+
+
+def test_review_queue_shows_admins_handed_in_worksheets_without_a_tpi(admin_client_zi, reviewer, instansi,
+                                                                       round_open):
+    f.worksheet(round_open, f.unit(instansi, "Dinas Bertim"), status="submitted", reviewers=[reviewer])
+    f.worksheet(round_open, f.unit(instansi, "Dinas Tanpa Tim"), status="submitted")
+    f.worksheet(round_open, f.unit(instansi, "Dinas Masih Mengisi"))
+    url = reverse("evaluations:review_queue")
+    page = admin_client_zi.get(url).content.decode()
+    assert "1 kertas kerja yang sudah diajukan belum memiliki anggota TPI" in page
+    assert "Dinas Masih Mengisi" not in page  # nothing to review yet
+    row = page.split("Dinas Tanpa Tim", 1)[1].split("</tr>", 1)[0]
+    assert "Belum ada" in row
+    unassigned = admin_client_zi.get(url + "?tpi=belum").content.decode()
+    assert "Dinas Tanpa Tim" in unassigned and "Dinas Bertim" not in unassigned
+
+
+def test_review_queue_searches_and_pages_with_a_fixed_number_of_queries(admin_client_zi, reviewer, instansi,
+                                                                         round_open, django_assert_num_queries):
+    from evaluations.views.pages import QUEUE_PER_PAGE
+
+    for i in range(QUEUE_PER_PAGE + 5):
+        f.worksheet(round_open, f.unit(instansi, f"Puskesmas {i:03d}"), status="submitted", reviewers=[reviewer])
+    url = reverse("evaluations:review_queue")
+    admin_client_zi.get(url)
+    with django_assert_num_queries(10):
+        first = admin_client_zi.get(url).content.decode()
+    assert first.count('data-testid="reviewers"') == QUEUE_PER_PAGE and "Halaman 1 dari 2" in first
+    second = admin_client_zi.get(url + "?page=2").content.decode()
+    assert second.count('data-testid="reviewers"') == 5
+    found = admin_client_zi.get(url + "?q=Puskesmas 007").content.decode()
+    assert found.count('data-testid="reviewers"') == 1
 
 
 def test_worksheet_detail_query_count_is_fixed(member_client, round_open, unit, django_assert_num_queries):
@@ -154,14 +188,14 @@ def test_review_queue_and_my_worksheets_query_counts_do_not_grow(reviewer_client
     from django.test import Client
     for i in range(3):
         f.worksheet(round_open, f.unit(instansi, f"Dinas Antre {i}"), reviewers=[reviewer])
-    url = reverse("evaluations:review_queue")
+    url = reverse("evaluations:review_queue") + "?status=semua"
     reviewer_client.get(url)
-    # savepoint, session, user, memberships, status counts, worksheets, release.
-    with django_assert_num_queries(7):
+    # savepoint, session, user, memberships, status counts, page count, worksheets, their TPI members, release.
+    with django_assert_num_queries(9):
         reviewer_client.get(url)
     for i in range(3, 7):
         f.worksheet(round_open, f.unit(instansi, f"Dinas Antre {i}"), reviewers=[reviewer])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         assert reviewer_client.get(url).content.decode().count("Dinas Antre") == 7
     op = Client()
     op.force_login(member)
