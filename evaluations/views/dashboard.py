@@ -164,6 +164,7 @@ def worksheet_scorecard(request, pk):
 
 
 HASIL_KEYS = ("H-I.hasil.i.a", "H-I.hasil.ii.a", "H-II.hasil.i.a")
+HASIL_PER_PAGE = 50
 
 
 @login_required
@@ -179,6 +180,7 @@ def round_hasil(request, pk):
                      .select_related("indicator__part").prefetch_related("options").order_by("order"))
     worksheets = (worksheets_for_user(request.user).filter(round=round_).select_related("unit")
                   .order_by("unit__name"))
+    back = f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path  # same filters and page
     if request.method == "POST":
         ws = get_worksheet_for_user_or_404(request.user, request.POST.get("worksheet"))
         forms = {q: ValueForm(request.POST, question=q, prefix=f"{ws.pk}-{q.pk}") for q in questions}
@@ -192,14 +194,27 @@ def round_hasil(request, pk):
                                    "unit": ws.unit.name})
             else:
                 messages.success(request, _("Nilai hasil %(unit)s tersimpan.") % {"unit": ws.unit.name})
-                return redirect(f"{request.path}#ws-{ws.pk}")
+                request.session["hasil_saved"] = ws.pk  # also said in the row itself, wherever it is
+                return redirect(f"{back}#ws-{ws.pk}")
         else:
             errors = "; ".join(str(e) for f in forms.values() for errs in f.errors.values() for e in errs)
             messages.error(request, _("Nilai hasil %(unit)s belum disimpan: %(errors)s") % {
                 "unit": ws.unit.name, "errors": errors})
             request.session["hasil_rejected"] = {"ws": ws.pk, "data": request.POST.dict()}
-            return redirect(f"{request.path}#ws-{ws.pk}")
+            return redirect(f"{back}#ws-{ws.pk}")
+        return redirect(f"{back}#ws-{ws.pk}")
     rejected = request.session.pop("hasil_rejected", None)
+    saved = request.session.pop("hasil_saved", None)
+    counts = selectors.status_counts(worksheets)
+    status, search = request.GET.get("status", ""), request.GET.get("q", "").strip()
+    if status in Worksheet.Status.values:
+        worksheets = worksheets.filter(status=status)
+    if search:
+        worksheets = worksheets.filter(unit__name__icontains=search)
+    page = Paginator(worksheets, HASIL_PER_PAGE).get_page(request.GET.get("page"))
+    worksheets = list(page.object_list)
+    params = request.GET.copy()
+    params.pop("page", None)
     answers = {(a.worksheet_id, a.question_id): a for a in Answer.objects.filter(
         worksheet__in=worksheets, question__in=questions).select_related("updated_by").annotate(
         n_evidence=Count("evidence"))}
@@ -218,6 +233,8 @@ def round_hasil(request, pk):
                 if data:
                     form.is_valid()
             cells.append({"question": q, "answer": a, "form": form})
-        rows.append({"worksheet": ws, "cells": cells, "editable": editable})
+        rows.append({"worksheet": ws, "cells": cells, "editable": editable, "saved": ws.pk == saved})
     return render(request, "evaluations/round_hasil.html", {
-        "round": round_, "questions": questions, "rows": rows, "is_admin": is_admin})
+        "round": round_, "questions": questions, "rows": rows, "is_admin": is_admin, "page": page,
+        "query": params.urlencode(), "status": status, "q": search,
+        "statuses": [(v, label, counts.get(v, 0)) for v, label in Worksheet.Status.choices]})

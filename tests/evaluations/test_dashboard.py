@@ -174,6 +174,34 @@ def test_admin_enters_hasil_for_a_unit_still_filling_in(admin_client_zi, admin_u
     assert "34,16" in dash(admin_client_zi, round_open, q="delta")
 
 
+def test_hasil_page_filters_searches_pages_and_keeps_its_place_after_saving(admin_client_zi, instansi, round_open,
+                                                                             round_with_units,
+                                                                             django_assert_max_num_queries):
+    from evaluations.models import Question
+    from evaluations.views.dashboard import HASIL_PER_PAGE
+    for i in range(HASIL_PER_PAGE):
+        f.worksheet(round_open, f.unit(instansi, f"Puskesmas {i:03d}"), status="submitted")
+    url = reverse("evaluations:round_hasil", args=[round_open.pk])
+    admin_client_zi.get(url)
+    with django_assert_max_num_queries(16):  # the same for 50 rows as for 5: no query per row
+        first = admin_client_zi.get(url).content.decode()
+    assert first.count('<tr id="ws-') == HASIL_PER_PAGE
+    assert "Halaman 1 dari 2" in first
+    drafts = admin_client_zi.get(url, {"status": "submitted"}).content.decode()
+    assert "Puskesmas 000" in drafts and "Dinas Delta" not in drafts
+    found = admin_client_zi.get(url, {"q": "delta"}).content.decode()
+    assert "Dinas Delta" in found and "Dinas Alfa" not in found
+    delta = round_with_units["Dinas Delta"]
+    q = Question.objects.get(key="H-I.hasil.i.a")
+    data = {"worksheet": delta.pk, f"{delta.pk}-{q.pk}-revision": 0, f"{delta.pk}-{q.pk}-number": "3,5"}
+    for other in Question.objects.filter(key__in=["H-I.hasil.ii.a", "H-II.hasil.i.a"]):
+        data[f"{delta.pk}-{other.pk}-revision"] = 0
+    response = admin_client_zi.post(url + "?status=draft&q=delta", data)
+    assert response["Location"] == f"{url}?status=draft&q=delta#ws-{delta.pk}"  # back where the admin was
+    row = admin_client_zi.get(url, {"status": "draft", "q": "delta"}).content.decode()
+    assert 'data-testid="hasil-saved"' in row.split(f'id="ws-{delta.pk}"', 1)[1].split("</tr>", 1)[0]
+
+
 def test_kawasan_are_judged_only_by_whoever_sees_all_their_units(client, reviewer, instansi, round_open,
                                                                  round_with_units):
     k = Kawasan.objects.create(instansi=instansi, name="Kawasan Rahasia")
