@@ -140,7 +140,7 @@ class DeadlineExtensionForm(forms.Form):
 
 class ReviewerAssignForm(forms.Form):
     reviewers = forms.ModelMultipleChoiceField(label=_("Anggota TPI yang menilai"), required=False, queryset=None,
-                                               widget=forms.CheckboxSelectMultiple)
+                                               widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

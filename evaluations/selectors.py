@@ -193,7 +193,7 @@ def changed_since_last_return(worksheet: Worksheet) -> set[int]:
 
 TPI_VISIBLE_TO_UNIT = (Worksheet.Status.RETURNED, Worksheet.Status.APPROVED)
 SORTS = {
-    "unit": ("unit__name",), "status": ("status", "unit__name"), "progress": ("unit_answered", "unit__name"),
+    "unit": ("unit__name",), "status": ("status_rank", "unit__name"), "progress": ("unit_answered", "unit__name"),
     "unit_total": ("unit_total",), "tpi_total": ("tpi_total",), "pengungkit": ("pengungkit",),
     "hasil": ("hasil",), "readiness": ("readiness_rank", "gap_total"), "gap": ("gap_total",),
 }
@@ -222,7 +222,10 @@ def with_scores(worksheets, *, reviewer: bool):
         verdict=Coalesce(pick("verdict"), Value("")), gap_total=pick("gap_total"),
         unit_gaps=F("us__gaps"), tpi_gaps=F("ts__gaps"), verdict_partial=pick("verdict_partial"),
     ).annotate(readiness_rank=Case(When(verdict="wbbm", then=Value(0)), When(verdict="wbk", then=Value(1)),
-                                   default=Value(2), output_field=IntegerField()))
+                                   default=Value(2), output_field=IntegerField()),
+               # the workflow's order (Pengisian → … → Disetujui), not the codes' alphabet
+               status_rank=Case(*[When(status=value, then=Value(i)) for i, value in enumerate(Worksheet.Status.values)],
+                                output_field=IntegerField()))
 
 
 def dashboard(worksheets, *, reviewer: bool, status="", kind="", readiness_code=None, search="", sort="unit",

@@ -102,7 +102,7 @@ def worksheet_detail(request, pk):
         "show_tpi": selectors.has_tpi_values(sets) and sees_tpi, "verdict_basis": verdict_basis,
         "is_reviewer": reviewer, "actions": workflow.allowed_actions(worksheet.status, my_roles),
         "decision_form": DecisionForm(initial={"expected_status": worksheet.status}),
-        "decision_comment": request.session.pop("decision_comment", ""),
+        "decision_comment": request.session.get("decision_comments", {}).get(str(worksheet.pk), ""),
         "verdict": verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
         "missing": missing, "flagged": flagged, "last_return": last_return, "unchanged_flags": unchanged_flags,
         "can_submit": editable and workflow.KEPALA in my_roles,

@@ -156,9 +156,16 @@ def review_decide(request, pk):
             "status": exc.worksheet.get_status_display(), "who": who})
     except PermissionDenied as exc:
         messages.error(request, _reason(action, str(exc)))
-        request.session["decision_comment"] = form.cleaned_data["comment"]  # nothing typed is lost
+        # Nothing typed is lost: kept for this worksheet until a decision goes through, so the TPI
+        # member can go and flag an answer and come back to the comment.
+        drafts = request.session.get("decision_comments", {})
+        drafts[str(worksheet.pk)] = form.cleaned_data["comment"]
+        request.session["decision_comments"] = drafts
     else:
         messages.success(request, DONE[action])
+        drafts = request.session.get("decision_comments", {})
+        if drafts.pop(str(worksheet.pk), None) is not None:
+            request.session["decision_comments"] = drafts
     return redirect(worksheet)
 
 

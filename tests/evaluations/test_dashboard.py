@@ -209,3 +209,11 @@ def test_kawasan_are_judged_only_by_whoever_sees_all_their_units(client, reviewe
     client.force_login(reviewer)  # assigned to some units only
     page = client.get(reverse("evaluations:round_summary", args=[round_open.pk])).content.decode()
     assert "Kawasan Rahasia" not in page and "RSUD Beta" not in page
+
+
+def test_sorting_by_status_follows_the_workflow(admin_client_zi, instansi, round_open):
+    for name, status in [("A Disetujui", "approved"), ("B Pengisian", "draft"), ("C Diajukan", "submitted"),
+                         ("D Dikembalikan", "returned"), ("E Direviu", "in_review")]:
+        f.worksheet(round_open, f.unit(instansi, name), status=status)
+    assert rows_of(dash(admin_client_zi, round_open, sort="status")) == [
+        "B Pengisian", "C Diajukan", "E Direviu", "D Dikembalikan", "A Disetujui"]

@@ -227,6 +227,10 @@ def test_review_save_in_place_and_flag_needs_a_note(client, reviewer, submitted)
                        HTTP_HX_REQUEST="true").content.decode()
     assert 'data-testid="needs-revision"' in html and 'hx-swap-oob="true" data-testid="review-summary"' in html
     assert submitted.answers.get(question__key="I.pemenuhan.i.b").needs_revision
+    # The part's subtotal (Pemenuhan: unit · TPI) is swapped in place too, not left stale until a reload.
+    part = html.split('data-testid="review-part-score" hx-swap-oob="true">', 1)[1].split("</span>", 1)[0]
+    page = client.get(reverse("evaluations:review_area", args=[submitted.pk, "I"])).content.decode()
+    assert f'data-testid="review-part-score">{part}</span>' in page
 
 
 def test_decision_view_reports_a_lost_race_clearly(client, instansi, reviewer, submitted):
@@ -315,3 +319,20 @@ def test_the_admin_assigns_tpi_members_in_the_app_and_it_is_audited(client, admi
     assert "Penugasan belum disimpan" in refused and set(ws.reviewers.all()) == {reviewer, second}
     client.force_login(second)  # the newly assigned member now has it in the queue
     assert "Dinas Baru Diajukan" in client.get(reverse("evaluations:review_queue")).content.decode()
+
+
+def test_a_refused_return_keeps_its_comment_until_a_decision_goes_through(client, reviewer, submitted):
+    client.force_login(reviewer)
+    services.review_start(user=reviewer, worksheet=submitted)
+    decide = reverse("evaluations:review_decide", args=[submitted.pk])
+    comment = "Lengkapi SK tim dan notulen rapat."
+    page = client.post(decide, {"action": "return", "comment": comment, "expected_status": "in_review"},
+                       follow=True).content.decode()
+    assert "Tandai minimal satu jawaban" in page and comment in page
+    client.get(reverse("evaluations:review_area", args=[submitted.pk, "I"]))  # off to flag an answer
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="Lampirkan SK", flag=True)
+    assert comment in client.get(submitted.get_absolute_url()).content.decode()  # still there on return
+    client.post(decide, {"action": "return", "comment": comment, "expected_status": "in_review"})
+    submitted.refresh_from_db()
+    assert submitted.status == "returned"
+    assert comment not in client.get(submitted.get_absolute_url()).content.decode().split("<textarea", 1)[-1][:300]
