@@ -7,6 +7,8 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from units.templatetags.people import person
+
 from .models import NUMBER_TYPES, OPTION_TYPES, AnswerType
 
 NUMBER_RULES = {
@@ -145,7 +147,7 @@ class ReviewerAssignForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewers"].queryset = members
-        self.fields["reviewers"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["reviewers"].label_from_instance = person
 
 
 class WorkbookUploadForm(forms.Form):

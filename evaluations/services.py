@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import Membership
+from units.templatetags.people import person
 
 from . import evidence as evidence_rules
 from . import score_store, workflow
@@ -237,8 +238,6 @@ def tpi_members(instansi_id):
 @transaction.atomic
 def worksheet_assign_reviewers(*, user, worksheet: Worksheet, reviewers, comment: str = "") -> Worksheet:
     """An admin sets who of the instansi's TPI reviews this worksheet; audited, with names."""
-    from units.templatetags.people import person
-
     ws = _locked_worksheet(worksheet.pk)
     if workflow.ADMIN not in workflow_roles(user, ws):
         raise PermissionDenied(_("Hanya admin yang dapat menugaskan anggota TPI."))

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from units.templatetags.people import person
+
 from .. import evidence as evidence_rules
 from .. import scoring, selectors, services
 from ..forms import (
@@ -300,7 +302,7 @@ def worksheet_assign(request, pk):
                                             reviewers=list(form.cleaned_data["reviewers"]))
     except PermissionDenied as exc:
         raise Http404 from exc
-    names = ", ".join(u.get_full_name() or u.get_username() for u in form.cleaned_data["reviewers"])
+    names = ", ".join(person(u) for u in form.cleaned_data["reviewers"])
     messages.success(request, _("Anggota TPI kertas kerja ini: %(names)s.") % {"names": names} if names else
                      _("Kertas kerja ini kini tidak memiliki anggota TPI."))
     return redirect(worksheet)
