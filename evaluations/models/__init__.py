@@ -1,0 +1,38 @@
+"""The LKE template as data, evaluation rounds, worksheets, answers, evidence and events.
+
+Template: TemplateVersion → Component → Area → Part → Indicator → Question → Option.
+A round uses one template version; each participating unit has one Worksheet per round, holding
+one Answer per question with three value sets (unit, TPI, TPN).
+"""
+
+from .rounds import Prerequisite, Round, RoundQuerySet
+from .scores import AreaScore, Kawasan, WorksheetScore
+from .template import (
+    NUMBER_TYPES,
+    OPTION_TYPES,
+    AnswerType,
+    Area,
+    Component,
+    Indicator,
+    Option,
+    Part,
+    Question,
+    ReadinessRule,
+    TemplateVersion,
+)
+from .worksheets import (
+    Answer,
+    Evidence,
+    PrerequisiteFact,
+    Worksheet,
+    WorksheetEvent,
+    WorksheetQuerySet,
+    evidence_upload_to,
+)
+
+__all__ = [
+    "NUMBER_TYPES", "OPTION_TYPES", "Answer", "AnswerType", "Area", "AreaScore", "Component", "Evidence",
+    "Indicator", "Kawasan", "Option", "Part", "Prerequisite", "PrerequisiteFact", "Question", "ReadinessRule",
+    "Round", "RoundQuerySet", "TemplateVersion", "Worksheet", "WorksheetEvent", "WorksheetQuerySet",
+    "WorksheetScore", "evidence_upload_to",
+]
