@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import score_store
+from units.admin import UnitAdmin as BaseUnitAdmin
+from units.models import Unit
+
+from . import lke_loader, score_store
 from .models import (
     Answer,
     Area,
@@ -12,7 +15,8 @@ from .models import (
     Kawasan,
     Option,
     Part,
-    Prerequisite,
+    PrerequisiteDefinition,
+    PrerequisiteRecord,
     Question,
     ReadinessRule,
     Round,
@@ -24,8 +28,9 @@ from .models import (
 
 class ReadinessRuleInline(admin.TabularInline):
     model = ReadinessRule
-    fields = ("predicate", "scope", "target", "minimum", "minimum_percent", "label", "source",
-              "is_confirmed", "order")
+    fields = ("key", "predicate", "scope", "target", "minimum", "minimum_percent", "label", "source",
+              "is_confirmed", "customised", "order")
+    readonly_fields = ("key", "customised")
     extra = 0
 
 
@@ -140,17 +145,53 @@ class RefreshVerdictsMixin:
         self._refresh(request, versions)
 
 
+RULE_VALUE_FIELDS = {"predicate", "scope", "target", "minimum", "minimum_percent", "label", "is_confirmed"}
+
+
 @admin.register(ReadinessRule)
 class ReadinessRuleAdmin(RefreshVerdictsMixin, admin.ModelAdmin):
-    list_display = ("label", "predicate", "scope", "target", "minimum", "minimum_percent", "is_confirmed", "version")
-    list_filter = ("version", "predicate", "is_confirmed")
+    """Rules seeded from the regulation's file follow it on every ``load_lke``; a rule changed
+    or added here is marked *diubah admin* and kept as the admin set it (the command names it)."""
+
+    list_display = ("label", "predicate", "scope", "target", "minimum", "minimum_percent", "is_confirmed",
+                    "customised", "key", "version")
+    list_filter = ("version", "predicate", "is_confirmed", "customised")
     list_editable = ("minimum", "minimum_percent", "is_confirmed")
+    readonly_fields = ("key", "customised")
+    actions = ["reset_to_regulation"]
+
+    def save_model(self, request, obj, form, change):
+        if not change or form is None or RULE_VALUE_FIELDS & set(form.changed_data):
+            obj.customised = True
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Kembalikan ke syarat regulasi (berkas syarat kesiapan)"))
+    def reset_to_regulation(self, request, queryset):
+        data = lke_loader.read_rules(lke_loader.DEFAULT_RULES)
+        n = 0
+        for version in TemplateVersion.objects.filter(pk__in=queryset.values("version_id")):
+            if isinstance(data, dict) and data.get("version") not in (None, version.code):
+                continue
+            n += lke_loader.reset_rules(version, data, queryset.filter(version=version).values_list("key", flat=True))
+        self.message_user(request, _("%(n)d syarat dikembalikan ke nilai regulasi.") % {"n": n})
+        self._refresh(request, queryset.values_list("version_id", flat=True))
 
 
-class PrerequisiteInline(admin.TabularInline):
-    model = Prerequisite
-    fields = ("label", "applies_to", "order")
-    extra = 0
+@admin.register(PrerequisiteDefinition)
+class PrerequisiteDefinitionAdmin(admin.ModelAdmin):
+    """Tabel 5 as loaded from the regulation's file by ``load_lke``: shown, not edited here."""
+
+    list_display = ("label", "level", "kind", "minimums", "source", "version")
+    list_filter = ("version", "level")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Round)
@@ -158,7 +199,6 @@ class RoundAdmin(admin.ModelAdmin):
     list_display = ("name", "year", "instansi", "version", "status", "fill_deadline", "review_deadline",
                     "participants")
     list_filter = ("instansi", "status", "year")
-    inlines = [PrerequisiteInline]
     actions = ["enrol_active_units"]
 
     @admin.display(description=_("unit peserta"))
@@ -230,6 +270,30 @@ class WorksheetEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "worksheet", "kind", "from_status", "to_status", "field", "actor")
     list_filter = ("kind", "worksheet__round")
     list_select_related = ("worksheet__unit", "worksheet__round", "actor")
+
+
+@admin.register(PrerequisiteRecord)
+class PrerequisiteRecordAdmin(ReadOnlyAdmin):
+    """Recorded facts are append-only: a correction is a new record on the app's pages."""
+
+    list_display = ("definition", "value", "round", "worksheet", "recorded_by", "recorded_at")
+    list_filter = ("definition__level", "definition")
+    list_select_related = ("definition", "round", "worksheet__unit", "recorded_by")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+admin.site.unregister(Unit)
+
+
+@admin.register(Unit)
+class UnitAdmin(BaseUnitAdmin):
+    """The units admin, plus what evaluations keeps of a unit: its worksheets' stored verdicts
+    depend on the predicate it holds and on its Stranas PK service (units never imports evaluations)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"predicate", "predicate_year", "stranas_pk_service"} & set(form.changed_data):
+            score_store.refresh_units([obj.pk])
 
 
 @admin.register(Kawasan)

@@ -20,8 +20,8 @@ from .models import (
     AnswerType,
     Evidence,
     Kawasan,
-    Prerequisite,
-    PrerequisiteFact,
+    PrerequisiteDefinition,
+    PrerequisiteRecord,
     Question,
     Round,
     TemplateVersion,
@@ -44,6 +44,7 @@ class DemoUnit:
     parent: str = ""
     predicate: str = ""
     predicate_year: int | None = None
+    stranas: str = ""  # a Stranas PK service (PermenPANRB 5/2024 exception)
 
 
 UNITS = [
@@ -51,13 +52,15 @@ UNITS = [
     DemoUnit("Sekretariat Daerah", "Setda", Unit.Kind.SEKRETARIAT),
     DemoUnit("Bagian Organisasi", "Bag. Organisasi", Unit.Kind.BAGIAN, parent="Sekretariat Daerah"),
     DemoUnit("Bagian Pengadaan Barang dan Jasa", "Bag. PBJ", Unit.Kind.BAGIAN, True, "Sekretariat Daerah"),
-    DemoUnit("Dinas Kependudukan dan Pencatatan Sipil", "Disdukcapil", Unit.Kind.DINAS, True),
+    DemoUnit("Dinas Kependudukan dan Pencatatan Sipil", "Disdukcapil", Unit.Kind.DINAS, True,
+             stranas=Unit.StranasService.DUKCAPIL),
     DemoUnit("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "DPMPTSP", Unit.Kind.DINAS, True,
-             predicate="wbk", predicate_year=2024),
+             predicate="wbk", predicate_year=2024, stranas=Unit.StranasService.PTSP),
     DemoUnit("Dinas Kesehatan", "Dinkes", Unit.Kind.DINAS, True),
     DemoUnit("Puskesmas Sukamaju", "PKM Sukamaju", Unit.Kind.PUSKESMAS, True, "Dinas Kesehatan"),
     DemoUnit("UPT Laboratorium Kesehatan Daerah", "UPT Labkesda", Unit.Kind.UPT, True, "Dinas Kesehatan"),
-    DemoUnit("RSUD Sukamaju", "RSUD", Unit.Kind.RSUD, True, predicate="wbk", predicate_year=2023),
+    DemoUnit("RSUD Sukamaju", "RSUD", Unit.Kind.RSUD, True, predicate="wbk", predicate_year=2023,
+             stranas=Unit.StranasService.RSUD),
     DemoUnit("Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "BKPSDM", Unit.Kind.BADAN),
     DemoUnit("Badan Pendapatan Daerah", "Bapenda", Unit.Kind.BADAN, True),
     DemoUnit("Kecamatan Sukamaju Kota", "Kec. Sukamaju Kota", Unit.Kind.KECAMATAN, True),
@@ -93,6 +96,8 @@ OPEN_ROUND = {
 CLOSED_ROUND_UNITS = ["Dinas Kependudukan dan Pencatatan Sipil", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
                       "RSUD Sukamaju", "Dinas Kesehatan", "Puskesmas Sukamaju", "Badan Pendapatan Daerah",
                       "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "Kecamatan Sukamaju Kota"]
+
+NO_COMPLAINTS = {"Puskesmas Sukamaju"}  # no public complaints this year (V reform ii: b = 0)
 
 EXPLANATIONS = [
     "Telah ditetapkan melalui Surat Keputusan Kepala {unit} dan disosialisasikan kepada seluruh pegawai.",
@@ -139,10 +144,7 @@ class DemoBuilder:
                       "fill_deadline": _aware(self.today + timedelta(days=30), 23, 59),
                       "review_deadline": _aware(self.today + timedelta(days=60), 23, 59)})
         if created:
-            Prerequisite.objects.bulk_create([
-                Prerequisite(round=opened, label="Opini BPK atas laporan keuangan instansi: WTP", order=0),
-                Prerequisite(round=opened, label="Nilai SAKIP instansi minimal B", order=1),
-            ])
+            self._instansi_facts(opened)
         for name, (status, quality, share, tpi) in OPEN_ROUND.items():
             self._worksheet(opened, units[name], status, quality, share, tpi)
         self._kawasan(instansi, units)
@@ -167,7 +169,7 @@ class DemoBuilder:
                 instansi=instansi, name=u.name,
                 defaults={"short_name": u.short, "kind": u.kind, "is_public_service": u.public,
                           "parent": units.get(u.parent), "predicate": u.predicate,
-                          "predicate_year": u.predicate_year})
+                          "predicate_year": u.predicate_year, "stranas_pk_service": u.stranas})
         return units
 
     def _accounts(self, instansi, units):
@@ -194,7 +196,7 @@ class DemoBuilder:
         rng = random.Random(f"{unit.name}/{round_.year}")
         staff = self._kepala(unit)
         answers = [self._answer(ws, q, rng, quality) for q in self.questions if rng.random() < share or share == 1]
-        self._coherent_counts(answers, rng, quality)
+        self._coherent_counts(answers, rng, quality, no_complaints=unit.name in NO_COMPLAINTS)
         answered_keys = {a.question_id for a in answers}
         answers += [Answer(worksheet=ws, question=q) for q in self.questions if q.pk not in answered_keys]
         reviewed = status in (S.IN_REVIEW, S.RETURNED, S.APPROVED)
@@ -212,9 +214,56 @@ class DemoBuilder:
         Answer.objects.bulk_create(answers)
         self._evidence(ws, rng, complete=status != S.DRAFT)
         self._history(ws, status, rng)
-        PrerequisiteFact.objects.bulk_create([
-            PrerequisiteFact(worksheet=ws, prerequisite=p, is_met=True) for p in round_.prerequisites.all()])
+        if round_.status == Round.Status.OPEN:
+            self._unit_facts(ws)
         return ws
+
+    # Tabel 5 facts: the instansi meets WBK's prerequisites but not yet WBBM's (SAKIP B, Indeks RB CC);
+    # units hold some of theirs, so each kind of standing shows on the pages.
+    INSTANSI_FACTS = {"opini-bpk": ("WTP", "LHP BPK atas LKPD Tahun Anggaran sebelumnya"),
+                      "sakip-instansi": ("B", "LHE SAKIP KemenPAN-RB"), "indeks-rb": ("CC", "Hasil evaluasi RB"),
+                      "maturitas-spip": ("3", "Penilaian maturitas SPIP oleh BPKP")}
+    UNIT_FACTS = {
+        "Puskesmas Sukamaju": {"layanan-inti": "ya", "dampak-persepsi": "ya", "tindak-lanjut": "100",
+                               "kepatuhan-lhk": "100", "membangun-wbk": -2, "sakip-unit": "BB"},
+        "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu": {
+            "layanan-inti": "ya", "dampak-persepsi": "ya", "tindak-lanjut": "92.5", "kepatuhan-lhk": "100",
+            "membangun-wbbm": -1, "sakip-unit": "B"},
+        "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia": {
+            "layanan-inti": "ya", "dampak-persepsi": "tidak", "tindak-lanjut": "100", "kepatuhan-lhk": "100",
+            "membangun-wbk": -1, "sakip-unit": "B"},
+        "Dinas Kependudukan dan Pencatatan Sipil": {"layanan-inti": "ya", "dampak-persepsi": "ya",
+                                                    "membangun-wbk": 0},
+    }
+
+    def _definitions(self):
+        return {d.key: d for d in PrerequisiteDefinition.objects.filter(version=self.version)}
+
+    def _instansi_facts(self, round_):
+        defs = self._definitions()
+        admin = self.users.get("admin")
+        PrerequisiteRecord.objects.bulk_create([
+            PrerequisiteRecord(definition=defs[key], round=round_, value=value, note=note, recorded_by=admin,
+                               evidence_url=f"https://jdih.sukamaju.go.id/zi/{round_.year}/{key}",
+                               recorded_at=timezone.now() - timedelta(days=20))
+            for key, (value, note) in self.INSTANSI_FACTS.items() if key in defs])
+
+    def _unit_facts(self, ws):
+        defs = self._definitions()
+        facts = self.UNIT_FACTS.get(ws.unit.name, {})
+        tpi = ws.reviewers.first()
+        rows = []
+        for key, value in facts.items():
+            if key not in defs:
+                continue
+            if isinstance(value, int):  # a pencanangan date: this many years before the proposal date
+                day = ws.round.proposal_date
+                value = day.replace(year=day.year + value, month=3, day=17).isoformat()
+            rows.append(PrerequisiteRecord(definition=defs[key], worksheet=ws, value=value, recorded_by=tpi,
+                                           note="Diverifikasi TPI pada pemantauan",
+                                           evidence_url=f"https://drive.sukamaju.go.id/zi/syarat/{ws.unit_id}/{key}",
+                                           recorded_at=timezone.now() - timedelta(days=7)))
+        PrerequisiteRecord.objects.bulk_create(rows)
 
     def _operator(self, unit):
         return next((self.users[u] for u, _, role, unit_name in ACCOUNTS
@@ -245,7 +294,7 @@ class DemoBuilder:
         a.unit_explanation = rng.choice(EXPLANATIONS).format(unit=ws.unit.short_name or ws.unit.name)
         return a
 
-    def _coherent_counts(self, answers, rng, quality):
+    def _coherent_counts(self, answers, rng, quality, no_complaints=False):
         """Counts that make sense together: a computed percentage lands near the unit's quality
         (e.g. 34 of 40 complaints settled), never "45 settled of 40 received"."""
         by_indicator = {}
@@ -253,19 +302,27 @@ class DemoBuilder:
             by_indicator.setdefault(a.question.indicator_id, []).append(a)
         for rows in by_indicator.values():
             counts = [a for a in rows if a.question.answer_type == AnswerType.JUMLAH and a.unit_number is not None]
-            formulas = [q.formula for q in self.questions
-                        if q.indicator_id == rows[0].question.indicator_id and q.formula]
+            same = [q for q in self.questions if q.indicator_id == rows[0].question.indicator_id and q.formula]
+            formulas = [q.formula for q in same if q.answer_type != AnswerType.JUMLAH]
+            computed = [(q.code, q.formula) for q in same if q.answer_type == AnswerType.JUMLAH]
             if not counts or not formulas:
                 continue
             best = None
             for _ in range(400):
                 values = {a.question.code: Decimal(rng.randint(0, 60)) for a in counts}
+                for code, formula in computed:  # e.g. b = c + d + e, read by the percentage
+                    total = evaluate_formula(formula, values)
+                    values[code] = None if total is None else Decimal(total.numerator) / total.denominator
                 results = [evaluate_formula(f, values) for f in formulas]
                 if all(r is not None and quality - 0.2 <= r <= 1 for r in results):
                     best = values
                     break
             for a in counts:
                 a.unit_number = best[a.question.code] if best else a.unit_number
+        if no_complaints:  # nothing for the pengaduan ratio to count: scored 100%, and the page says why
+            for a in answers:
+                if a.question.key.startswith("V.reform.ii.") and a.question.answer_type == AnswerType.JUMLAH:
+                    a.unit_number = Decimal(0)
 
     def _tpi_value(self, a, rng):
         """The TPI starts from the unit's value and lowers some, with a note."""

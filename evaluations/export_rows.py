@@ -114,13 +114,19 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100) -> expor
     areas = [a for c in spec.components for a in c.areas]
     area_labels = [f"{a.code}" if not a.code.startswith("H-") else a.name for a in areas]
     indicators = [(a, p, i) for c in spec.components for a in c.areas for p in a.parts for i in p.indicators]
-    rows = list(selectors.with_scores(worksheets.select_related("unit"), reviewer=reviewer).order_by("unit__name"))
+    instansi = selectors.instansi_prerequisites(round_)
+    instansi_ok = {p: v.satisfied for p, v in instansi.items()}
+    rows = list(selectors.with_scores(worksheets.select_related("unit"), reviewer=reviewer, instansi_ok=instansi_ok)
+                .order_by("unit__name"))
     area_scores: dict[tuple[int, str], dict[str, Decimal]] = {}
-    for ws_id, value_set, code, value in (
+    tpi_verdicts: dict[int, str] = {}
+    for ws_id, value_set, verdict, code, value in (
             WorksheetScore.objects.filter(worksheet__in=[w.pk for w in rows])
-            .values_list("worksheet_id", "value_set", "areas__area_code", "areas__value")):
+            .values_list("worksheet_id", "value_set", "verdict", "areas__area_code", "areas__value")):
         area_scores.setdefault((ws_id, value_set), {})[code] = value
-    verdict_label = {"wbbm": _("Siap WBBM"), "wbk": _("Siap WBK"), "": _("Belum memenuhi")}
+        if value_set == "tpi":
+            tpi_verdicts[ws_id] = verdict
+    label = readiness.VERDICT_LABELS
     units, indicator_rows = [], []
     for start in range(0, len(rows), chunk):
         batch = rows[start:start + chunk]
@@ -131,6 +137,7 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100) -> expor
             indicator_rows.append((w.unit.name, [result.indicators[i.key].score for _, _, i in indicators]))
             gaps = (w.tpi_gaps if w.basis_is_tpi else w.unit_gaps) or []
             tpi_areas = area_scores.get((w.pk, "tpi"), {}) if w.tpi_total is not None else {}
+            approved = w.status == Worksheet.Status.APPROVED
             units.append(exports.RecapUnit(
                 name=w.unit.name, kind=w.unit.get_kind_display(), status=w.get_status_display(),
                 progress=(Decimal(w.unit_answered or 0) * 100 / w.unit_inputs).quantize(Decimal("1"))
@@ -138,9 +145,13 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100) -> expor
                 areas_unit=[area_scores.get((w.pk, "unit"), {}).get(a.code) for a in areas],
                 areas_tpi=[tpi_areas.get(a.code) for a in areas], pengungkit=w.pengungkit, hasil=w.hasil,
                 total_unit=w.unit_total, total_tpi=w.tpi_total,
-                verdict=verdict_label.get(w.verdict or "", "") + (_(" (sebagian)") if w.verdict_partial else ""),
-                gaps=[g["message"] if g.get("scope") == "blocker" else readiness.describe(g) for g in gaps]))
-    counts = selectors.readiness_counts(selectors.with_scores(worksheets, reviewer=reviewer))
+                verdict=str(label[w.verdict or ""]) + (_(" (sebagian)") if w.verdict_partial else ""),
+                basis=selectors.basis_label("tpi" if w.basis_is_tpi else "unit", approved),
+                verdict_unit=str(label[w.unit_verdict or ""]),
+                verdict_tpi=str(label[tpi_verdicts.get(w.pk) or ""]) if approved and w.pk in tpi_verdicts else "",
+                prerequisites=selectors.describe_prerequisites(w, instansi), ready=w.ready_to_propose,
+                gaps=[readiness.describe(g) for g in gaps]))
+    counts = selectors.readiness_counts_by_basis(worksheets, instansi_ok)
     statuses = selectors.status_counts(worksheets)
     # As on the round summary page: handed-in worksheets only, so units still filling in do not
     # pull the averages down (the same numbers under the same label in both places).
@@ -153,7 +164,8 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100) -> expor
         area_labels=area_labels, units=units,
         indicator_labels=[f"{a.code}.{p.kind[:1].upper()}.{i.code} {i.name}" for a, p, i in indicators],
         indicator_weights=[i.weight for _, _, i in indicators], indicator_rows=indicator_rows,
-        readiness_counts=[(verdict_label[k], counts.get(k, 0)) for k in ("wbbm", "wbk", "")],
+        readiness_counts=[(label_, n_tpi, n_unit) for _key, label_, n_tpi, n_unit in counts.rows()],
+        ready_count=counts.ready_to_propose, approved_count=counts.approved,
         status_counts=[(str(label), statuses.get(v, 0)) for v, label in Worksheet.Status.choices],
         area_averages=[(names.get(a["code"], a["code"]), a["percent"]) for a in averages])
 

@@ -173,8 +173,13 @@ class RecapUnit:
     hasil: Decimal | None
     total_unit: Decimal | None
     total_tpi: Decimal | None
-    verdict: str
+    verdict: str  # by the values the row rests on (``basis``)
     gaps: list[str]
+    basis: str = ""  # whose values: "nilai TPI (disetujui)", "penilaian mandiri unit", …
+    verdict_unit: str = ""  # by the unit's self-assessment
+    verdict_tpi: str = ""  # by the TPI's approved values ("" before approval)
+    prerequisites: str = ""
+    ready: bool = False
 
 
 @dataclass
@@ -186,9 +191,11 @@ class RecapData:
     indicator_labels: list[str]
     indicator_weights: list[Decimal]
     indicator_rows: list[tuple[str, list[Decimal | None]]]  # unit name, score per indicator (basis values)
-    readiness_counts: list[tuple[str, int]]
+    readiness_counts: list[tuple[str, int, int]]  # label, by the TPI's approved values, by self-assessment
     status_counts: list[tuple[str, int]]
     area_averages: list[tuple[str, Decimal]]  # label, % of weight
+    ready_count: int = 0
+    approved_count: int = 0
 
 
 def _cell(ws, value, *, bold=False, fill=None, number_format=None, wrap=False):
@@ -223,18 +230,22 @@ def _recap_summary(wb, data):
     ws = wb.create_sheet("Ringkasan")
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 16
+    ws.column_dimensions["C"].width = 16
     ws.append([_cell(ws, data.title, bold=True)])
     ws.append([data.subtitle])
     ws.append([])
-    _header(ws, ["Kesiapan", "Jumlah unit"])
-    for label, n in data.readiness_counts:
-        ws.append([label, n])
+    _header(ws, ["Kesiapan", "Menurut TPI (disetujui)", "Menurut penilaian mandiri"])
+    for label, n_tpi, n_unit in data.readiness_counts:
+        ws.append([label, n_tpi, n_unit])
+    ws.append(["Jumlah kertas kerja", data.approved_count, sum(n for _, _, n in data.readiness_counts)])
+    ws.append([_cell(ws, "Siap diusulkan (disetujui TPI, nilai TPI memenuhi, syarat pengusulan terpenuhi "
+                         "atau dikecualikan)", bold=True), data.ready_count])
     ws.append([])
     _header(ws, ["Status", "Jumlah unit"])
     for label, n in data.status_counts:
         ws.append([label, n])
     ws.append([])
-    start = 4 + len(data.readiness_counts) + 1 + 1 + len(data.status_counts) + 1 + 1
+    start = 4 + len(data.readiness_counts) + 2 + 1 + 1 + len(data.status_counts) + 1 + 1
     _header(ws, ["Rata-rata area (% bobot), kertas kerja yang telah diajukan", "%"])
     for label, pct in data.area_averages:
         ws.append([label, _cell(ws, pct, number_format="0.0")])
@@ -251,19 +262,20 @@ def _recap_summary(wb, data):
         chart.add_data(values, titles_from_data=False)
         chart.set_categories(labels)
         chart.x_axis.scaling.orientation = "maxMin"
-        ws.add_chart(chart, "D4")
+        ws.add_chart(chart, "E4")
 
 
 def _recap_units(wb, data):
     ws = wb.create_sheet("Rekap unit")
-    widths = [40, 14, 16, 10] + [9] * (2 * len(data.area_labels)) + [11, 9, 10, 10, 16, 70]
+    widths = [40, 14, 16, 10] + [9] * (2 * len(data.area_labels)) + [11, 9, 10, 10, 16, 22, 16, 16, 34, 10, 70]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "B4"
     headers = (["Unit", "Jenis", "Status", "Kemajuan (%)"] + [f"{a} (unit)" for a in data.area_labels]
                + [f"{a} (TPI)" for a in data.area_labels]
                + ["Pengungkit (TPI bila ada)", "Hasil (TPI bila ada)", "Total unit", "Total TPI",
-                  "Kesiapan (TPI bila ada)", "Kekurangan terbesar"])
+                  "Kesiapan (TPI bila ada)", "Dasar kesiapan", "Kesiapan menurut penilaian mandiri",
+                  "Kesiapan menurut TPI (disetujui)", "Syarat pengusulan", "Siap diusulkan", "Kekurangan terbesar"])
     ws.append([_cell(ws, data.title, bold=True)])
     ws.append([data.subtitle])
     _header(ws, headers)
@@ -272,7 +284,8 @@ def _recap_units(wb, data):
         scores = [_cell(ws, v, number_format=SCORE_FORMAT) for v in u.areas_unit + u.areas_tpi]
         ws.append([u.name, u.kind, u.status, _cell(ws, u.progress, number_format="0"), *scores, _cell(ws, u.pengungkit, number_format=SCORE_FORMAT),
                    _cell(ws, u.hasil, number_format=SCORE_FORMAT), _cell(ws, u.total_unit, number_format=SCORE_FORMAT),
-                   _cell(ws, u.total_tpi, number_format=SCORE_FORMAT), u.verdict, "; ".join(u.gaps)])
+                   _cell(ws, u.total_tpi, number_format=SCORE_FORMAT), u.verdict, u.basis, u.verdict_unit,
+                   u.verdict_tpi, u.prerequisites, "Ya" if u.ready else "Tidak", "; ".join(u.gaps)])
 
 
 def _recap_indicators(wb, data):

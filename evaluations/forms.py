@@ -160,3 +160,52 @@ class WorkbookUploadForm(forms.Form):
         if f.size > 10 * 1_048_576:
             raise forms.ValidationError(_("Berkas lebih dari 10 MB; LKE berisi ratusan baris saja."))
         return f
+
+
+class PrerequisiteForm(forms.Form):
+    """One fact for one prerequisite of Tabel 5: its value in the prerequisite's own terms, a note,
+    and evidence (a file or a link; left empty, the previous record's evidence is kept)."""
+
+    def __init__(self, *args, definition, **kwargs):
+        self.definition = definition
+        kwargs.setdefault("prefix", f"p{definition.pk}")
+        super().__init__(*args, **kwargs)
+        kind = definition.Kind
+        if definition.kind == kind.CHOICE:
+            value = forms.ChoiceField(choices=[("", "—")] + [tuple(item) for item in definition.scale])
+        elif definition.kind == kind.PERCENT:
+            value = IndonesianDecimalField(min_value=Decimal("0"), max_value=Decimal("100"), max_digits=5,
+                                           decimal_places=2, help_text=_("Persentase 0–100, mis. 100 atau 97,5."),
+                                           widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                                           error_messages=NUMBER_ERRORS[AnswerType.PERSEN])
+        elif definition.kind == kind.YES_NO:
+            value = forms.ChoiceField(choices=[("ya", _("Ya")), ("tidak", _("Tidak"))], widget=forms.RadioSelect)
+        else:
+            value = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                    input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
+                                    error_messages={"invalid": _("Tulis tanggal seperti 2025-03-17.")})
+        value.label = definition.label
+        value.required = True
+        value.error_messages["required"] = _("Isi nilainya.")
+        self.fields["value"] = value
+        self.fields["note"] = forms.CharField(label=_("Keterangan (mis. nomor dan tanggal dokumen)"), required=False,
+                                              max_length=500)
+        self.fields["evidence_file"] = forms.FileField(label=_("Berkas bukti (PDF, gambar, Office)"), required=False)
+        self.fields["evidence_url"] = HttpURLField(
+            label=_("atau tautan bukti"), required=False, max_length=500, assume_scheme="https",
+            error_messages={"invalid": _("Masukkan tautan lengkap http(s), mis. https://jdih.pemda.go.id/…")})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("evidence_file") and data.get("evidence_url"):
+            self.add_error("evidence_url", _("Pilih salah satu: berkas atau tautan."))
+        return data
+
+    def stored_value(self) -> str:
+        """The value as the record keeps it: a grade, "100", "ya", "2025-03-17"."""
+        value = self.cleaned_data["value"]
+        if isinstance(value, Decimal):
+            return f"{value.normalize():f}"
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return str(value)

@@ -44,7 +44,8 @@ def rounds_for_user(user):
 
 def get_worksheet_for_user_or_404(user, pk) -> Worksheet:
     try:
-        return worksheets_for_user(user).select_related("round", "round__version", "unit").get(pk=pk)
+        return (worksheets_for_user(user).select_related("round", "round__version", "round__instansi", "unit")
+                .get(pk=pk))
     except (Worksheet.DoesNotExist, ValueError, TypeError):
         raise Http404("Kertas kerja tidak ditemukan.") from None
 
@@ -84,3 +85,21 @@ def can_see_tpi_values(user, worksheet: Worksheet) -> bool:
     """The unit sees the TPI's values and notes once the TPI has decided (returned or approved);
     reviewers and admins see them while the review is under way."""
     return worksheet.status in (Worksheet.Status.RETURNED, Worksheet.Status.APPROVED) or can_review(user, worksheet)
+
+
+def can_record_instansi_prerequisites(user, round_) -> bool:
+    """The instansi's facts (opini BPK, SAKIP, Indeks RB, SPIP) are recorded by its admins."""
+    return user_roles(user).is_admin_of(round_.instansi_id)
+
+
+def can_record_unit_prerequisites(user, worksheet: Worksheet) -> bool:
+    """A unit's facts (tindak lanjut, LHKASN/LHKPN, pencanangan, SAKIP internal…) are verified and
+    recorded by the Inspektorat: the TPI members assigned to it, and the instansi's admins."""
+    return can_review(user, worksheet)
+
+
+def can_review_round(user, round_) -> bool:
+    """Round-wide pages that list every unit (hasil inputs, prerequisites, recap) and the TPI's
+    values on the dashboard: the instansi's admins and TPI members."""
+    roles = user_roles(user)
+    return roles.is_admin_of(round_.instansi_id) or round_.instansi_id in roles.tpi_instansi

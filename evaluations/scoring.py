@@ -9,9 +9,15 @@ Rules (domain spec, PermenPANRB 90/2021):
 - option values: Ya/Tidak 1/0; A/B 1/0; A/B/C 1/0.5/0; A/B/C/D 1/0.67/0.33/0; A/B/C/D/E 1/0.75/0.5/0.25/0
 - persentase entered directly: value / 100, clamped to 0–1
 - persentase computed from counts: the question's formula over the counts of its indicator
-  (e.g. ``b / a``), clamped to 0–1; a missing count or a zero divisor leaves it unanswered
-- jumlah: not scored; feeds formulas
-- indeks survei (1–4): index / 4
+  (e.g. ``b / a``), capped at 1 and floored at 0 as the workbook does (``IF(x/y>1,1,x/y)``); a ratio
+  above 1 is flagged (a count is probably mistyped). What an empty base means is template data:
+  each formula lists its ``empty_base`` cases ("when b = 0 the ratio scores 100%: no complaints
+  to handle"), checked in order before dividing; a missing count leaves it unanswered
+- a computed percentage whose value set carries a number of its own (the TPI's own value) uses
+  that number as a percentage instead of the counts
+- jumlah: not scored; feeds formulas. A jumlah row with a formula (``c + d + e``) is computed
+  from the other counts and is not typed in
+- indeks survei (0–4, as the workbook's validation): index / 4
 - indicator = mean of its scored questions (unanswered = 0) × weight; part, area, component and
   total are sums.
 """
@@ -36,7 +42,7 @@ OPTION_VALUES: dict[str, dict[str, Decimal]] = {
             "E": Decimal("0")},
 }
 NUMBER_TYPES = (PERSEN, JUMLAH, INDEKS)
-INDEX_MIN, INDEX_MAX = Decimal("1"), Decimal("4")
+INDEX_MIN, INDEX_MAX = Decimal("0"), Decimal("4")
 CENT = Decimal("0.01")
 
 
@@ -48,12 +54,28 @@ def to_cents(value: Fraction) -> Decimal:
 # --------------------------------------------------------------------------- template spec
 
 
+def indicator_key(area_code: str, part_kind: str, indicator_code: str) -> str:
+    """The template's own name for an indicator: "V.reform.ii"."""
+    return f"{area_code}.{part_kind}.{indicator_code}"
+
+
+@dataclass(frozen=True)
+class EmptyBase:
+    """What a computed percentage scores when ``if_zero`` (an expression over the counts) is 0,
+    e.g. no complaints to handle (``b``) → 100%, with the reason shown beside the figure."""
+
+    if_zero: str
+    percent: Decimal
+    note: str
+
+
 @dataclass(frozen=True)
 class QuestionSpec:
     key: str
     code: str
     answer_type: str
     formula: str = ""
+    empty_base: tuple[EmptyBase, ...] = ()
 
     @property
     def is_scored(self) -> bool:
@@ -178,13 +200,62 @@ def _clamp(value: Fraction) -> Fraction:
     return min(max(value, Fraction(0)), Fraction(1))
 
 
+@dataclass(frozen=True)
+class Computed:
+    """A percentage computed from counts: its 0–1 value and how it came about."""
+
+    value: Fraction | None  # None: a count is missing (or a divisor is 0 with no rule for it)
+    raw: Fraction | None = None  # before capping at 1 and flooring at 0
+    note: str = ""  # the empty-base case that decided the value, in words
+    overridden: bool = False  # the value set's own number was used instead of the counts
+
+    @property
+    def capped(self) -> bool:
+        """The counts give more than 100%: capped, as the workbook does, and probably mistyped."""
+        return self.raw is not None and self.raw > 1
+
+
+def compute(question: QuestionSpec, counts: Mapping[str, Decimal | None],
+            answer: AnswerValue | None = None) -> Computed:
+    """The value of a computed percentage from its indicator's counts (see the module rules)."""
+    if answer is not None and answer.number is not None:
+        own = Fraction(answer.number) / 100
+        return Computed(_clamp(own), own, overridden=True)
+    names = formula_names(question.formula).union(*(formula_names(c.if_zero) for c in question.empty_base))
+    if any(counts.get(n) is None for n in names):  # every count it reads must be filled in, as in the workbook
+        return Computed(None)
+    for case in question.empty_base:
+        if evaluate_formula(case.if_zero, counts) == 0:
+            value = Fraction(case.percent) / 100
+            return Computed(value, value, case.note)
+    raw = evaluate_formula(question.formula, counts)
+    return Computed(None) if raw is None else Computed(_clamp(raw), raw)
+
+
+def resolve_counts(questions: tuple[QuestionSpec, ...], answers: Mapping[str, AnswerValue]) -> dict[str, Decimal | None]:
+    """Each jumlah row's count by its letter: typed, or computed from the others (``c + d + e``)."""
+    counts: dict[str, Decimal | None] = {q.code: answers[q.key].number if q.key in answers else None
+                                         for q in questions if q.answer_type == JUMLAH and not q.formula}
+    pending = [q for q in questions if q.answer_type == JUMLAH and q.formula]
+    while pending:  # a computed count may read another computed count; the loader refuses cycles
+        ready = [q for q in pending if formula_names(q.formula) <= counts.keys()]
+        if not ready:
+            counts.update({q.code: None for q in pending})
+            break
+        for q in ready:
+            value = evaluate_formula(q.formula, counts)
+            counts[q.code] = None if value is None else Decimal(value.numerator) / Decimal(value.denominator)
+            pending.remove(q)
+    return counts
+
+
 def question_value(question: QuestionSpec, answer: AnswerValue | None,
                    counts: Mapping[str, Decimal | None] | None = None) -> Fraction | None:
     """The 0–1 value of one answer; None when unanswered or not computable. Jumlah → None."""
     if question.answer_type == JUMLAH:
         return None
     if question.formula:
-        return None if (v := evaluate_formula(question.formula, counts or {})) is None else _clamp(v)
+        return compute(question, counts or {}, answer).value
     if answer is None:
         return None
     if question.answer_type in OPTION_VALUES:
@@ -258,8 +329,7 @@ def _sum(key: str, name: str, weight: Decimal, children: list[NodeScore]) -> Nod
 
 
 def score_indicator(indicator: IndicatorSpec, answers: Mapping[str, AnswerValue]) -> tuple[NodeScore, dict]:
-    counts = {q.code: answers[q.key].number if q.key in answers else None
-              for q in indicator.questions if q.answer_type == JUMLAH}
+    counts = resolve_counts(indicator.questions, answers)
     values, answered, inputs = {}, 0, 0
     for q in indicator.questions:
         answer = answers.get(q.key)

@@ -9,13 +9,11 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Value
 
 from . import readiness, scoring
-from .models import Answer, Area, Question, ReadinessRule, Worksheet
+from .models import Answer, Area, PrerequisiteDefinition, PrerequisiteRecord, Question, ReadinessRule, Worksheet
+from .permissions import can_see_tpi_values
+from .scoring import indicator_key
 
 VALUE_SETS = ("unit", "tpi", "tpn")
-
-
-def indicator_key(area_code: str, part_kind: str, indicator_code: str) -> str:
-    return f"{area_code}.{part_kind}.{indicator_code}"
 
 
 def template_spec(version_id: int) -> scoring.TemplateSpec:
@@ -34,7 +32,7 @@ def template_spec(version_id: int) -> scoring.TemplateSpec:
         a = c[1].setdefault(area.pk, (area, {}))
         p = a[1].setdefault(part.pk, (part, {}))
         i = p[1].setdefault(ind.pk, (ind, []))
-        i[1].append(scoring.QuestionSpec(q.key, q.code, q.answer_type, q.formula))
+        i[1].append(question_spec(q))
     return scoring.TemplateSpec(tuple(
         scoring.ComponentSpec(comp.code, comp.name, comp.weight, tuple(
             scoring.AreaSpec(area.code, area.name, area.weight, tuple(
@@ -45,6 +43,11 @@ def template_spec(version_id: int) -> scoring.TemplateSpec:
                 for part, inds in parts.values()))
             for area, parts in areas.values()))
         for comp, areas in tree.values()))
+
+
+def question_spec(q: Question) -> scoring.QuestionSpec:
+    return scoring.QuestionSpec(q.key, q.code, q.answer_type, q.formula, tuple(
+        scoring.EmptyBase(c["if_zero"], Decimal(str(c["percent"])), c["note"]) for c in q.empty_base or ()))
 
 
 def area_codes_by_component(spec: scoring.TemplateSpec) -> dict[str, list[str]]:
@@ -80,6 +83,183 @@ def readiness_rules(version_id: int) -> list[readiness.Rule]:
             for r in ReadinessRule.objects.filter(version_id=version_id)]
 
 
+# --------------------------------------------------------------------------- readiness and prerequisites
+
+
+@dataclass(frozen=True)
+class ReadinessContext:
+    """Everything a version's verdicts are judged by (three queries, then reused for every worksheet)."""
+
+    spec: scoring.TemplateSpec
+    rules: list
+    area_codes: dict
+    partial: tuple
+    prerequisites: list  # readiness.PrerequisiteSpec
+
+    def verdict(self, result: scoring.ScoreResult, holds: str) -> readiness.Verdict:
+        return readiness.evaluate(result, self.rules, area_codes_by_component=self.area_codes, holds=holds,
+                                  partial_predicates=self.partial)
+
+    def level(self, level: str) -> list:
+        return [p for p in self.prerequisites if p.level == level]
+
+
+def readiness_context(version, spec: scoring.TemplateSpec | None = None) -> ReadinessContext:
+    spec = spec or template_spec(version.pk)
+    return ReadinessContext(spec, readiness_rules(version.pk), area_codes_by_component(spec),
+                            () if version.wbbm_rules_complete else (readiness.WBBM,),
+                            prerequisite_specs(version.pk))
+
+
+def prerequisite_spec(d: PrerequisiteDefinition) -> readiness.PrerequisiteSpec:
+    return readiness.PrerequisiteSpec(d.key, d.level, d.label, d.kind, d.minimums,
+                                      tuple(tuple(item) for item in d.scale), d.source)
+
+
+def prerequisite_specs(version_id: int) -> list[readiness.PrerequisiteSpec]:
+    return [prerequisite_spec(d)
+            for d in PrerequisiteDefinition.objects.filter(version_id=version_id).order_by("level", "order")]
+
+
+def current_records(*, round_ids=(), worksheet_ids=()) -> dict[tuple[str, int], dict[str, PrerequisiteRecord]]:
+    """The latest recorded fact per prerequisite: {("round", id) or ("worksheet", id): {key: record}}.
+    One query; later records replace earlier ones."""
+    q = Q(pk__in=[])
+    if round_ids:
+        q |= Q(round_id__in=list(round_ids))
+    if worksheet_ids:
+        q |= Q(worksheet_id__in=list(worksheet_ids))
+    out: dict = defaultdict(dict)
+    for r in (PrerequisiteRecord.objects.filter(q).select_related("definition", "recorded_by")
+              .order_by("recorded_at", "pk")):
+        scope = ("round", r.round_id) if r.round_id else ("worksheet", r.worksheet_id)
+        out[scope][r.definition.key] = r
+    return out
+
+
+def _values(records: dict) -> dict[str, str]:
+    return {key: r.value for key, r in records.items()}
+
+
+def unit_prerequisites(ctx: ReadinessContext, worksheet: Worksheet, records: dict, *, predicate: str
+                       ) -> readiness.PrerequisiteVerdict:
+    """The unit's own prerequisites toward ``predicate``, with the Stranas PK exception."""
+    group = worksheet.round.instansi.prerequisite_group
+    return readiness.check_prerequisites(
+        ctx.level(readiness.UNIT), _values(records), predicate=predicate, group=group,
+        reference=worksheet.round.proposal_date,
+        exemption=readiness.stranas_exemption(worksheet.unit.get_stranas_pk_service_display()
+                                              if worksheet.unit.stranas_pk_service else "", group))
+
+
+def instansi_prerequisites(round_, *, specs: list | None = None, records: dict | None = None
+                           ) -> dict[str, readiness.PrerequisiteVerdict]:
+    """The instansi's prerequisites for this round, toward WBK and toward WBBM (two queries at most)."""
+    if specs is None:
+        specs = prerequisite_specs(round_.version_id)
+    if records is None:
+        records = current_records(round_ids=[round_.pk]).get(("round", round_.pk), {})
+    mine = [p for p in specs if p.level == readiness.INSTANSI]
+    return {p: readiness.check_prerequisites(mine, _values(records), predicate=p,
+                                             group=round_.instansi.prerequisite_group,
+                                             reference=round_.proposal_date)
+            for p in (readiness.WBK, readiness.WBBM)}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One worksheet judged for one person: the unit's and the TPI's results, which of them the
+    person's figures rest on, the verdict, the prerequisites and whether the unit may be proposed."""
+
+    unit: scoring.ScoreResult
+    tpi: scoring.ScoreResult
+    has_tpi: bool  # the TPI has given values
+    sees_tpi: bool  # … and this person may see them
+    approved: bool
+    unit_verdict: readiness.Verdict
+    tpi_verdict: readiness.Verdict | None  # None unless the person may see TPI values and there are some
+    prerequisites: readiness.PrerequisiteVerdict  # instansi + unit, toward the unit's target
+    instansi_prerequisites: readiness.PrerequisiteVerdict
+    unit_prerequisites: readiness.PrerequisiteVerdict
+    records: dict  # the unit's current facts {key: PrerequisiteRecord}
+    instansi_records: dict  # the round's current instansi facts {key: PrerequisiteRecord}
+
+    @property
+    def show_tpi(self) -> bool:
+        return self.tpi_verdict is not None
+
+    @property
+    def basis(self) -> str:
+        """Whose values the verdict rests on: "tpi" (approved or provisional) or "unit"."""
+        return "tpi" if self.show_tpi else "unit"
+
+    @property
+    def result(self) -> scoring.ScoreResult:
+        return self.tpi if self.show_tpi else self.unit
+
+    @property
+    def verdict(self) -> readiness.Verdict:
+        return self.tpi_verdict or self.unit_verdict
+
+    @property
+    def basis_label(self) -> str:
+        return basis_label(self.basis, self.approved)
+
+    @property
+    def ready_to_propose(self) -> bool:
+        return readiness.ready_to_propose(approved=self.approved, tpi_verdict=self.tpi_verdict,
+                                          prerequisites=self.prerequisites)
+
+    @property
+    def proposal_blockers(self) -> list[str]:
+        """Why the unit cannot be proposed yet, in words (empty when it can, or holds WBBM already)."""
+        from django.utils.translation import gettext as _
+
+        if self.ready_to_propose or self.verdict.holds == readiness.WBBM:
+            return []
+        target = readiness.PREDICATE_LABELS[self.verdict.target]
+        out = []
+        if not self.approved:
+            out.append(_("menunggu persetujuan TPI"))
+            if not self.verdict.target_met:
+                out.append(_("nilai belum memenuhi %(p)s") % {"p": target})
+        elif not (self.tpi_verdict and self.tpi_verdict.target_met):
+            out.append(_("nilai TPI belum memenuhi %(p)s") % {"p": target})
+        if not self.prerequisites.allows_proposal:
+            out.append(_("syarat pengusulan belum terpenuhi"))
+        return out
+
+
+def basis_label(basis: str, approved: bool) -> str:
+    """Whose values a figure rests on, in words (every badge says it)."""
+    from django.utils.translation import gettext as _
+
+    if basis == "tpi":
+        return _("nilai TPI (disetujui)") if approved else _("nilai TPI (sementara, reviu berjalan)")
+    return _("penilaian mandiri unit")
+
+
+def worksheet_assessment(worksheet: Worksheet, *, user, ctx: ReadinessContext | None = None,
+                         sets: dict | None = None) -> Assessment:
+    """The one way to judge a worksheet for a page or an export (a fixed number of queries)."""
+    ctx = ctx or readiness_context(worksheet.round.version)
+    if sets is None:
+        sets = answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in VALUE_SETS}
+    unit, tpi = scoring.score(ctx.spec, sets["unit"]), scoring.score(ctx.spec, sets["tpi"])
+    has_tpi = has_tpi_values(sets)
+    sees_tpi = can_see_tpi_values(user, worksheet)
+    holds = worksheet.unit.predicate
+    unit_verdict = ctx.verdict(unit, holds)
+    tpi_verdict = ctx.verdict(tpi, holds) if has_tpi and sees_tpi else None
+    records = current_records(round_ids=[worksheet.round_id], worksheet_ids=[worksheet.pk])
+    mine, theirs = records.get(("worksheet", worksheet.pk), {}), records.get(("round", worksheet.round_id), {})
+    target = unit_verdict.target
+    own = unit_prerequisites(ctx, worksheet, mine, predicate=target)
+    inst = instansi_prerequisites(worksheet.round, specs=ctx.prerequisites, records=theirs)[target]
+    return Assessment(unit, tpi, has_tpi, sees_tpi, worksheet.status == Worksheet.Status.APPROVED, unit_verdict,
+                      tpi_verdict, inst.merged(own), inst, own, mine, theirs)
+
+
 def has_tpi_values(sets: dict[str, dict[str, scoring.AnswerValue]]) -> bool:
     return any(a.option or a.number is not None for a in sets.get("tpi", {}).values())
 
@@ -91,10 +271,23 @@ def status_counts(worksheets) -> dict[str, int]:
 # --------------------------------------------------------------------------- worksheet pages
 
 
-def worksheet_missing(worksheet: Worksheet):
-    """What keeps a worksheet from being submitted, in the workbook's order (two queries)."""
-    from .services import Missing
+@dataclass(frozen=True)
+class Missing:
+    """What keeps a worksheet from being submitted."""
 
+    unanswered: list  # Question rows (scored or count) without an answer
+    no_evidence: list  # Questions that require evidence and have none
+
+    def __bool__(self):
+        return bool(self.unanswered or self.no_evidence)
+
+    @property
+    def total(self) -> int:
+        return len(self.unanswered) + len(self.no_evidence)
+
+
+def worksheet_missing(worksheet: Worksheet) -> Missing:
+    """What keeps a worksheet from being submitted, in the workbook's order (two queries)."""
     answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet).annotate(
         n_evidence=Count("evidence"))}
     unanswered, no_evidence = [], []
@@ -102,7 +295,7 @@ def worksheet_missing(worksheet: Worksheet):
                  .select_related("indicator__part__area").order_by("order"))
     for q in questions:
         a = answers.get(q.pk)
-        spec = scoring.QuestionSpec(q.key, q.code, q.answer_type, q.formula)
+        spec = question_spec(q)
         if q.takes_input and not scoring.is_answered(spec, a and scoring.AnswerValue(a.unit_option, a.unit_number)):
             unanswered.append(q)
         if q.evidence_required and not (a and a.n_evidence):
@@ -199,10 +392,23 @@ SORTS = {
 }
 
 
-def with_scores(worksheets, *, reviewer: bool):
+def ready_to_propose_q(instansi_ok: dict[str, bool]) -> Q:
+    """The SQL twin of ``Assessment.ready_to_propose`` over ``with_scores`` rows: approved, TPI
+    scores pass toward the target, and the prerequisites allow it (exempt, or the unit's own met
+    and the instansi's met for that target). ``instansi_ok``: {predicate: instansi's met}."""
+    instansi = Q(pk__in=[])
+    for predicate, ok in instansi_ok.items():
+        if ok:
+            instansi |= Q(ts__target=predicate)
+    return (Q(status=Worksheet.Status.APPROVED, ts__target_met=True) & ~Q(unit__predicate=readiness.WBBM)
+            & (Q(ts__prereq_exempt=True) | (Q(ts__prereq_unmet=0) & instansi)))
+
+
+def with_scores(worksheets, *, reviewer: bool, instansi_ok: dict[str, bool] | None = None):
     """Annotate worksheets with their stored unit and TPI scores and the verdict that counts: the
-    TPI's once it has values (for the unit: once the TPI has decided), else the unit's."""
-    from django.db.models import Case, FilteredRelation, IntegerField, Value, When
+    TPI's once it has values (for the unit: once the TPI has decided), else the unit's. With
+    ``instansi_ok`` also whether each may be proposed (``ready_to_propose``)."""
+    from django.db.models import BooleanField, Case, FilteredRelation, IntegerField, Value, When
     from django.db.models.functions import Coalesce
 
     qs = worksheets.annotate(
@@ -214,30 +420,48 @@ def with_scores(worksheets, *, reviewer: bool):
     def pick(field, output=None):
         return Case(When(tpi_shown, then=F(f"ts__{field}")), default=F(f"us__{field}"), output_field=output)
 
-    return qs.annotate(
+    qs = qs.annotate(
         unit_total=F("us__total"), unit_answered=F("us__answered"), unit_inputs=F("us__inputs"),
         tpi_total=Case(When(tpi_shown, then=F("ts__total"))),
         basis_is_tpi=Case(When(tpi_shown, then=Value(True)), default=Value(False)),
         pengungkit=pick("pengungkit"), hasil=pick("hasil"), total=pick("total"),
         verdict=Coalesce(pick("verdict"), Value("")), gap_total=pick("gap_total"),
-        unit_gaps=F("us__gaps"), tpi_gaps=F("ts__gaps"), verdict_partial=pick("verdict_partial"),
+        unit_verdict=Coalesce(F("us__verdict"), Value("")), unit_gaps=F("us__gaps"), tpi_gaps=F("ts__gaps"),
+        verdict_partial=pick("verdict_partial"), target=F("us__target"), target_met=pick("target_met"),
+        prereq_unmet=F("us__prereq_unmet"), prereq_exempt=F("us__prereq_exempt"),
     ).annotate(readiness_rank=Case(When(verdict="wbbm", then=Value(0)), When(verdict="wbk", then=Value(1)),
                                    default=Value(2), output_field=IntegerField()),
                # the workflow's order (Pengisian → … → Disetujui), not the codes' alphabet
                status_rank=Case(*[When(status=value, then=Value(i)) for i, value in enumerate(Worksheet.Status.values)],
                                 output_field=IntegerField()))
+    if instansi_ok is not None:
+        qs = qs.annotate(ready_to_propose=Case(When(ready_to_propose_q(instansi_ok), then=Value(True)),
+                                               default=Value(False), output_field=BooleanField()))
+    return qs
 
 
-def dashboard(worksheets, *, reviewer: bool, status="", kind="", readiness_code=None, search="", sort="unit",
-              descending=False):
-    """The round dashboard's rows as one queryset: filtered, searched and sorted in SQL."""
-    qs = with_scores(worksheets.select_related("unit"), reviewer=reviewer)
+BASIS_FILTERS = ("tpi", "unit")
+
+
+def dashboard(worksheets, *, reviewer: bool, status="", kind="", readiness_code=None, basis="", search="",
+              sort="unit", descending=False, instansi_ok=None, ready_only=False):
+    """The round dashboard's rows as one queryset: filtered, searched and sorted in SQL.
+    ``basis``: filter the readiness by the TPI's approved values ("tpi"), by the unit's own ("unit"),
+    or by the values each row shows (""); ``ready_only``: the units that may be proposed."""
+    qs = with_scores(worksheets.select_related("unit"), reviewer=reviewer, instansi_ok=instansi_ok)
     if status:
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(unit__kind=kind)
     if readiness_code is not None:
-        qs = qs.filter(verdict=readiness_code)
+        if basis == "tpi":
+            qs = qs.filter(status=Worksheet.Status.APPROVED, ts__verdict=readiness_code)
+        elif basis == "unit":
+            qs = qs.filter(us__verdict=readiness_code)
+        else:
+            qs = qs.filter(verdict=readiness_code)
+    if ready_only and instansi_ok is not None:
+        qs = qs.filter(ready_to_propose=True)
     if search:
         qs = qs.filter(Q(unit__name__icontains=search) | Q(unit__short_name__icontains=search))
     fields = SORTS.get(sort, SORTS["unit"])
@@ -247,6 +471,53 @@ def dashboard(worksheets, *, reviewer: bool, status="", kind="", readiness_code=
 
 def readiness_counts(qs) -> dict[str, int]:
     return dict(qs.order_by().values("verdict").annotate(n=Count("pk")).values_list("verdict", "n"))
+
+
+@dataclass(frozen=True)
+class ReadinessCounts:
+    """Readiness counted apart by whose values it rests on (never mixed): the TPI's approved
+    values, and the units' own self-assessment; plus how many may be proposed."""
+
+    tpi: dict  # {"wbbm": n, "wbk": n, "": n} over approved worksheets
+    unit: dict  # the same over every worksheet, by the unit's values
+    approved: int
+    total: int
+    ready_to_propose: int
+
+    def rows(self):
+        """(code, label, by TPI, by self-assessment) in the order people read them."""
+        labels = readiness.VERDICT_LABELS
+        return [(key, str(labels[code]), self.tpi.get(code, 0), self.unit.get(code, 0))
+                for key, code in (("wbbm", "wbbm"), ("wbk", "wbk"), ("belum", ""))]
+
+
+def readiness_counts_by_basis(worksheets, instansi_ok: dict[str, bool]) -> ReadinessCounts:
+    """Three queries, whatever the number of units."""
+    from .models import WorksheetScore
+
+    def by_verdict(qs):
+        return dict(qs.order_by().values("verdict").annotate(n=Count("pk")).values_list("verdict", "n"))
+
+    approved = worksheets.filter(status=Worksheet.Status.APPROVED)
+    unit = by_verdict(WorksheetScore.objects.filter(worksheet__in=worksheets, value_set="unit"))
+    tpi = by_verdict(WorksheetScore.objects.filter(worksheet__in=approved, value_set="tpi"))
+    ready = (with_scores(worksheets, reviewer=True, instansi_ok=instansi_ok).filter(ready_to_propose=True)
+             .order_by().count())
+    return ReadinessCounts(tpi, unit, sum(tpi.values()), sum(unit.values()), ready)
+
+
+def describe_prerequisites(row, instansi: dict[str, readiness.PrerequisiteVerdict]) -> str:
+    """A dashboard row's prerequisites toward its target in words, from its stored count and the
+    round's instansi verdicts (no query)."""
+    from django.utils.translation import gettext as _
+
+    target = row.target or readiness.WBK
+    unmet = (row.prereq_unmet or 0) + len(instansi[target].unmet)
+    label = readiness.PREDICATE_LABELS[target]
+    if not unmet:
+        return _("syarat pengusulan %(p)s: terpenuhi") % {"p": label}
+    text = _("syarat pengusulan %(p)s: %(n)d belum terpenuhi") % {"p": label, "n": unmet}
+    return text + (" · " + _("dikecualikan (Stranas PK)") if row.prereq_exempt else "")
 
 
 def total_distribution(qs) -> list[tuple[str, int]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,9 +14,17 @@ from units.models import Membership
 from units.templatetags.people import person
 
 from . import evidence as evidence_rules
-from . import score_store, workflow
-from .models import Answer, Evidence, Question, Worksheet, WorksheetEvent
-from .permissions import can_edit, workflow_roles
+from . import score_store, selectors, workflow
+from .models import (
+    Answer,
+    Evidence,
+    PrerequisiteDefinition,
+    PrerequisiteRecord,
+    Question,
+    Worksheet,
+    WorksheetEvent,
+)
+from .permissions import can_edit, can_record_instansi_prerequisites, can_record_unit_prerequisites, workflow_roles
 
 
 class ConflictError(Exception):
@@ -164,21 +171,6 @@ def evidence_remove(*, user, worksheet: Worksheet, item: Evidence) -> None:
         transaction.on_commit(lambda: None if Evidence.objects.filter(file=name).exists() else storage.delete(name))
 
 
-@dataclass(frozen=True)
-class Missing:
-    """What keeps a worksheet from being submitted."""
-
-    unanswered: list  # Question rows (scored or count) without an answer
-    no_evidence: list  # Questions that require evidence and have none
-
-    def __bool__(self):
-        return bool(self.unanswered or self.no_evidence)
-
-    @property
-    def total(self) -> int:
-        return len(self.unanswered) + len(self.no_evidence)
-
-
 def _status_event(ws: Worksheet, user, to_status: str, comment: str = "") -> None:
     WorksheetEvent.objects.create(worksheet=ws, actor=user, kind=WorksheetEvent.Kind.STATUS,
                                   from_status=ws.status, to_status=to_status, comment=comment)
@@ -188,8 +180,6 @@ def _status_event(ws: Worksheet, user, to_status: str, comment: str = "") -> Non
 @transaction.atomic
 def worksheet_submit(*, user, worksheet: Worksheet, comment: str = "") -> Worksheet:
     """The kepala unit submits (or resubmits) a complete worksheet; it becomes read-only for the unit."""
-    from .selectors import worksheet_missing
-
     ws = _locked_worksheet(worksheet.pk)
     action = "resubmit" if ws.status == Worksheet.Status.RETURNED else "submit"
     try:
@@ -198,7 +188,7 @@ def worksheet_submit(*, user, worksheet: Worksheet, comment: str = "") -> Worksh
         raise PermissionDenied(_("Hanya kepala unit yang dapat mengajukan kertas kerja yang sedang diisi.")) from exc
     if not can_edit(user, ws):
         raise PermissionDenied(_("Batas pengisian telah lewat atau periode tidak berjalan."))
-    missing = worksheet_missing(ws)
+    missing = selectors.worksheet_missing(ws)
     if missing:
         raise IncompleteError(missing)
     _status_event(ws, user, t.target, comment)
@@ -252,6 +242,52 @@ def worksheet_assign_reviewers(*, user, worksheet: Worksheet, reviewers, comment
         WorksheetEvent.objects.create(worksheet=ws, actor=user, kind=WorksheetEvent.Kind.ASSIGN, field="reviewers",
                                       old_value=", ".join(before), new_value=", ".join(after), comment=comment)
     return ws
+
+
+# --------------------------------------------------------------------------- proposal prerequisites
+
+
+@transaction.atomic
+def prerequisite_record(*, user, definition: PrerequisiteDefinition, value: str, note: str = "", upload=None,
+                        url: str = "", round_=None, worksheet: Worksheet | None = None) -> PrerequisiteRecord:
+    """Record one fact against a prerequisite: the instansi's for a round (its admins), or a unit's
+    for a worksheet (its TPI members and the admins). Append-only: the previous record stays in the
+    history; evidence left empty carries over from it. A unit's fact re-judges its stored verdict."""
+    if definition.level == PrerequisiteDefinition.Level.INSTANSI:
+        if round_ is None or worksheet is not None:
+            raise ValueError("an instansi prerequisite is recorded for a round")
+        if not can_record_instansi_prerequisites(user, round_):
+            raise PermissionDenied(_("Hanya admin instansi yang dapat mencatat syarat tingkat instansi."))
+        scope = {"round": round_}
+    else:
+        if worksheet is None or round_ is not None:
+            raise ValueError("a unit prerequisite is recorded for a worksheet")
+        worksheet = _locked_worksheet(worksheet.pk)
+        if not can_record_unit_prerequisites(user, worksheet):
+            raise PermissionDenied(_("Hanya TPI yang ditugaskan atau admin yang dapat mencatat syarat unit."))
+        scope = {"worksheet": worksheet}
+    if definition.version_id != (round_ or worksheet.round).version_id:
+        raise ValueError("prerequisite of another template version")
+    previous = PrerequisiteRecord.objects.filter(definition=definition, **scope).order_by("recorded_at", "pk").last()
+    record = PrerequisiteRecord(definition=definition, value=value, note=note, recorded_by=user, **scope)
+    if upload is not None:
+        name, kind = evidence_rules.check_upload(upload, settings.EVIDENCE_MAX_UPLOAD_MB * 1_048_576)
+        record.evidence_name, record.evidence_type, record.evidence_size = name, kind.content_type, upload.size
+        record.evidence_file.save(name, upload, save=False)
+    elif url:
+        record.evidence_url = url
+    elif previous is not None:
+        record.evidence_file, record.evidence_url = previous.evidence_file.name, previous.evidence_url
+        record.evidence_name, record.evidence_type = previous.evidence_name, previous.evidence_type
+        record.evidence_size = previous.evidence_size
+    record.save()
+    if worksheet is not None:
+        WorksheetEvent.objects.create(
+            worksheet=worksheet, actor=user, kind=WorksheetEvent.Kind.PREREQUISITE, field=definition.key,
+            old_value=previous.value if previous else "", new_value=value,
+            comment=" · ".join(filter(None, [definition.label, note])))
+        score_store.refresh([worksheet.pk])
+    return record
 
 
 # --------------------------------------------------------------------------- TPI review

@@ -42,3 +42,12 @@ urlpatterns += [
     path("kertas-kerja/<int:pk>/impor/", views.import_lke, name="import_lke"),
     path("periode/<int:pk>/ekspor/", views.export_recap, name="export_recap"),
 ]
+
+urlpatterns += [
+    path("periode/<int:pk>/syarat-pengusulan/", views.round_prerequisites, name="round_prerequisites"),
+    path("periode/<int:pk>/syarat-pengusulan/bukti/<int:record_id>/", views.round_prerequisite_evidence,
+         name="round_prerequisite_evidence"),
+    path("kertas-kerja/<int:pk>/syarat-pengusulan/", views.worksheet_prerequisites, name="worksheet_prerequisites"),
+    path("kertas-kerja/<int:pk>/syarat-pengusulan/bukti/<int:record_id>/", views.worksheet_prerequisite_evidence,
+         name="worksheet_prerequisite_evidence"),
+]

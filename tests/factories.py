@@ -74,12 +74,16 @@ def worksheet(rnd, unit_, status=Worksheet.Status.DRAFT, reviewers=(), answers="
 def best_counts(questions):
     """Counts a best-performing unit reports: every computed percentage of the indicator at 100%
     (e.g. f = c + d + e reports filed; no violations this year for a decrease)."""
-    names = [q.code for q in questions if q.answer_type == "jumlah"]
-    formulas = [q.formula for q in questions if q.formula]
+    names = [q.code for q in questions if q.answer_type == "jumlah" and not q.formula]
+    computed = [q for q in questions if q.answer_type == "jumlah" and q.formula]  # b = c + d + e
+    formulas = [q.formula for q in questions if q.formula and q.answer_type != "jumlah"]
     for values in itertools.product([Decimal("0"), Decimal("10"), Decimal("30")], repeat=len(names)):
         found = dict(zip(names, values))
+        for q in computed:
+            total = evaluate_formula(q.formula, found)
+            found[q.code] = None if total is None else Decimal(total.numerator) / total.denominator
         if all((v := evaluate_formula(f, found)) is not None and v >= 1 for f in formulas):
-            return found
+            return {k: v for k, v in found.items() if k in names}
     raise AssertionError("no counts give 100%")
 
 

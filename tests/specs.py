@@ -61,3 +61,32 @@ def compact_answers(percent="100", ipak="4", ipkp="4", capaian="100", **override
     for key, value in overrides.items():
         answers[key.replace("__", ".").replace("_", "-")] = AnswerValue(number=D(value))
     return answers
+
+
+def lke_indicator(key: str) -> IndicatorSpec:
+    """One indicator of the shipped LKE fixture as a pure spec ("V.reform.ii"): the real weight,
+    question letters, formulas and empty-base cases, without a database."""
+    import json
+    from pathlib import Path
+
+    from evaluations.scoring import EmptyBase
+
+    data = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "lke_zi_permenpanrb_90_2021.json")
+                      .read_text(encoding="utf-8"))
+    area_code, kind, code = key.split(".")
+    for comp in data["components"]:
+        for area in comp["areas"]:
+            for part in area["parts"]:
+                for ind in part["indicators"]:
+                    if (area["code"], part["kind"], ind["code"]) == (area_code, kind, code):
+                        return IndicatorSpec(key, code, ind["name"], D(ind["weight"]), tuple(
+                            QuestionSpec(f"{key}.{q['code']}", q["code"], q["answer_type"], q.get("formula") or "",
+                                         tuple(EmptyBase(c["if_zero"], D(c["percent"]), c["note"])
+                                               for c in q.get("empty_base") or ()))
+                            for q in ind["questions"]))
+    raise KeyError(key)
+
+
+def counts(key: str, **numbers) -> dict:
+    """Answers for an indicator's count rows: counts("V.reform.ii", b=0, c=0, d=0)."""
+    return {f"{key}.{code}": AnswerValue(number=D(str(n))) for code, n in numbers.items()}

@@ -28,7 +28,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from evaluations.models import Evidence, Kawasan, Question, Worksheet, WorksheetEvent
+from evaluations.models import (
+    Evidence,
+    Kawasan,
+    PrerequisiteDefinition,
+    PrerequisiteRecord,
+    Question,
+    Round,
+    Worksheet,
+    WorksheetEvent,
+)
 from tests import factories as f
 from units.models import Membership
 
@@ -132,6 +141,12 @@ MATRIX = {
     "evaluations:round_summary": ("GET", ROUND_READ),
     "evaluations:round_hasil": ("GET", ROUND_TPI),
     "evaluations:export_recap": ("GET", ROUND_TPI),
+    # Proposal prerequisites: a unit's page for whoever reads its worksheet, recorded by its TPI member
+    # and the admins; the round's page for the instansi's admins and TPI, recorded by the admins.
+    "evaluations:worksheet_prerequisites": ("GET", READ),
+    "evaluations:worksheet_prerequisite_evidence": ("GET", READ),
+    "evaluations:round_prerequisites": ("GET", ROUND_TPI),
+    "evaluations:round_prerequisite_evidence": ("GET", ROUND_READ),
 }
 
 
@@ -139,19 +154,32 @@ def _answer(ws):
     return ws.answers.get(question__key="I.pemenuhan.i.a")
 
 
-def _snapshot(ws):
+def _snapshot(target):
     """What the actions change, read fresh from the database."""
-    ws = Worksheet.objects.get(pk=ws.pk)
+    if isinstance(target, Round):
+        return PrerequisiteRecord.objects.filter(round=target).count()
+    ws = Worksheet.objects.get(pk=target.pk)
     answer = _answer(ws)
     return (ws.status, ws.deadline_extension, answer.revision, answer.tpi_updated_at,
-            Evidence.objects.filter(answer__worksheet=ws).count(), sorted(ws.reviewers.values_list("pk", flat=True)))
+            Evidence.objects.filter(answer__worksheet=ws).count(), sorted(ws.reviewers.values_list("pk", flat=True)),
+            PrerequisiteRecord.objects.filter(worksheet=ws).count())
 
 
-def _payload(ws):
+def _definition(key):
+    return PrerequisiteDefinition.objects.get(version=f.lke(), key=key)
+
+
+def _payload(target):
+    if isinstance(target, Round):  # an instansi prerequisite
+        opini = _definition("opini-bpk")
+        return {"definition": opini.pk, f"p{opini.pk}-value": "WTP", f"p{opini.pk}-note": "LHP BPK"}
+    ws = target
+    tindak_lanjut = _definition("tindak-lanjut")
     answer = _answer(ws)
     return {"revision": answer.revision, "option": "Tidak", "explanation": "Diubah oleh uji matriks",
             "tpi_option": "Tidak", "tpi_note": "Catatan uji", "url": "https://drive.pemda.go.id/uji.pdf",
             "description": "SK uji", "action": "start", "expected_status": ws.status, "comment": "Uji matriks",
+            "definition": tindak_lanjut.pk, f"p{tindak_lanjut.pk}-value": "100",
             "until": "2027-01-15T16:00", "reviewers": list(Membership.objects.filter(
                 instansi=ws.unit.instansi, role=R.TPI).values_list("user_id", flat=True)), "file": SimpleUploadedFile("sk-uji.pdf", b"%PDF-1.4 uji matriks",
                                                                     "application/pdf")}
@@ -187,6 +215,8 @@ def world():
                "foreign": f.worksheet(foreign_rnd, foreign), "rnd": rnd, "foreign_rnd": foreign_rnd}
     for key in ("own", "submitted", "other", "foreign"):
         _evidence(objects[key])
+    for key in ("own", "submitted", "other", "foreign", "rnd", "foreign_rnd"):
+        _prerequisite_evidence(objects[key])
     # Every answer that needs evidence has some, so the kepala can submit the own worksheet.
     Evidence.objects.bulk_create([Evidence(answer=a, kind=Evidence.Kind.LINK, url="https://drive.pemda.go.id/b")
                                   for a in objects["own"].answers.filter(question__evidence_required=True)
@@ -209,6 +239,14 @@ def _evidence(ws):
                                    content_type="application/pdf", size=16)
 
 
+def _prerequisite_evidence(target):
+    scope = {"round": target} if isinstance(target, Round) else {"worksheet": target}
+    name = default_storage.save(f"uji/syarat/{target.pk}/lhp.pdf", ContentFile(b"%PDF-1.4 syarat"))
+    return PrerequisiteRecord.objects.create(
+        definition=_definition("opini-bpk" if "round" in scope else "tindak-lanjut"), value="100",
+        evidence_file=name, evidence_name="lhp.pdf", evidence_type="application/pdf", **scope)
+
+
 def _args(route, obj):
     """Fill a route's converters from the object: pk, question_id, evidence_id, code."""
     values = {}
@@ -220,6 +258,9 @@ def _args(route, obj):
         values["evidence_id"] = Evidence.objects.filter(answer__worksheet=obj).values_list("pk", flat=True)[0]
     if "<str:code>" in route:
         values["code"] = "I"
+    if "<int:record_id>" in route:
+        scope = {"round": obj} if isinstance(obj, Round) else {"worksheet": obj}
+        values["record_id"] = PrerequisiteRecord.objects.filter(**scope).values_list("pk", flat=True)[0]
     return values
 
 
@@ -264,6 +305,11 @@ MORE = {
     "evaluations:import_lke": [("POST", {"own": {**_all(200, STAFF), "tpi": 302, "admin": 200, "superuser": 200},
                                          "foreign": _all(200, SEES_FOREIGN)})],
     "password_change": [("POST", {None: _all(200)})],  # no valid old password in the payload: the form again
+    "evaluations:worksheet_prerequisites": [("POST-plain", {
+        "own": {**_all(DONE, SEERS), **_all(403, STAFF)}, "submitted": {**_all(DONE, SEERS), **_all(403, STAFF)},
+        "foreign": _all(DONE, SEES_FOREIGN)})],
+    "evaluations:round_prerequisites": [("POST-plain", {"rnd": {"admin": DONE, "superuser": DONE, "tpi": 403},
+                                                        "foreign_rnd": _all(DONE, SEES_FOREIGN)})],
 }
 
 
@@ -286,7 +332,7 @@ def test_permission_matrix(client, world, name, method, obj):
         client.logout()
         if users[role]:
             client.force_login(users[role])
-        ws = target if isinstance(target, Worksheet) else None
+        ws = target if isinstance(target, (Worksheet, Round)) else None
         with transaction.atomic():  # whatever the request changes is undone before the next role
             before = _snapshot(ws) if ws else None
             data = _payload(ws) if ws else {}
@@ -352,8 +398,10 @@ def _admin_url(route, pattern, objects):
     return None if "__missing__" in url else url
 
 
-# The audit trail and the answers are append-only in the admin: no adding, no deleting, even for staff.
-APPEND_ONLY = ("admin/evaluations/answer/", "admin/evaluations/evidence/", "admin/evaluations/worksheetevent/")
+# The audit trail, the answers and recorded prerequisite facts are append-only in the admin: no adding,
+# no deleting, even for staff; Tabel 5 itself comes from the regulation's file.
+APPEND_ONLY = ("admin/evaluations/answer/", "admin/evaluations/evidence/", "admin/evaluations/worksheetevent/",
+               "admin/evaluations/prerequisiterecord/", "admin/evaluations/prerequisitedefinition/")
 
 
 def _superuser_status(route):

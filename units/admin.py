@@ -31,19 +31,12 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "parent", "is_public_service", "predicate", "is_active", "instansi")
-    list_filter = ("instansi", "kind", "is_public_service", "predicate", "is_active")
+    list_display = ("name", "kind", "parent", "is_public_service", "predicate", "stranas_pk_service", "is_active",
+                    "instansi")
+    list_filter = ("instansi", "kind", "is_public_service", "predicate", "stranas_pk_service", "is_active")
     search_fields = ("name", "short_name")
     autocomplete_fields = ("parent",)
     inlines = [MembershipInline]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and {"predicate", "predicate_year"} & set(form.changed_data):
-            # WBBM verdicts depend on the predicate a unit holds; evaluations keeps them current.
-            from django.apps import apps
-
-            apps.get_app_config("evaluations").refresh_unit_verdicts([obj.pk])
 
 
 @admin.register(Membership)

@@ -26,6 +26,11 @@ class Instansi(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def prerequisite_group(self) -> str:
+        """pemda or kl: Tabel 5 (PermenPANRB 5/2024) sets some minimums apart for each."""
+        return "kl" if self.kind in (self.Kind.KEMENTERIAN, self.Kind.LEMBAGA) else "pemda"
+
 
 class UnitQuerySet(models.QuerySet):
     def active(self):
@@ -48,6 +53,15 @@ class Unit(models.Model):
         SATKER = "satker", _("Satuan Kerja")
         LAINNYA = "lainnya", _("Lainnya")
 
+    class StranasService(models.TextChoices):
+        NONE = "", _("Tidak ada")
+        RSUD = "rsud", _("Rumah Sakit Umum Daerah")
+        DUKCAPIL = "dukcapil", _("Kependudukan dan Pencatatan Sipil")
+        SAMSAT = "samsat", _("SAMSAT")
+        PTSP = "ptsp", _("Pelayanan Terpadu Satu Pintu (PTSP)")
+        PENDIDIKAN = "pendidikan", _("Layanan pendidikan")
+        KETENAGAKERJAAN = "ketenagakerjaan", _("Layanan ketenagakerjaan")
+
     class Predicate(models.TextChoices):
         NONE = "", _("Belum ada")
         WBK = "wbk", _("WBK")
@@ -66,6 +80,10 @@ class Unit(models.Model):
     predicate = models.CharField(_("predikat yang dimiliki"), max_length=4, blank=True,
                                  choices=Predicate.choices, default=Predicate.NONE)
     predicate_year = models.PositiveSmallIntegerField(_("tahun predikat"), null=True, blank=True)
+    stranas_pk_service = models.CharField(
+        _("layanan Stranas PK"), max_length=20, blank=True, choices=StranasService.choices,
+        help_text=_("Unit pemerintah daerah yang menyelenggarakan layanan ini dapat diusulkan sambil memenuhi "
+                    "syarat pengusulan (PermenPANRB 5/2024)."))
     is_active = models.BooleanField(_("aktif"), default=True)
 
     objects = UnitQuerySet.as_manager()

@@ -5,7 +5,8 @@ A round uses one template version; each participating unit has one Worksheet per
 one Answer per question with three value sets (unit, TPI, TPN).
 """
 
-from .rounds import Prerequisite, Round, RoundQuerySet
+from .prerequisites import PrerequisiteDefinition, PrerequisiteRecord, prerequisite_upload_to
+from .rounds import Round, RoundQuerySet
 from .scores import AreaScore, Kawasan, WorksheetScore
 from .template import (
     NUMBER_TYPES,
@@ -23,7 +24,6 @@ from .template import (
 from .worksheets import (
     Answer,
     Evidence,
-    PrerequisiteFact,
     Worksheet,
     WorksheetEvent,
     WorksheetQuerySet,
@@ -32,7 +32,7 @@ from .worksheets import (
 
 __all__ = [
     "NUMBER_TYPES", "OPTION_TYPES", "Answer", "AnswerType", "Area", "AreaScore", "Component", "Evidence",
-    "Indicator", "Kawasan", "Option", "Part", "Prerequisite", "PrerequisiteFact", "Question", "ReadinessRule",
+    "Indicator", "Kawasan", "Option", "Part", "PrerequisiteDefinition", "PrerequisiteRecord", "Question", "ReadinessRule",
     "Round", "RoundQuerySet", "TemplateVersion", "Worksheet", "WorksheetEvent", "WorksheetQuerySet",
-    "WorksheetScore", "evidence_upload_to",
+    "WorksheetScore", "evidence_upload_to", "prerequisite_upload_to",
 ]

@@ -1,5 +1,7 @@
 """Evaluation rounds of an instansi."""
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,10 @@ class Round(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     fill_deadline = models.DateTimeField(_("batas pengisian unit"))
     review_deadline = models.DateTimeField(_("batas penilaian TPI"), null=True, blank=True)
+    proposal_deadline = models.DateField(
+        _("batas pengusulan ke KemenPAN-RB"), null=True, blank=True,
+        help_text=_("Kosongkan untuk 31 Mei tahun periode (PermenPANRB 5/2024). Syarat \"membangun ZI minimal "
+                    "1 tahun\" dihitung mundur dari tanggal ini."))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     objects = RoundQuerySet.as_manager()
@@ -43,26 +49,11 @@ class Round(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def proposal_date(self) -> datetime.date:
+        return self.proposal_deadline or datetime.date(self.year, 5, 31)
 
-class Prerequisite(models.Model):
-    """An instansi requirement recorded as a yes/no fact per unit, e.g. opini BPK WTP."""
-
-    class AppliesTo(models.TextChoices):
-        BOTH = "both", _("WBK dan WBBM")
-        WBK = "wbk", _("WBK")
-        WBBM = "wbbm", _("WBBM")
-
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="prerequisites",
-                              verbose_name=_("periode"))
-    label = models.CharField(_("syarat"), max_length=200)
-    applies_to = models.CharField(_("berlaku untuk"), max_length=4, choices=AppliesTo.choices,
-                                  default=AppliesTo.BOTH)
-    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
-
-    class Meta:
-        verbose_name = _("prasyarat instansi")
-        verbose_name_plural = _("prasyarat instansi")
-        ordering = ["round", "order"]
-
-    def __str__(self):
-        return self.label
+    @property
+    def instansi_group(self) -> str:
+        """pemda or kl: some prerequisites differ between regional governments and ministries."""
+        return self.instansi.prerequisite_group

@@ -28,6 +28,11 @@ class WorksheetScore(models.Model):
     inputs = models.PositiveIntegerField(_("jumlah isian"))
     verdict = models.CharField(_("kesiapan"), max_length=4, blank=True)
     verdict_partial = models.BooleanField(default=False)
+    target = models.CharField(_("sasaran predikat"), max_length=4, blank=True,
+                              help_text=_("WBK, atau WBBM bila unit telah berpredikat WBK."))
+    target_met = models.BooleanField(_("nilai memenuhi sasaran"), default=False)
+    prereq_unmet = models.PositiveSmallIntegerField(_("syarat pengusulan unit belum terpenuhi"), default=0)
+    prereq_exempt = models.BooleanField(_("dikecualikan (Stranas PK)"), default=False)
     gap_total = models.DecimalField(_("total kekurangan"), max_digits=7, decimal_places=2, default=0)
     gaps = models.JSONField(_("kekurangan"), default=list)
     computed_at = models.DateTimeField(_("dihitung"), auto_now=True)

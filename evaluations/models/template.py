@@ -136,8 +136,12 @@ class Question(models.Model):
     guidance = models.TextField(_("penjelasan"), blank=True)
     formula = models.CharField(
         _("rumus"), max_length=200, blank=True,
-        help_text=_("Untuk persentase yang dihitung dari jumlah: mis. 'b / a' (huruf pertanyaan "
-                    "dalam indikator yang sama)."))
+        help_text=_("Untuk persentase yang dihitung dari jumlah (mis. 'b / a') atau jumlah yang dihitung dari "
+                    "jumlah lain (mis. 'c + d + e'); huruf pertanyaan dalam indikator yang sama."))
+    empty_base = models.JSONField(
+        _("arti pembagi nol"), default=list, blank=True,
+        help_text=_("Untuk rumus: daftar kasus {\"if_zero\": \"b\", \"percent\": \"100\", \"note\": \"Tidak ada "
+                    "pengaduan — dinilai 100%\"}, diperiksa berurutan sebelum membagi."))
     evidence_required = models.BooleanField(_("wajib bukti dukung"), default=True)
     evidence_hint = models.TextField(_("bukti dukung yang diharapkan"), blank=True)
     source = models.TextField(_("sumber"), blank=True)
@@ -215,6 +219,12 @@ class ReadinessRule(models.Model):
     label = models.CharField(_("nama syarat"), max_length=200)
     source = models.CharField(_("sumber"), max_length=300, blank=True)
     is_confirmed = models.BooleanField(_("terkonfirmasi dengan regulasi"), default=True)
+    key = models.SlugField(
+        _("kunci"), max_length=40, blank=True,
+        help_text=_("Kunci syarat dari berkas regulasi (mis. wbbm-capaian); kosong untuk syarat tambahan admin."))
+    customised = models.BooleanField(
+        _("diubah admin"), default=False,
+        help_text=_("Syarat yang diubah atau ditambahkan admin tidak ditimpa saat syarat regulasi dimuat ulang."))
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
     class Meta:
@@ -222,6 +232,7 @@ class ReadinessRule(models.Model):
         verbose_name_plural = _("syarat kesiapan")
         ordering = ["version", "predicate", "order"]
         constraints = [
+            models.UniqueConstraint(fields=["version", "key"], condition=~Q(key=""), name="rule_unique_key"),
             models.CheckConstraint(
                 condition=(Q(minimum__isnull=False, minimum_percent__isnull=True)
                            | Q(minimum__isnull=True, minimum_percent__isnull=False)),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
 
-from .rounds import Prerequisite, Round
+from .rounds import Round
 from .template import Question
 
 
@@ -62,23 +62,6 @@ class Worksheet(models.Model):
 
     def is_past_deadline(self, now=None):
         return (now or timezone.now()) > self.effective_deadline
-
-
-class PrerequisiteFact(models.Model):
-    worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, related_name="prerequisite_facts")
-    prerequisite = models.ForeignKey(Prerequisite, on_delete=models.CASCADE, related_name="facts")
-    is_met = models.BooleanField(_("terpenuhi"), default=False)
-    note = models.CharField(_("keterangan"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("pemenuhan prasyarat")
-        verbose_name_plural = _("pemenuhan prasyarat")
-        constraints = [
-            models.UniqueConstraint(fields=["worksheet", "prerequisite"], name="fact_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.prerequisite}: {'ya' if self.is_met else 'tidak'}"
 
 
 class Answer(models.Model):
@@ -169,13 +152,14 @@ class WorksheetEvent(models.Model):
         DEADLINE = "deadline", _("Perpanjangan batas waktu")
         IMPORT = "import", _("Impor Excel")
         ASSIGN = "assign", _("Penugasan TPI")
+        PREREQUISITE = "prerequisite", _("Syarat pengusulan")
 
     worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, related_name="events",
                                   verbose_name=_("kertas kerja"))
     answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("oleh"))
-    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     from_status = models.CharField(_("dari status"), max_length=10, blank=True)
     to_status = models.CharField(_("ke status"), max_length=10, blank=True)
     field = models.CharField(_("kolom"), max_length=40, blank=True)

@@ -3,25 +3,35 @@
 from django import template
 from django.http import QueryDict
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 
-from evaluations.readiness import describe
+from evaluations.readiness import VERDICT_LABELS, describe
+from evaluations.selectors import basis_label
 
 register = template.Library()
-LABELS = {"wbbm": "Siap WBBM", "wbk": "Siap WBK", "": "Belum memenuhi"}
 
 
 @register.simple_tag
 def verdict_badge(code):
     code = code or ""
-    return render_to_string("evaluations/_verdict_badge.html", {"code": code, "label": _(LABELS.get(code, LABELS[""]))})
+    return render_to_string("evaluations/_verdict_badge.html", {"code": code, "label": verdict_label(code)})
+
+
+@register.simple_tag
+def verdict_label(code):
+    return str(VERDICT_LABELS.get(code or "", VERDICT_LABELS[""]))
+
+
+@register.simple_tag
+def row_basis(row):
+    """Whose values a dashboard row's verdict rests on, in words."""
+    return basis_label("tpi" if row.basis_is_tpi else "unit", row.status == "approved")
 
 
 @register.filter
 def gaps(row, n=2):
     """The first ``n`` shortfalls stored for a dashboard row, in words."""
     data = (row.tpi_gaps if row.basis_is_tpi else row.unit_gaps) or []
-    return [d["message"] if d.get("scope") == "blocker" else describe(d) for d in data[: int(n)]]
+    return [describe(d) for d in data[: int(n)]]
 
 
 @register.filter

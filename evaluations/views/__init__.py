@@ -1,6 +1,12 @@
 from .dashboard import round_detail, round_hasil, round_summary, worksheet_scorecard  # noqa: F401
 from .excel import export_lke, export_recap, import_lke  # noqa: F401
 from .pages import home, my_worksheets, review_queue, round_list, worksheet_detail  # noqa: F401
+from .prerequisites import (  # noqa: F401
+    round_prerequisite_evidence,
+    round_prerequisites,
+    worksheet_prerequisite_evidence,
+    worksheet_prerequisites,
+)
 from .review import review_answer_save, review_area, review_decide  # noqa: F401
 from .worksheet import (  # noqa: F401
                         answer_save,

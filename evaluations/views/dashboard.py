@@ -15,23 +15,19 @@ from django.views.decorators.http import require_GET
 from units.models import Unit
 from units.permissions import user_roles
 
-from .. import charts, readiness, scoring, selectors, services
+from .. import charts, selectors, services
 from ..forms import ValueForm
 from ..models import Answer, Question, Worksheet
 from ..permissions import (
-    can_see_tpi_values,
+    can_review_round,
     get_round_for_user_or_404,
     get_worksheet_for_user_or_404,
     worksheets_for_user,
 )
 
 READINESS_FILTER = {"wbk": "wbk", "wbbm": "wbbm", "belum": ""}
+READY = "usul"  # the units that may be proposed
 PER_PAGE = {"50": 50, "100": 100, "semua": 100_000}
-
-
-def _is_reviewer(user, round_) -> bool:
-    roles = user_roles(user)
-    return roles.is_admin_of(round_.instansi_id) or round_.instansi_id in roles.tpi_instansi
 
 
 @login_required
@@ -39,33 +35,37 @@ def _is_reviewer(user, round_) -> bool:
 def round_detail(request, pk):
     """The round dashboard: every unit the user may see, filtered, searched and sorted in SQL."""
     round_ = get_round_for_user_or_404(request.user, pk)
-    reviewer = _is_reviewer(request.user, round_)
+    reviewer = can_review_round(request.user, round_)
     worksheets = worksheets_for_user(request.user).filter(round=round_)
     g = request.GET
     sort = g.get("sort", "unit") if g.get("sort") in selectors.SORTS else "unit"
     descending = g.get("dir") == "desc"
     status = g.get("status") if g.get("status") in Worksheet.Status.values else ""
     kind = g.get("kind") if g.get("kind") in Unit.Kind.values else ""
-    readiness_key = g.get("kesiapan") if g.get("kesiapan") in READINESS_FILTER else ""
+    readiness_key = g.get("kesiapan") if g.get("kesiapan") in [*READINESS_FILTER, READY] else ""
+    basis = g.get("dasar") if g.get("dasar") in selectors.BASIS_FILTERS else ""
     search = g.get("q", "").strip()[:100]
+    instansi = selectors.instansi_prerequisites(round_)
+    instansi_ok = {p: v.satisfied for p, v in instansi.items()}
     rows = selectors.dashboard(worksheets, reviewer=reviewer, status=status, kind=kind,
-                               readiness_code=READINESS_FILTER.get(readiness_key) if readiness_key else None,
-                               search=search, sort=sort, descending=descending)
+                               readiness_code=READINESS_FILTER.get(readiness_key), basis=basis, search=search,
+                               sort=sort, descending=descending, instansi_ok=instansi_ok,
+                               ready_only=readiness_key == READY)
     per = g.get("per") if g.get("per") in PER_PAGE else "50"
     page = Paginator(rows, PER_PAGE[per]).get_page(g.get("page"))
-    all_rows = selectors.with_scores(worksheets, reviewer=reviewer)
-    verdicts = selectors.readiness_counts(all_rows)
+    for ws in page.object_list:  # words for each row's prerequisites, from stored counts (no query)
+        ws.prerequisite_text = selectors.describe_prerequisites(ws, instansi)
+    counts = selectors.readiness_counts_by_basis(worksheets, instansi_ok)
     statuses = selectors.status_counts(worksheets)
     params = g.copy()
     params.pop("page", None)
     return render(request, "evaluations/round_detail.html", {
         "round": round_, "page": page, "reviewer": reviewer, "query": params.urlencode(),
-        "filters": {"status": status, "kind": kind, "kesiapan": readiness_key, "q": search, "sort": sort,
-                    "dir": "desc" if descending else "asc", "per": per},
+        "filters": {"status": status, "kind": kind, "kesiapan": readiness_key, "dasar": basis, "q": search,
+                    "sort": sort, "dir": "desc" if descending else "asc", "per": per},
         "statuses": [(v, label, statuses.get(v, 0)) for v, label in Worksheet.Status.choices],
-        "kinds": Unit.Kind.choices,
-        "verdicts": [("wbbm", _("Siap WBBM"), verdicts.get("wbbm", 0)), ("wbk", _("Siap WBK"), verdicts.get("wbk", 0)),
-                     ("belum", _("Belum memenuhi"), verdicts.get("", 0))],
+        "kinds": Unit.Kind.choices, "counts": counts, "instansi_prerequisites": instansi,
+        "verdicts": [(key, label) for key, label, _tpi, _unit in counts.rows()],
         "total_units": sum(statuses.values()),
         "sort_columns": [("unit", _("Unit")), ("status", _("Status")), ("progress", _("Kemajuan")),
                          ("unit_total", _("Nilai unit")), ("tpi_total", _("Nilai TPI")),
@@ -77,11 +77,12 @@ def round_detail(request, pk):
 @require_GET
 def round_summary(request, pk):
     round_ = get_round_for_user_or_404(request.user, pk)
-    reviewer = _is_reviewer(request.user, round_)
+    reviewer = can_review_round(request.user, round_)
     worksheets = worksheets_for_user(request.user).filter(round=round_)
     rows = selectors.with_scores(worksheets, reviewer=reviewer)
     statuses = selectors.status_counts(worksheets)
-    verdicts = selectors.readiness_counts(rows)
+    instansi_ok = {p: v.satisfied for p, v in selectors.instansi_prerequisites(round_).items()}
+    counts = selectors.readiness_counts_by_basis(worksheets, instansi_ok)
     distribution = selectors.total_distribution(rows)
     handed_in = worksheets.exclude(status=Worksheet.Status.DRAFT)
     areas = selectors.area_averages(handed_in, reviewer=reviewer)
@@ -99,9 +100,7 @@ def round_summary(request, pk):
         "round": round_, "reviewer": reviewer, "is_admin": is_admin, "areas": areas, "kawasan": kawasan,
         "distribution": distribution,
         "statuses": [(v, label, statuses.get(v, 0)) for v, label in Worksheet.Status.choices],
-        "verdicts": [(_("Siap WBBM"), verdicts.get("wbbm", 0)), (_("Siap WBK"), verdicts.get("wbk", 0)),
-                     (_("Belum memenuhi"), verdicts.get("", 0))],
-        "total_units": sum(statuses.values()),
+        "counts": counts, "total_units": sum(statuses.values()),
         "distribution_chart": charts.vbar([(label, Decimal(n)) for label, n in distribution], Decimal(max_count),
                                           integer=True),
         "area_chart": charts.hbar([(f"{a['code']}. {a['name']}" if not a["code"].startswith("H-") else a["name"],
@@ -116,16 +115,13 @@ def round_summary(request, pk):
 def worksheet_scorecard(request, pk):
     """One unit's scorecard: areas as charts, the gap list, and the trend across rounds."""
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
-    spec = selectors.template_spec(worksheet.round.version_id)
-    sets = selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in selectors.VALUE_SETS}
-    unit = scoring.score(spec, sets["unit"])
-    show_tpi = can_see_tpi_values(request.user, worksheet) and selectors.has_tpi_values(sets)
-    tpi = scoring.score(spec, sets["tpi"]) if show_tpi else None
-    basis = tpi or unit
-    rules = selectors.readiness_rules(worksheet.round.version_id)
-    partial = () if worksheet.round.version.wbbm_rules_complete else (readiness.WBBM,)
-    verdict = readiness.evaluate(basis, rules, area_codes_by_component=selectors.area_codes_by_component(spec),
-                                 holds_wbk=worksheet.unit.holds_wbk, partial_predicates=partial)
+    ctx = selectors.readiness_context(worksheet.round.version)
+    spec = ctx.spec
+    assessment = selectors.worksheet_assessment(worksheet, user=request.user, ctx=ctx)
+    unit = assessment.unit
+    tpi = assessment.tpi if assessment.show_tpi else None
+    show_tpi = assessment.show_tpi
+    basis = assessment.result
     areas = [a for c in spec.components if c.code == "pengungkit" for a in c.areas]
     hasil = [a for c in spec.components if c.code == "hasil" for a in c.areas]
     label = {a.code: f"{a.code}. {a.name}" for a in areas} | {a.code: a.name for a in hasil}
@@ -137,12 +133,12 @@ def worksheet_scorecard(request, pk):
                     "could_add": (n.weight - n.score)} for key, n in basis.indicators.items() if n.score < n.weight),
                   key=lambda g: g["could_add"], reverse=True)
     trend_rows = (selectors.with_scores(worksheets_for_user(request.user).filter(unit=worksheet.unit),
-                                        reviewer=bool(show_tpi or _is_reviewer(request.user, worksheet.round)))
+                                        reviewer=bool(show_tpi or can_review_round(request.user, worksheet.round)))
                   .select_related("round").order_by("round__year", "round__name"))
     trend = [{"round": w.round, "total": w.total, "is_tpi": w.basis_is_tpi, "verdict": w.verdict, "ws": w}
              for w in trend_rows]
     return render(request, "evaluations/scorecard.html", {
-        "worksheet": worksheet, "unit": unit, "tpi": tpi, "basis": basis, "verdict": verdict, "areas": area_rows,
+        "worksheet": worksheet, "unit": unit, "tpi": tpi, "basis": basis, "assessment": assessment, "areas": area_rows,
         "gaps": gaps[:15], "gap_sum": basis.total.weight - basis.total.score, "trend": trend,
         "score_chart": charts.hbar([(r["name"], [("weight", _("Bobot"), r["weight"]),
                                                  ("unit", _("Nilai"), r["tpi"] if tpi else r["unit"])])
@@ -172,7 +168,7 @@ def round_hasil(request, pk):
     """The round's hasil items per unit — survey indices and capaian kinerja — with who entered
     them, when, and their evidence; admins enter them for units that are still filling in."""
     round_ = get_round_for_user_or_404(request.user, pk)
-    if not _is_reviewer(request.user, round_):
+    if not can_review_round(request.user, round_):
         raise Http404
     roles = user_roles(request.user)
     is_admin = roles.is_admin_of(round_.instansi_id)

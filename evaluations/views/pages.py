@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 
 from units.permissions import user_roles
 
-from .. import readiness, scoring, selectors, services, workflow
+from .. import selectors, services, workflow
 from ..forms import DeadlineExtensionForm, DecisionForm, ReviewerAssignForm, SubmitForm
 from ..models import Round, Worksheet
 from ..permissions import (
     can_edit,
-    can_see_tpi_values,
     get_worksheet_for_user_or_404,
     rounds_for_user,
     workflow_roles,
@@ -54,16 +53,11 @@ def my_worksheets(request):
 @login_required
 def worksheet_detail(request, pk):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
-    spec = selectors.template_spec(worksheet.round.version_id)
-    sets = selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in selectors.VALUE_SETS}
-    unit, tpi = scoring.score(spec, sets["unit"]), scoring.score(spec, sets["tpi"])
-    sees_tpi = can_see_tpi_values(request.user, worksheet)
-    verdict_basis = "tpi" if sees_tpi and selectors.has_tpi_values(sets) else "unit"
-    rules = selectors.readiness_rules(worksheet.round.version_id)
-    partial = () if worksheet.round.version.wbbm_rules_complete else (readiness.WBBM,)
-    verdict = readiness.evaluate(tpi if verdict_basis == "tpi" else unit, rules,
-                                 area_codes_by_component=selectors.area_codes_by_component(spec),
-                                 holds_wbk=worksheet.unit.holds_wbk, partial_predicates=partial)
+    ctx = selectors.readiness_context(worksheet.round.version)
+    spec = ctx.spec
+    assessment = selectors.worksheet_assessment(worksheet, user=request.user, ctx=ctx)
+    unit, tpi = assessment.unit, assessment.tpi
+    sees_tpi = assessment.sees_tpi
     missing = selectors.worksheet_missing(worksheet)
     no_evidence_by_area = Counter(q.indicator.part.area.code for q in missing.no_evidence)
     unanswered_by_area = Counter(q.indicator.part.area.code for q in missing.unanswered)
@@ -99,11 +93,11 @@ def worksheet_detail(request, pk):
     reviewers = list(worksheet.reviewers.all()) if workflow.ADMIN in my_roles else []  # for the admin's form
     return render(request, "evaluations/worksheet_detail.html", {
         "worksheet": worksheet, "components": components, "unit": unit, "tpi": tpi,
-        "show_tpi": selectors.has_tpi_values(sets) and sees_tpi, "verdict_basis": verdict_basis,
+        "show_tpi": assessment.show_tpi, "assessment": assessment,
         "is_reviewer": reviewer, "actions": workflow.allowed_actions(worksheet.status, my_roles),
         "decision_form": DecisionForm(initial={"expected_status": worksheet.status}),
         "decision_comment": request.session.get("decision_comments", {}).get(str(worksheet.pk), ""),
-        "verdict": verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
+        "verdict": assessment.verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
         "missing": missing, "flagged": flagged, "last_return": last_return, "unchanged_flags": unchanged_flags,
         "can_submit": editable and workflow.KEPALA in my_roles,
         "is_admin": workflow.ADMIN in my_roles,

@@ -69,12 +69,14 @@ def test_dashboard_query_count_is_fixed_whatever_the_number_of_units(admin_clien
                                                                      round_with_units, django_assert_num_queries):
     url = reverse("evaluations:round_detail", args=[round_open.pk])
     admin_client_zi.get(url)
-    # savepoint, session, user, memberships, round, count, page rows, verdict counts, status counts, release.
-    with django_assert_num_queries(10):
+    # savepoint, session, user, memberships, round, prerequisite definitions and the instansi's records,
+    # count, page rows, verdict counts by the units' values and by the TPI's, ready to propose, status
+    # counts, release.
+    with django_assert_num_queries(14):
         admin_client_zi.get(url, {"kesiapan": "belum", "sort": "tpi_total"})
     for i in range(8):
         f.worksheet(round_open, f.unit(instansi, f"Unit Tambahan {i}"), answers="best" if i % 2 else "none")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(14):
         page = admin_client_zi.get(url).content.decode()
     assert page.count('data-testid="row"') == 14
 
@@ -129,12 +131,14 @@ def test_summary_query_count_is_fixed(admin_client_zi, instansi, round_open, rou
                                       django_assert_num_queries):
     url = reverse("evaluations:round_summary", args=[round_open.pk])
     admin_client_zi.get(url)
-    with django_assert_num_queries(14):
-        admin_client_zi.get(url)
+    with django_assert_num_queries(18):
+        page = admin_client_zi.get(url).content.decode()
+    assert 'data-testid="summary-readiness-wbk"' in page
     for i in range(5):
         f.worksheet(round_open, f.unit(instansi, f"Unit Tambahan {i}"))
-    with django_assert_num_queries(14):
-        admin_client_zi.get(url)
+    with django_assert_num_queries(18):
+        page = admin_client_zi.get(url).content.decode()
+    assert page.count('data-testid="summary-readiness-') == 3
 
 
 def test_scorecard_has_charts_a_table_alternative_gaps_and_trend(admin_client_zi, instansi, round_open,

@@ -160,10 +160,19 @@ def test_recap_has_every_sheet_one_row_per_unit_and_a_chart(admin_client_zi, ins
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Ringkasan", "Rekap unit", "Skor indikator", "Daftar kekurangan"]
     units = list(book["Rekap unit"].iter_rows(values_only=True))[2:]  # title, subtitle, then the header
+    col = {name: i for i, name in enumerate(units[0])}
     assert [r[0] for r in units[1:]] == ["Unit 0", "Unit 1", "Unit 2"]
-    assert units[2][3] == 100 and units[2][22] == 100.0 and units[2][24] == "Siap WBK"  # progress is a number
-    assert units[1][24] == "Belum memenuhi" and "Total 0,00 — kurang 75,00" in units[1][25]
-    assert book["Rekap unit"].auto_filter.ref == "A3:Z6"
+    best, empty = units[2], units[1]
+    assert best[3] == 100 and best[col["Total unit"]] == 100.0  # progress is a number
+    assert best[col["Kesiapan (TPI bila ada)"]] == "Siap WBK"
+    assert best[col["Dasar kesiapan"]] == "penilaian mandiri unit"  # whose values the verdict rests on
+    assert best[col["Kesiapan menurut penilaian mandiri"]] == "Siap WBK"
+    assert best[col["Kesiapan menurut TPI (disetujui)"]] is None  # not approved: no TPI verdict to count
+    assert best[col["Syarat pengusulan"]].startswith("syarat pengusulan Menuju WBK: ")
+    assert best[col["Siap diusulkan"]] == "Tidak"
+    assert empty[col["Kesiapan (TPI bila ada)"]] == "Belum memenuhi"
+    assert "Total 0,00 — kurang 75,00" in empty[col["Kekurangan terbesar"]]
+    assert book["Rekap unit"].auto_filter.ref == "A3:AE6"
     assert len(list(book["Skor indikator"].iter_rows())) == 3 + 3
     assert len(book["Ringkasan"]._charts) == 1
     for i in range(3, 8):

@@ -1,5 +1,6 @@
 """The shipped LKE ZI of PermenPANRB 90/2021: weights, structure, scoring on the real template."""
 
+import io
 import json
 from collections import defaultdict
 from decimal import Decimal as D
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
-from evaluations import lke_loader, scoring, selectors
+from evaluations import lke_loader, readiness, scoring, selectors
 from evaluations.models import Area, Component, Indicator, Part, Question, TemplateVersion
 from tests.factories import best_counts
 
@@ -93,7 +94,7 @@ def test_all_best_answers_on_the_real_template_score_100(version):
                             answers[q.key] = scoring.AnswerValue(number=D("4"))
                         elif q.answer_type == "persen" and not q.formula:
                             answers[q.key] = scoring.AnswerValue(number=D("100"))
-                        elif q.answer_type == "jumlah":
+                        elif q.answer_type == "jumlah" and not q.formula:
                             answers[q.key] = scoring.AnswerValue(number=counts[q.code])
     result = scoring.score(spec, answers)
     assert result.total.score == D("100.00")
@@ -133,12 +134,89 @@ def test_validate_reports_formula_on_a_non_count():
     assert any("bukan pertanyaan jumlah" in e for e in errors)
 
 
-def test_readiness_rules_are_seeded_once_and_not_overwritten(version):
-    rule = version.readiness_rules.get(predicate="wbk", scope="total")
-    assert rule.minimum == D("75.00")
-    rule.minimum = D("76.00")
-    rule.save()
+def test_unedited_rules_follow_the_regulation_file_and_an_admins_edit_is_kept(version, admin_user):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from evaluations.models import ReadinessRule
+
+    total = version.readiness_rules.get(key="wbk-total")
+    capaian = version.readiness_rules.get(key="wbbm-capaian")
+    capaian.minimum = D("2.50")  # stale: what a copy of the file once said, never touched by an admin
+    capaian.save()
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    request._messages = type("M", (), {"add": lambda *a, **k: None})()
+    total.minimum = D("76.00")
+    site._registry[ReadinessRule].save_model(request, total, None, True)  # an admin's edit
+    out = io.StringIO()
+    call_command("load_lke", stdout=out)
+    total.refresh_from_db()
+    capaian.refresh_from_db()
+    assert total.minimum == D("76.00") and total.customised
+    assert capaian.minimum == D("3.75") and not capaian.customised
+    report = out.getvalue()
+    assert "Dibiarkan karena diubah/ditambahkan admin: WBK · Nilai total (pengungkit + hasil) ≥ 76.00" in report
+    assert "Syarat diperbarui: WBBM · Capaian Kinerja Lebih Baik ≥ 3.75" in report
+    # The admin action puts it back.
+    site._registry[ReadinessRule].reset_to_regulation(request, ReadinessRule.objects.filter(pk=total.pk))
+    total.refresh_from_db()
+    assert total.minimum == D("75.00") and not total.customised
+
+
+def _old_migration():
+    import importlib
+
+    return importlib.import_module("evaluations.migrations.0005_prerequisites_rule_keys_empty_base")
+
+
+def test_the_rule_migration_updates_an_existing_installation_and_recomputes_stored_verdicts(version, admin_user):
+    """An installation from before Tabel 6 was complete: WBK with "hasil ≥ 32,25", WBBM total only,
+    one WBK rule an admin changed and one an admin added; a WBK holder whose worksheet is stored
+    as "Siap WBBM" although its capaian kinerja (C = 2,50) is short of WBBM's 3,75."""
+    from django.apps import apps
+
+    from evaluations import score_store
+    from evaluations.models import Answer, ReadinessRule, WorksheetScore
+    from tests import factories as f
+
+    version.readiness_rules.all().delete()
+    version.wbbm_rules_complete = False
+    version.save()
+    old = _old_migration().OLD_SEED
+    for order, ((predicate, scope, target), (_key, minimum, percent)) in enumerate(old.items()):
+        ReadinessRule.objects.create(version=version, predicate=predicate, scope=scope, target=target,
+                                     minimum=D(minimum) if minimum else None,
+                                     minimum_percent=D(percent) if percent else None, label=f"lama {order}",
+                                     order=order)
+    ReadinessRule.objects.filter(version=version, predicate="wbk", scope="area", target="H-II").update(
+        minimum=D("14.50"))  # changed by an admin
+    ReadinessRule.objects.create(version=version, predicate="wbk", scope="indicator", target="V.reform.ii",
+                                 minimum=D("2"), label="Aturan tambahan admin")
+    inst = f.instansi()
+    unit = f.unit(inst, predicate="wbk", predicate_year=2024)
+    ws = f.worksheet(f.round_(inst), unit, answers="best")
+    Answer.objects.filter(worksheet=ws, question__key="H-I.hasil.ii.a").update(unit_option="C")
+    score_store.refresh([ws.pk])
+    assert WorksheetScore.objects.get(worksheet=ws, value_set="unit").verdict == "wbbm"  # the old, wrong verdict
+    answers_before = list(Answer.objects.filter(worksheet=ws).order_by("pk").values_list(
+        "unit_option", "unit_number", "unit_explanation", "revision"))
+
+    _old_migration().key_seeded_rules(apps, None)
     call_command("load_lke", verbosity=0)
-    rule.refresh_from_db()
-    assert rule.minimum == D("76.00")
-    assert version.readiness_rules.filter(predicate="wbbm").count() >= 1
+
+    rules = {r.key: r for r in ReadinessRule.objects.filter(version=version)}
+    assert "wbk-hasil" not in rules  # not a rule of the regulation
+    assert rules["wbk-ipkp"].minimum == D("14.50") and rules["wbk-ipkp"].customised  # the admin's value stays
+    assert {k for k in rules if k.startswith("wbbm-")} == {"wbbm-total", "wbbm-pengungkit", "wbbm-area",
+                                                            "wbbm-birokrasi", "wbbm-ipak", "wbbm-capaian",
+                                                            "wbbm-ipkp"}
+    assert rules[""].label == "Aturan tambahan admin" and rules[""].customised
+    version.refresh_from_db()
+    assert version.wbbm_rules_complete
+    score = WorksheetScore.objects.get(worksheet=ws, value_set="unit")
+    assert score.verdict == "wbk" and score.target == "wbbm" and not score.target_met
+    capaian = "Capaian Kinerja Lebih Baik dari pada Capaian Kinerja Sebelumnya"
+    assert f"{capaian}: 2,50 — kurang 1,25 dari minimum 3,75" in [readiness.describe(g) for g in score.gaps]
+    assert list(Answer.objects.filter(worksheet=ws).order_by("pk").values_list(
+        "unit_option", "unit_number", "unit_explanation", "revision")) == answers_before

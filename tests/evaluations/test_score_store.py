@@ -7,7 +7,7 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 
 from evaluations import readiness, score_store, scoring, selectors, services
-from evaluations.models import Answer, Question, ReadinessRule, WorksheetScore
+from evaluations.models import Answer, PrerequisiteDefinition, Question, ReadinessRule, WorksheetScore
 from tests import factories as f
 from tests.evaluations.test_services import complete
 
@@ -15,25 +15,27 @@ pytestmark = pytest.mark.django_db
 
 
 def fresh(ws):
-    spec = selectors.template_spec(ws.round.version_id)
+    """Computed from scratch with the pure functions, nothing stored read."""
+    ws.unit.refresh_from_db()
+    ctx = selectors.readiness_context(ws.round.version)
     sets = selectors.answers_by_worksheet([ws.pk]).get(ws.pk) or {s: {} for s in selectors.VALUE_SETS}
-    rules = selectors.readiness_rules(ws.round.version_id)
+    records = selectors.current_records(worksheet_ids=[ws.pk]).get(("worksheet", ws.pk), {})
     out = {}
     for which in ("unit", "tpi"):
         if which == "tpi" and not selectors.has_tpi_values(sets):
             continue
-        r = scoring.score(spec, sets[which])
-        ws.unit.refresh_from_db()
-        v = readiness.evaluate(r, rules, area_codes_by_component=selectors.area_codes_by_component(spec),
-                               holds_wbk=ws.unit.holds_wbk, partial_predicates=("wbbm",))
+        r = scoring.score(ctx.spec, sets[which])
+        v = readiness.evaluate(r, ctx.rules, area_codes_by_component=ctx.area_codes, holds=ws.unit.predicate)
+        prereq = selectors.unit_prerequisites(ctx, ws, records, predicate=v.target)
         out[which] = (r.total.score, r.components["pengungkit"].score, r.components["hasil"].score,
-                      r.total.answered, v.code, {a: r.areas[a].score for a in r.areas})
+                      r.total.answered, v.code, v.target, v.target_met, len(prereq.unmet), bool(prereq.exemption),
+                      {a: r.areas[a].score for a in r.areas})
     return out
 
 
 def stored(ws):
-    return {s.value_set: (s.total, s.pengungkit, s.hasil, s.answered, s.verdict,
-                          {a.area_code: a.value for a in s.areas.all()})
+    return {s.value_set: (s.total, s.pengungkit, s.hasil, s.answered, s.verdict, s.target, s.target_met,
+                          s.prereq_unmet, s.prereq_exempt, {a.area_code: a.value for a in s.areas.all()})
             for s in WorksheetScore.objects.filter(worksheet=ws).prefetch_related("areas")}
 
 
@@ -79,6 +81,12 @@ def test_every_kind_of_change_keeps_stored_scores_exact(member, kepala, reviewer
     services.worksheet_submit(user=kepala, worksheet=ws)
     services.review_approve(user=reviewer, worksheet=ws)
     assert_exact(ws)
+    # A unit prerequisite recorded by its TPI member re-judges the stored standing at once.
+    definition = PrerequisiteDefinition.objects.get(version=ws.round.version, key="tindak-lanjut")
+    before = stored(ws)["tpi"][7]
+    services.prerequisite_record(user=reviewer, worksheet=ws, definition=definition, value="100")
+    assert_exact(ws)
+    assert stored(ws)["tpi"][7] == before - 1
 
 
 def test_approving_straight_from_submission_stores_the_copied_tpi_values(kepala, reviewer, round_open, unit):
@@ -122,6 +130,22 @@ def test_a_unit_gaining_wbk_gets_its_wbbm_verdict(admin_user, round_open, unit):
     assert form.is_valid()
     site._registry[Unit].save_model(_admin_request(admin_user), form.save(commit=False), form, True)
     assert stored(ws)["unit"][4] == "wbbm"
+    assert stored(ws)["unit"][5] == "wbbm"  # its target is WBBM now
+
+
+def test_a_units_stranas_pk_service_is_kept_in_its_stored_standing(admin_user, round_open, unit):
+    from django.forms import modelform_factory
+
+    from units.models import Unit
+    ws = f.worksheet(round_open, unit, answers="best")
+    score_store.refresh([ws.pk])
+    assert stored(ws)["unit"][8] is False
+    form = modelform_factory(Unit, fields=["stranas_pk_service"])(
+        {"stranas_pk_service": "dukcapil"}, instance=Unit.objects.get(pk=unit.pk))
+    assert form.is_valid()
+    site._registry[Unit].save_model(_admin_request(admin_user), form.save(commit=False), form, True)
+    assert stored(ws)["unit"][8] is True  # instansi "Pemerintah Kabupaten Uji" is a pemda
+    assert_exact(ws)
 
 
 def test_admin_enrols_every_active_unit_in_a_round_once(admin_user, instansi, round_open):

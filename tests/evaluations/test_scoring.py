@@ -7,7 +7,7 @@ import pytest
 
 from evaluations import scoring
 from evaluations.scoring import AnswerValue, IndicatorSpec, QuestionSpec
-from tests.specs import compact_answers, compact_spec
+from tests.specs import compact_answers, compact_spec, counts, lke_indicator
 
 
 def q(answer_type, key="x.a", code="a", formula=""):
@@ -154,3 +154,108 @@ def test_each_value_set_rolls_up_the_same_way():
     assert sets["unit"].total.score == D("100.00")
     assert sets["tpi"].components["pengungkit"].score == D("30.00")
     assert sets["tpn"].total.score == D("0.00")
+
+
+# --------------------------------------------------------------------------- computed percentages
+# The workbook's own cell formulas (LKE audit §6): every ratio capped at 1; what an empty base means
+# is template data (``empty_base``), worked by hand below on the real indicators of the fixture.
+
+
+def test_disiplin_no_violations_last_year_or_this_year_scores_100():
+    """III/reform/iii (Pelanggaran Disiplin Pegawai, weight 2): a = (b − c) / b, b = 0, c = 0, d = 0.
+    The workbook: IF(AND(b=0,c=0),1,…) → a = 100%. One scored question → indicator = 1 × 2 = 2.00
+    (it was 0.00 of 2 before: the zero divisor left it unanswered)."""
+    ind = lke_indicator("III.reform.iii")
+    node, values = scoring.score_indicator(ind, counts("III.reform.iii", b=0, c=0, d=0))
+    assert values["III.reform.iii.a"] == 1
+    assert node.score == D("2.00")
+    computed = scoring.compute(ind.questions[0], {"b": D(0), "c": D(0), "d": D(0)})
+    assert computed.note == "Tidak ada pelanggaran disiplin tahun lalu maupun tahun ini — dinilai 100%"
+
+
+def test_disiplin_violations_appear_after_a_year_without_any_score_0():
+    """b = 0, c = 3: (0 − 3) / 0 has no value in the workbook (#DIV/0!); violations rose from none,
+    so the ratio's floor applies: 0%, 0.00 of 2, with the reason."""
+    ind = lke_indicator("III.reform.iii")
+    node, values = scoring.score_indicator(ind, counts("III.reform.iii", b=0, c=3, d=3))
+    assert values["III.reform.iii.a"] == 0 and node.score == D("0.00")
+    assert "tahun ini ada" in scoring.compute(ind.questions[0], {"b": D(0), "c": D(3), "d": D(3)}).note
+
+
+def test_disiplin_fewer_violations():
+    """b = 8, c = 2: (8 − 2) / 8 = 0.75 → 0.75 × 2 = 1.50."""
+    node, values = scoring.score_indicator(lke_indicator("III.reform.iii"), counts("III.reform.iii", b=8, c=2, d=2))
+    assert values["III.reform.iii.a"] == Fraction(3, 4) and node.score == D("1.50")
+
+
+def test_no_complaints_to_handle_scores_100_and_says_why():
+    """V/reform/ii (Penanganan Pengaduan Masyarakat, weight 3): a = d / b with b = c = d = 0 →
+    nothing to handle → 100% → 1 × 3 = 3.00 (it was 0.00 of 3)."""
+    ind = lke_indicator("V.reform.ii")
+    node, _values = scoring.score_indicator(ind, counts("V.reform.ii", b=0, c=0, d=0))
+    assert node.score == D("3.00")
+    computed = scoring.compute(ind.questions[0], {"b": D(0), "c": D(0), "d": D(0)})
+    assert computed.note == "Tidak ada pengaduan yang harus ditindaklanjuti — dinilai 100%"
+
+
+def test_an_empty_base_waits_for_every_count_it_reads():
+    """b = 0 but d not yet typed: still unanswered, as the workbook's "Blm Diisi"."""
+    node, values = scoring.score_indicator(lke_indicator("V.reform.ii"), counts("V.reform.ii", b=0, c=0))
+    assert values["V.reform.ii.a"] is None and node.score == D("0.00")
+
+
+def test_no_change_agents_scores_0_with_the_reason():
+    """I/reform/i (weight 2): a = c / b with b = 0 agents → 0%; d = f / e with e = 5, f = 4 → 0.8.
+    Mean (0 + 0.8) / 2 = 0.4 → 0.80."""
+    ind = lke_indicator("I.reform.i")
+    node, values = scoring.score_indicator(ind, counts("I.reform.i", b=0, c=0, e=5, f=4))
+    assert values["I.reform.i.a"] == 0 and values["I.reform.i.d"] == Fraction(4, 5)
+    assert node.score == D("0.80")
+    assert scoring.compute(ind.questions[0], {"b": D(0), "c": D(0)}).note == "Belum ada agen perubahan — dinilai 0%"
+
+
+def test_a_ratio_above_100_percent_is_capped_and_flagged():
+    """1.234 changes by 25 agents: 4936% → capped at 100% as the workbook does; flagged as a typo."""
+    ind = lke_indicator("I.reform.i")
+    computed = scoring.compute(ind.questions[0], {"b": D(25), "c": D(1234)})
+    assert computed.value == 1 and computed.capped and computed.raw == Fraction(1234, 25)
+    assert not scoring.compute(ind.questions[0], {"b": D(25), "c": D(25)}).capped
+
+
+def test_lhkpn_must_report_is_computed_from_its_rows_and_takes_no_input():
+    """V/reform/iii (weight 2): b = c + d + e (not typed), a = f / b; h = i + j + k, g = l / h.
+    c, d, e = 1, 6, 3 → b = 10, f = 9 → a = 0.9; i, j, k = 2, 5, 13 → h = 20, l = 20 → g = 1.
+    Mean (0.9 + 1) / 2 = 0.95 → 1.90. Inputs: c, d, e, f, i, j, k, l — not b, h."""
+    ind = lke_indicator("V.reform.iii")
+    by_code = {q.code: q for q in ind.questions}
+    assert not by_code["b"].takes_input and not by_code["h"].takes_input and by_code["b"].formula == "c + d + e"
+    node, values = scoring.score_indicator(ind, counts("V.reform.iii", c=1, d=6, e=3, f=9, i=2, j=5, k=13, l=20))
+    assert values["V.reform.iii.a"] == Fraction(9, 10) and values["V.reform.iii.g"] == 1
+    assert node.score == D("1.90") and (node.answered, node.inputs) == (8, 8)
+    assert scoring.resolve_counts(ind.questions, counts("V.reform.iii", c=1, d=6, e=3))["b"] == D(10)
+
+
+def test_nobody_obliged_to_report_lhkpn_scores_100():
+    ind = lke_indicator("V.reform.iii")
+    _node, values = scoring.score_indicator(ind, counts("V.reform.iii", c=0, d=0, e=0, f=0, i=1, j=0, k=0, l=1))
+    assert values["V.reform.iii.a"] == 1
+
+
+def test_every_computed_percentage_of_the_lke_says_what_an_empty_base_means():
+    for key in ("I.reform.i", "III.reform.iii", "IV.reform.i", "V.reform.ii", "V.reform.iii", "VI.reform.i"):
+        for question in lke_indicator(key).questions:
+            if question.formula and question.answer_type == "persen":
+                assert question.empty_base, question.key
+
+
+def test_the_tpi_may_set_its_own_value_for_a_computed_percentage():
+    """The TPI's own number on a computed question overrides the counts (e.g. no complaints, but
+    the TPI judges the channel unused: 50%)."""
+    q_ = lke_indicator("V.reform.ii").questions[0]
+    computed = scoring.compute(q_, {"b": D(0), "c": D(0), "d": D(0)}, AnswerValue(number=D("50")))
+    assert computed.value == Fraction(1, 2) and computed.overridden and not computed.note
+
+
+@pytest.mark.parametrize("index,value", [("0", "0"), ("0.5", "0.125"), ("4", "1")])
+def test_survey_index_accepts_0_to_4_as_the_workbook_does(index, value):
+    assert scoring.question_value(q("indeks"), AnswerValue(number=D(index))) == Fraction(D(value))
