@@ -201,6 +201,12 @@ class RoundAdmin(admin.ModelAdmin):
     list_filter = ("instansi", "status", "year")
     actions = ["enrol_active_units"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"fill_deadline", "proposal_deadline"} & set(form.changed_data):
+            # "building ZI ≥ 1 year" counts back from the proposal date: the units' standing follows.
+            score_store.refresh(obj.worksheets.values_list("pk", flat=True))
+
     @admin.display(description=_("unit peserta"))
     def participants(self, obj):
         return obj.worksheets.count()

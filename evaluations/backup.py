@@ -78,9 +78,15 @@ def _models():
 
 
 def _evidence_names():
-    from .models import Evidence
+    """Every stored file a row points at: evidence of answers and of prerequisite records alike."""
+    from django.db.models import FileField
 
-    return sorted(set(Evidence.objects.exclude(file="").values_list("file", flat=True)))
+    names = set()
+    for _label, model in _models():
+        for f in model._meta.get_fields():
+            if isinstance(f, FileField):
+                names.update(model._default_manager.exclude(**{f.name: ""}).values_list(f.name, flat=True))
+    return sorted(names)
 
 
 @contextmanager

@@ -63,8 +63,12 @@ def lke_rows(worksheet: Worksheet, *, include_tpi: bool, base_url: str = "") -> 
                                                text=ind.name, weight=ind.weight,
                                                unit_value=unit.indicators[ind.key].score,
                                                tpi_value=tpi.indicators[ind.key].score))
+                    computed = {which: scoring.resolve_counts(ind.questions, sets[which]) for which in ("unit", "tpi")}
                     for qs in ind.questions:
-                        rows.append(_question_row(questions[qs.key], answers, unit, tpi, base_url, worksheet))
+                        row = _question_row(questions[qs.key], answers, unit, tpi, base_url, worksheet)
+                        if qs.formula and qs.answer_type == scoring.JUMLAH:  # b = c + d + e: the count itself
+                            row.unit_answer, row.tpi_answer = computed["unit"][qs.code], computed["tpi"][qs.code]
+                        rows.append(row)
     rows.append(exports.LkeRow("total", label="TOTAL", text=_("Nilai total (pengungkit + hasil)"),
                                weight=unit.total.weight, unit_value=unit.total.score, tpi_value=tpi.total.score))
     return rows

@@ -14,7 +14,7 @@ from .models import NUMBER_TYPES, OPTION_TYPES, AnswerType
 NUMBER_RULES = {
     AnswerType.PERSEN: (Decimal("0"), Decimal("100"), 2, _("Isi persentase 0–100, mis. 87,5.")),
     AnswerType.JUMLAH: (Decimal("0"), Decimal("999999999"), 0, _("Isi bilangan bulat 0 atau lebih.")),
-    AnswerType.INDEKS: (Decimal("1"), Decimal("4"), 2, _("Isi indeks pada skala 1–4, mis. 3,62.")),
+    AnswerType.INDEKS: (Decimal("0"), Decimal("4"), 2, _("Isi nilai survei 0–4, mis. 3,62.")),
 }
 NUMBER_ERRORS = {
     AnswerType.PERSEN: {"invalid": _("Bukan angka. Tulis persentase seperti 87,5."),
@@ -26,7 +26,7 @@ NUMBER_ERRORS = {
                         "max_value": _("Jumlah terlalu besar."),
                         "max_decimal_places": _("Jumlah harus bilangan bulat, tanpa koma.")},
     AnswerType.INDEKS: {"invalid": _("Bukan angka. Tulis indeks seperti 3,62."),
-                        "min_value": _("Indeks paling kecil 1."), "max_value": _("Indeks paling besar 4."),
+                        "min_value": _("Nilai survei paling kecil 0."), "max_value": _("Nilai survei paling besar 4."),
                         "max_decimal_places": _("Paling banyak dua angka di belakang koma.")},
 }
 
@@ -100,6 +100,19 @@ class ReviewForm(ValueForm):
     note = forms.CharField(label=_("Catatan TPI"), required=False, max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     needs_revision = forms.BooleanField(label=_("Perlu perbaikan oleh unit"), required=False)
+
+    def __init__(self, *args, question, **kwargs):
+        super().__init__(*args, question=question, **kwargs)
+        if question.formula and question.answer_type == AnswerType.PERSEN:
+            # The TPI may set its own value for a computed percentage (e.g. no complaints counted
+            # 100%, but the channel is not used); left empty, the TPI's counts decide.
+            low, high, places, _hint = NUMBER_RULES[AnswerType.PERSEN]
+            self.fields["number"] = IndonesianDecimalField(
+                label=_("Nilai TPI sendiri (%)"), required=False, min_value=low, max_value=high, max_digits=14,
+                decimal_places=places, help_text=_("Kosongkan untuk memakai hasil hitung dari jumlah versi TPI."),
+                error_messages=NUMBER_ERRORS[AnswerType.PERSEN])
+            if isinstance(self.initial.get("number"), Decimal):
+                self.initial["number"] = format_number(self.initial["number"])
 
     def clean(self):
         data = super().clean()

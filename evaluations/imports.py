@@ -24,7 +24,7 @@ from .exports import KEY_HEADER, LKE_SHEET
 from .scoring import OPTION_VALUES
 
 LIMITS = {"persen": (Decimal("0"), Decimal("100")), "jumlah": (Decimal("0"), Decimal("999999999")),
-          "indeks": (Decimal("1"), Decimal("4"))}
+          "indeks": (Decimal("0"), Decimal("4"))}  # the survey value 0–4, as the workbook validates it
 TYPE_LABEL = {"ya_tidak": "Ya/Tidak", "ab": "A/B", "abc": "A/B/C", "abcd": "A/B/C/D", "abcde": "A/B/C/D/E"}
 
 

@@ -319,6 +319,20 @@ class QuestionRow:
     evidence_form: str = ""  # "upload" | "link": which evidence form the error belongs to
     evidence_values: dict | None = None
     formula_terms: list = field(default_factory=list)
+    computed: scoring.Computed | None = None  # a computed percentage from the unit's counts: why, capped?
+    computed_count: Decimal | None = None  # a computed count (b = c + d + e) from the unit's counts
+    tpi_computed: scoring.Computed | None = None
+    tpi_computed_count: Decimal | None = None
+
+    @property
+    def raw_percent(self):
+        """What the unit's counts give before the cap (shown with the warning when above 100%)."""
+        return None if not self.computed or self.computed.raw is None else scoring.to_cents(self.computed.raw * 100)
+
+    @property
+    def tpi_raw_percent(self):
+        c = self.tpi_computed
+        return None if not c or c.raw is None else scoring.to_cents(c.raw * 100)
 
     @property
     def tpi_percent(self):
@@ -365,9 +379,31 @@ def area_rows(worksheet: Worksheet, area: Area, unit_result: scoring.ScoreResult
                                  and c.code in names]
         row.tpi_value = tpi_result.questions.get(q.key) if tpi_result else None
         entry["rows"].append(row)
+    for p in parts.values():
+        for entry in p["indicators"].values():
+            _explain_computed(entry["rows"], with_tpi=tpi_result is not None)
     return [{"part": p["part"], "score": unit_result.parts[f"{area.code}.{p['part'].kind}"],
              "tpi": tpi_result.parts[f"{area.code}.{p['part'].kind}"] if tpi_result else None,
              "indicators": list(p["indicators"].values())} for p in parts.values()]
+
+
+def _explain_computed(rows: list[QuestionRow], *, with_tpi: bool) -> None:
+    """Each computed row of one indicator gets how its value came about (the empty-base case that
+    applied, a ratio capped above 100%, a computed count), per value set — no query."""
+    specs = [question_spec(r.question) for r in rows]
+    if not any(s.formula for s in specs):
+        return
+    for which in ("unit", "tpi") if with_tpi else ("unit",):
+        answers = {r.question.key: scoring.AnswerValue(getattr(r.answer, f"{which}_option"),
+                                                       getattr(r.answer, f"{which}_number"))
+                   for r in rows if r.answer is not None}
+        counts = scoring.resolve_counts(tuple(specs), answers)
+        prefix = "" if which == "unit" else "tpi_"
+        for row, spec in zip(rows, specs):
+            if spec.formula and spec.answer_type == scoring.JUMLAH:
+                setattr(row, f"{prefix}computed_count", counts.get(spec.code))
+            elif spec.formula:
+                setattr(row, f"{prefix}computed", scoring.compute(spec, counts, answers.get(spec.key)))
 
 
 def changed_since_last_return(worksheet: Worksheet) -> set[int]:
@@ -467,10 +503,6 @@ def dashboard(worksheets, *, reviewer: bool, status="", kind="", readiness_code=
     fields = SORTS.get(sort, SORTS["unit"])
     order = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields]
     return qs.order_by(*order, "unit__name")
-
-
-def readiness_counts(qs) -> dict[str, int]:
-    return dict(qs.order_by().values("verdict").annotate(n=Count("pk")).values_list("verdict", "n"))
 
 
 @dataclass(frozen=True)

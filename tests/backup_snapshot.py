@@ -13,7 +13,7 @@ def snapshot() -> dict:
     from django.contrib.auth import get_user_model
     from django.core.files.storage import default_storage
 
-    from evaluations.models import Answer, Evidence, Worksheet, WorksheetEvent, WorksheetScore
+    from evaluations.models import Answer, Evidence, PrerequisiteRecord, Worksheet, WorksheetEvent, WorksheetScore
 
     def file_sha(name):
         if not name:
@@ -35,7 +35,12 @@ def snapshot() -> dict:
     users = [[u.username, u.password, u.is_staff, sorted(
         f"{m.role}@{m.unit.name if m.unit else m.instansi.name}" for m in u.memberships.all())]
         for u in get_user_model().objects.prefetch_related("memberships__unit", "memberships__instansi")]
-    return {"answers": sorted(answers), "evidence": sorted(evidence, key=json.dumps), "worksheets": sorted(sheets),
+    prerequisites = [[r.definition.key, r.value, r.evidence_name, file_sha(r.evidence_file.name),
+                      r.recorded_by.username if r.recorded_by else None,
+                      r.worksheet.unit.name if r.worksheet_id else r.round.name]
+                     for r in PrerequisiteRecord.objects.select_related("definition", "recorded_by",
+                                                                        "worksheet__unit", "round")]
+    return {"answers": sorted(answers), "prerequisites": sorted(prerequisites, key=json.dumps), "evidence": sorted(evidence, key=json.dumps), "worksheets": sorted(sheets),
             "users": sorted(users), "events": WorksheetEvent.objects.count(),
             "scores": sorted([s.worksheet_id, s.value_set, _num(s.total)] for s in WorksheetScore.objects.all())}
 

@@ -34,6 +34,12 @@ def institution():
         question = Question.objects.get(version=ws.round.version, key=key)
         services.evidence_add_file(user=operator, worksheet=ws, question=question,
                                    upload=SimpleUploadedFile(name, content), description="uji cadangan")
+    # A prerequisite's evidence is a stored file too (recorded by the unit's TPI member).
+    from evaluations.models import PrerequisiteDefinition
+    services.prerequisite_record(user=ws.reviewers.first(), worksheet=ws, value="100", note="LHP",
+                                 definition=PrerequisiteDefinition.objects.get(version=ws.round.version,
+                                                                               key="tindak-lanjut"),
+                                 upload=SimpleUploadedFile("LHP tindak lanjut.pdf", PDF))
     return ws
 
 
@@ -71,12 +77,13 @@ def test_a_backup_restores_every_answer_and_file_into_a_fresh_database(instituti
     before = snapshot()
     assert len(before["answers"]) == Answer.objects.count() > 1000
     assert sum(1 for e in before["evidence"] if e[6]) == 2  # the two uploaded files, with their checksums
+    assert [r[3] for r in before["prerequisites"] if r[3]]  # and the prerequisite's evidence file
 
     restored_root = tmp_path / "bukti-dipulihkan"
     result = _in(fresh_database, restored_root, "restore", str(archive))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Pemulihan selesai dan terverifikasi" in result.stdout
-    assert "2 berkas bukti dukung (2 disalin)" in result.stdout
+    assert "3 berkas bukti dukung (3 disalin)" in result.stdout
 
     after = _in(fresh_database, restored_root, "shell", "-c", "from tests.backup_snapshot import dump; dump()")
     assert after.returncode == 0, after.stderr
@@ -123,7 +130,7 @@ def test_a_backup_lists_what_it_holds(institution, tmp_path):
         names = tar.getnames()
     assert manifest["rows"]["evaluations.answer"] == Answer.objects.count()
     assert manifest["rows"]["evaluations.evidence"] == Evidence.objects.count()
-    assert len(manifest["files"]) == 2 and all(f"evidence/{n}" in names for n in manifest["files"])
+    assert len(manifest["files"]) == 3 and all(f"evidence/{n}" in names for n in manifest["files"])
     assert manifest["database"] == connection.vendor
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Instansi
@@ -32,8 +33,8 @@ class Round(models.Model):
     review_deadline = models.DateTimeField(_("batas penilaian TPI"), null=True, blank=True)
     proposal_deadline = models.DateField(
         _("batas pengusulan ke KemenPAN-RB"), null=True, blank=True,
-        help_text=_("Kosongkan untuk 31 Mei tahun periode (PermenPANRB 5/2024). Syarat \"membangun ZI minimal "
-                    "1 tahun\" dihitung mundur dari tanggal ini."))
+        help_text=_("Kosongkan untuk 31 Mei pertama setelah batas pengisian (PermenPANRB 5/2024). Syarat "
+                    "\"membangun ZI minimal 1 tahun\" dihitung mundur dari tanggal ini."))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     objects = RoundQuerySet.as_manager()
@@ -51,7 +52,13 @@ class Round(models.Model):
 
     @property
     def proposal_date(self) -> datetime.date:
-        return self.proposal_deadline or datetime.date(self.year, 5, 31)
+        """The date set for this round, else the first 31 May on or after the units' fill deadline
+        (proposals go to the ministry by 31 May each year, PermenPANRB 5/2024)."""
+        if self.proposal_deadline:
+            return self.proposal_deadline
+        filled = timezone.localdate(self.fill_deadline)
+        may_31 = datetime.date(filled.year, 5, 31)
+        return may_31 if filled <= may_31 else datetime.date(filled.year + 1, 5, 31)
 
     @property
     def instansi_group(self) -> str:

@@ -15,7 +15,7 @@ class AnswerType(models.TextChoices):
     ABCDE = "abcde", _("A/B/C/D/E")
     PERSEN = "persen", _("Persentase (%)")
     JUMLAH = "jumlah", _("Jumlah")
-    INDEKS = "indeks", _("Indeks survei (1–4)")
+    INDEKS = "indeks", _("Nilai survei (0–4)")
 
 
 OPTION_TYPES = {
@@ -169,8 +169,15 @@ class Question(models.Model):
 
     @property
     def takes_input(self):
-        """Computed percentages are derived from counts; every other question is answered."""
+        """Computed percentages and counts are derived from counts; every other question is answered."""
         return not self.formula
+
+    @property
+    def empty_base_json(self) -> str:
+        """The empty-base cases for the live preview in the browser (the same data the server scores with)."""
+        import json
+
+        return json.dumps(self.empty_base or [], ensure_ascii=False)
 
 
 class Option(models.Model):

@@ -99,7 +99,8 @@ def round_prerequisites(request, pk):
         if bound is None:
             return redirect(f"{request.path}#syarat-{definition.key}")
     records = selectors.current_records(round_ids=[round_.pk]).get(("round", round_.pk), {})
-    verdicts = selectors.instansi_prerequisites(round_, records=records)
+    verdicts = selectors.instansi_prerequisites(round_, records=records,
+                                                specs=[selectors.prerequisite_spec(d) for d in definitions])
     worksheets = worksheets_for_user(request.user).filter(round=round_)
     search = request.GET.get("q", "").strip()[:100]
     rows = selectors.with_scores(worksheets.select_related("unit"), reviewer=True,

@@ -45,6 +45,8 @@ def _review_context(request, worksheet, area, override=None):
                 form, conflict = override.get(row.question.pk, (None, None))
                 row.conflict = conflict
                 row.changed_since_return = bool(row.answer and row.answer.pk in changed)
+                if fresh:  # the TPI's computed values are the unit's until the review starts
+                    row.tpi_computed, row.tpi_computed_count = row.computed, row.computed_count
                 if row.editable:
                     row.form = form or _initial_review_form(row)
     areas = [a for c in spec.components for a in c.areas]

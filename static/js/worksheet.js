@@ -1,20 +1,47 @@
-/* Kertas kerja: live preview of percentages computed from counts, before they are saved.
- * Formulas hold only question letters, numbers, + - * / and parentheses; they are parsed here
- * (never eval'd). The server recomputes and renders the saved value on every save. */
+/* Kertas kerja: live preview of computed counts and percentages, before they are saved.
+ * The same rules as evaluations/scoring.py, exactly: counts are whole numbers, every step is a
+ * fraction of BigInts (no float rounding), the empty-base cases of the template (data-empty-base)
+ * are checked in order before dividing, a ratio is capped at 1 and floored at 0, and a ratio above
+ * 1 is flagged. Formulas hold only question letters, numbers, + - * / and parentheses; they are
+ * parsed here (never eval'd). The server recomputes and renders the saved value on every save;
+ * tests/e2e/test_formula_agreement.py feeds the same inputs to both and compares. */
 (function () {
   "use strict";
 
-  function parseNumber(text) {
-    if (text === undefined || text === null) return null;
-    var t = String(text).trim();
-    if (t === "") return null;
-    if (t.indexOf(",") >= 0) t = t.replace(/\./g, "").replace(",", ".");  // 1.234,5 → 1234.5
-    else if (/^\d{1,3}(\.\d{3})+$/.test(t)) t = t.replace(/\./g, "");      // counts: 1.234 → 1234
-    var n = Number(t);
-    return isNaN(n) ? null : n;
+  function gcd(a, b) { a = a < 0n ? -a : a; b = b < 0n ? -b : b; while (b) { var t = a % b; a = b; b = t; } return a; }
+  function frac(n, d) {
+    if (d === undefined) d = 1n;
+    if (d === 0n) throw new Error("zero");
+    if (d < 0n) { n = -n; d = -d; }
+    var g = gcd(n, d) || 1n;
+    return { n: n / g, d: d / g };
+  }
+  function add(a, b) { return frac(a.n * b.d + b.n * a.d, a.d * b.d); }
+  function sub(a, b) { return frac(a.n * b.d - b.n * a.d, a.d * b.d); }
+  function mul(a, b) { return frac(a.n * b.n, a.d * b.d); }
+  function div(a, b) { return frac(a.n * b.d, a.d * b.n); }
+  function cmp(a, b) { var x = a.n * b.d, y = b.n * a.d; return x < y ? -1 : (x > y ? 1 : 0); }
+  var ZERO = frac(0n), ONE = frac(1n);
+
+  function decimal(text) {  // "37.5" → 375/10
+    var parts = String(text).split(".");
+    var scale = 10n ** BigInt(parts[1] ? parts[1].length : 0);
+    return frac(BigInt(parts[0] + (parts[1] || "")), scale);
   }
 
-  function evaluate(formula, values) {
+  // A count as the server takes it: a whole number 0 or more, typed the Indonesian way (1.234).
+  function parseCount(text) {
+    if (text === undefined || text === null) return null;
+    var t = String(text).replace(/[\s\u00a0]/g, "");
+    if (t === "" || t.indexOf(",") >= 0) return null;
+    if (/^\d{1,3}(\.\d{3})+$/.test(t)) t = t.replace(/\./g, "");
+    if (!/^\d+$/.test(t)) return null;
+    return frac(BigInt(t));
+  }
+
+  function names(formula) { return formula.match(/[a-z]+/g) || []; }
+
+  function evaluate(formula, values) {  // exact value, or null: a count missing or a zero divisor
     var tokens = formula.match(/[a-z]+|\d+(?:\.\d+)?|[()+\-*/]/g) || [];
     var i = 0;
     function peek() { return tokens[i]; }
@@ -22,18 +49,18 @@
     function primary() {
       var t = next();
       if (t === "(") { var v = expr(); next(); return v; }
-      if (t === "-") return -primary();
+      if (t === "-") { var p = primary(); return frac(-p.n, p.d); }
       if (/^[a-z]+$/.test(t)) {
-        if (values[t] === null || values[t] === undefined) throw new Error("missing");
+        if (!values[t]) throw new Error("missing");
         return values[t];
       }
-      return Number(t);
+      return decimal(t);
     }
     function term() {
       var v = primary();
       while (peek() === "*" || peek() === "/") {
         var op = next(), r = primary();
-        if (op === "/") { if (r === 0) throw new Error("zero"); v = v / r; } else { v = v * r; }
+        v = op === "/" ? div(v, r) : mul(v, r);
       }
       return v;
     }
@@ -41,28 +68,81 @@
       var v = term();
       while (peek() === "+" || peek() === "-") {
         var op = next(), r = term();
-        v = op === "+" ? v + r : v - r;
+        v = op === "+" ? add(v, r) : sub(v, r);
       }
       return v;
     }
     try { return expr(); } catch (e) { return null; }
   }
 
-  function percent(x) {
-    return (Math.round(x * 10000) / 100).toLocaleString("id-ID", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + "%";
+  // scoring.compute: {value, raw, note, capped}; value null when a count it reads is missing.
+  function compute(formula, cases, values) {
+    var needed = names(formula);
+    cases.forEach(function (c) { needed = needed.concat(names(c.if_zero)); });
+    if (needed.some(function (n) { return !values[n]; })) return { value: null, raw: null, note: "", capped: false };
+    for (var k = 0; k < cases.length; k++) {
+      var base = evaluate(cases[k].if_zero, values);
+      if (base && base.n === 0n) {
+        var v = div(decimal(cases[k].percent), frac(100n));
+        return { value: v, raw: v, note: cases[k].note, capped: false };
+      }
+    }
+    var raw = evaluate(formula, values);
+    if (raw === null) return { value: null, raw: null, note: "", capped: false };
+    var value = cmp(raw, ONE) > 0 ? ONE : (cmp(raw, ZERO) < 0 ? ZERO : raw);
+    return { value: value, raw: raw, note: "", capped: cmp(raw, ONE) > 0 };
   }
 
+  // Counts computed from other counts (b = c + d + e), in as many passes as they need.
+  function resolveCounts(values, computed) {
+    var pending = computed.slice();
+    while (pending.length) {
+      var ready = pending.filter(function (c) { return names(c.formula).every(function (n) { return n in values; }); });
+      if (!ready.length) { pending.forEach(function (c) { values[c.code] = null; }); break; }
+      ready.forEach(function (c) { values[c.code] = evaluate(c.formula, values); pending.splice(pending.indexOf(c), 1); });
+    }
+    return values;
+  }
+
+  function grouped(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+
+  // Two decimals, half up, Indonesian: 4.936,00 — as the server's floatformat:"2g".
+  function formatPercent(f) {
+    var scaled = f.n * 10000n, neg = scaled < 0n;
+    if (neg) scaled = -scaled;
+    var cents = (2n * scaled + f.d) / (2n * f.d);
+    var whole = (cents / 100n).toString(), rest = (cents % 100n).toString().padStart(2, "0");
+    return (neg ? "-" : "") + grouped(whole) + "," + rest + "%";
+  }
+  function formatCount(f) { return grouped((f.n / f.d).toString()); }
+
+  window.ZIFormula = { compute: compute, parseCount: parseCount, resolveCounts: resolveCounts,
+                       formatPercent: formatPercent, formatCount: formatCount, frac: frac };
+
   function refresh(indicator) {
-    var values = {};
+    var values = {}, computed = [];
     indicator.querySelectorAll("[data-count-code]").forEach(function (row) {
+      if (row.dataset.formula) { computed.push({ code: row.dataset.countCode, formula: row.dataset.formula, row: row }); return; }
       var input = row.querySelector("input[name=number]");
-      values[row.dataset.countCode] = parseNumber(input ? input.value : row.dataset.countValue);
+      values[row.dataset.countCode] = parseCount(input ? input.value : row.dataset.countValue);
     });
-    indicator.querySelectorAll("[data-formula]").forEach(function (row) {
+    resolveCounts(values, computed);
+    computed.forEach(function (c) {
+      var out = c.row.querySelector("[data-computed-output]");
+      if (out) out.textContent = values[c.code] ? formatCount(values[c.code]) : out.dataset.emptyText;
+    });
+    indicator.querySelectorAll("[data-formula]:not([data-count-code])").forEach(function (row) {
       var out = row.querySelector("[data-computed-output]");
       if (!out) return;
-      var v = evaluate(row.dataset.formula, values);
-      out.textContent = v === null ? out.dataset.emptyText : percent(Math.max(0, Math.min(1, v)));
+      var result = compute(row.dataset.formula, JSON.parse(row.dataset.emptyBase || "[]"), values);
+      out.textContent = result.value === null ? out.dataset.emptyText : formatPercent(result.value);
+      var note = row.querySelector("[data-computed-note]");
+      if (note) note.textContent = result.note ? " — " + result.note : "";
+      var capped = row.querySelector("[data-computed-capped]");
+      if (capped) {
+        capped.classList.toggle("d-none", !result.capped);
+        capped.textContent = result.capped ? capped.dataset.template.replace("%s", formatPercent(result.raw)) : "";
+      }
     });
   }
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import models
 from django.urls import reverse
 
 from evaluations import score_store
@@ -166,7 +167,7 @@ def test_admin_enters_hasil_for_a_unit_still_filling_in(admin_client_zi, admin_u
         data[f"{prefix}-{'option' if key == 'H-I.hasil.ii.a' else 'number'}"] = value
     bad = {**data, f"{delta.pk}-{qs['H-I.hasil.i.a'].pk}-number": "4,5"}
     page = admin_client_zi.post(url, bad, follow=True).content.decode()
-    assert "belum disimpan" in page and "Indeks paling besar 4." in page and 'value="4,5"' in page
+    assert "belum disimpan" in page and "Nilai survei paling besar 4." in page and 'value="4,5"' in page
     assert not Answer.objects.filter(worksheet=delta, question__key="H-I.hasil.i.a").exclude(unit_number=None).exists()
     admin_client_zi.post(url, data)
     a = Answer.objects.get(worksheet=delta, question__key="H-I.hasil.i.a")
@@ -221,3 +222,80 @@ def test_sorting_by_status_follows_the_workflow(admin_client_zi, instansi, round
         f.worksheet(round_open, f.unit(instansi, name), status=status)
     assert rows_of(dash(admin_client_zi, round_open, sort="status")) == [
         "B Pengisian", "C Diajukan", "E Direviu", "D Dikembalikan", "A Disetujui"]
+
+
+# --------------------------------------------------------------------------- honest counts
+
+
+def _approve_with_tpi_values(ws, reviewer, **tpi_numbers):
+    """Approved by the TPI, whose values start as the unit's, some changed (key=number)."""
+    Answer.objects.filter(worksheet=ws).update(tpi_option=models.F("unit_option"), tpi_number=models.F("unit_number"))
+    for key, number in tpi_numbers.items():
+        Answer.objects.filter(worksheet=ws, question__key=key.replace("__", ".").replace("_", "-")).update(
+            tpi_number=Decimal(number))
+    Worksheet.objects.filter(pk=ws.pk).update(status="approved")
+    score_store.refresh([ws.pk])
+
+
+def _record_all_prerequisites(ws, round_, user):
+    from evaluations.models import PrerequisiteDefinition, PrerequisiteRecord
+
+    values = {"opini-bpk": "WTP", "sakip-instansi": "BB", "indeks-rb": "B", "maturitas-spip": "3",
+              "layanan-inti": "ya", "dampak-persepsi": "ya", "tindak-lanjut": "100", "kepatuhan-lhk": "100",
+              "membangun-wbk": "2024-01-02", "sakip-unit": "BB"}
+    for d in PrerequisiteDefinition.objects.filter(version=round_.version, key__in=values):
+        scope = {"round": round_} if d.level == "instansi" else {"worksheet": ws}
+        if not PrerequisiteRecord.objects.filter(definition=d, **scope).exists():
+            PrerequisiteRecord.objects.create(definition=d, value=values[d.key], recorded_by=user, **scope)
+    score_store.refresh([ws.pk])
+
+
+def test_readiness_is_counted_apart_by_the_tpis_values_and_the_units_own(admin_client_zi, admin_user, reviewer,
+                                                                        round_open, round_with_units):
+    """Self-assessment: Alfa and Beta pass WBK (Gama is short on IPAK). The TPI approved Alfa as it
+    is and Beta with IPAK lowered to 3,0 (short); Gama is approved as short. So: ready for WBK by the
+    TPI 1, by self-assessment 2 — never one mixed number. Only Alfa, with its prerequisites recorded,
+    is ready to propose."""
+    _approve_with_tpi_values(round_with_units["Dinas Alfa"], reviewer)
+    _approve_with_tpi_values(round_with_units["RSUD Beta"], reviewer, H_I__hasil__i__a="3")
+    _approve_with_tpi_values(round_with_units["Kecamatan Gama"], reviewer)
+    page = dash(admin_client_zi, round_open)
+
+    def count(testid):
+        return int(page.split(f'data-testid="{testid}">')[1].split("<strong class=\"fs-5\">")[1].split("<")[0])
+
+    assert (count("count-wbk-tpi"), count("count-wbk-unit")) == (1, 2)
+    assert (count("count-belum-tpi"), count("count-belum-unit")) == (2, 4)
+    assert "(3 dari 6)" in page  # the TPI count rests on the 3 approved worksheets
+    ready = page.split('data-testid="count-ready"')[1].split('<div class="fs-4">')[1].split("<")[0]
+    assert ready == "0"  # nobody's prerequisites are recorded yet
+    _record_all_prerequisites(round_with_units["Dinas Alfa"], round_open, admin_user)
+    page = dash(admin_client_zi, round_open)
+    assert page.split('data-testid="count-ready"')[1].split('<div class="fs-4">')[1].split("<")[0] == "1"
+    assert rows_of(dash(admin_client_zi, round_open, kesiapan="usul")) == ["Dinas Alfa"]
+    assert rows_of(dash(admin_client_zi, round_open, kesiapan="wbk", dasar="tpi")) == ["Dinas Alfa"]
+    assert rows_of(dash(admin_client_zi, round_open, kesiapan="wbk", dasar="unit")) == ["Dinas Alfa", "RSUD Beta"]
+    # Every row says whose values its badge rests on.
+    beta = dash(admin_client_zi, round_open, q="Beta")
+    assert 'data-testid="row-basis">nilai TPI (disetujui)' in beta
+    delta = dash(admin_client_zi, round_open, q="Delta")
+    assert 'data-testid="row-basis">penilaian mandiri unit' in delta
+    # The summary page and the recap count the same way.
+    summary = admin_client_zi.get(reverse("evaluations:round_summary", args=[round_open.pk])).content.decode()
+    wbk_row = summary.split('data-testid="summary-readiness-wbk"')[1].split("</tr>")[0]
+    assert '<td class="num">1</td><td class="num">2</td>' in wbk_row
+    assert '<td class="num">1</td>' in summary.split('data-testid="summary-ready"')[1].split("</tr>")[0]
+    import io
+
+    from openpyxl import load_workbook
+    book = load_workbook(io.BytesIO(admin_client_zi.get(reverse("evaluations:export_recap",
+                                                                args=[round_open.pk])).content))
+    rows = list(book["Ringkasan"].iter_rows(values_only=True))
+    assert ("Siap WBK", 1, 2) in rows
+    assert any(r[0] and str(r[0]).startswith("Siap diusulkan") and r[1] == 1 for r in rows)
+    units = list(book["Rekap unit"].iter_rows(values_only=True))[2:]
+    col = {name: i for i, name in enumerate(units[0])}
+    beta_row = next(r for r in units if r[0] == "RSUD Beta")
+    assert beta_row[col["Kesiapan menurut penilaian mandiri"]] == "Siap WBK"
+    assert beta_row[col["Kesiapan menurut TPI (disetujui)"]] == "Belum memenuhi"
+    assert next(r for r in units if r[0] == "Dinas Alfa")[col["Siap diusulkan"]] == "Ya"

@@ -123,7 +123,7 @@ def test_a_bad_file_gets_a_report_and_changes_nothing(member_client, round_open,
                                                "I.pemenuhan.i.a": ("Tidak", None)})
     page = member_client.post(reverse("evaluations:import_lke", args=[ws.pk]), {"file": upload}).content.decode()
     assert 'data-testid="import-errors"' in page and 'data-testid="import-preview"' not in page
-    assert "jawaban “F” tidak dikenal untuk A/B/C" in page and "indeks 5 di luar rentang 1–4" in page
+    assert "jawaban “F” tidak dikenal untuk A/B/C" in page and "indeks 5 di luar rentang 0–4" in page
     response = member_client.post(reverse("evaluations:import_lke", args=[ws.pk]), {"apply": "1"}, follow=True)
     assert "Pratinjau impor tidak ditemukan" in response.content.decode()
     assert list(Answer.objects.filter(worksheet=ws).values_list("unit_option", "unit_number")) == before

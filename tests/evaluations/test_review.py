@@ -336,3 +336,28 @@ def test_a_refused_return_keeps_its_comment_until_a_decision_goes_through(client
     submitted.refresh_from_db()
     assert submitted.status == "returned"
     assert comment not in client.get(submitted.get_absolute_url()).content.decode().split("<textarea", 1)[-1][:300]
+
+
+def test_the_tpi_may_set_its_own_value_for_a_computed_percentage(client, reviewer, submitted):
+    """No complaints at all scores 100% from the counts; the TPI judges the complaint channel unused
+    and sets 50% of its own — the TPI's score follows, the card says whose value it is."""
+    from evaluations import selectors
+
+    Answer.objects.filter(worksheet=submitted, question__key__in=["V.reform.ii.b", "V.reform.ii.c",
+                                                                 "V.reform.ii.d"]).update(unit_number=0)
+    services.review_start(user=reviewer, worksheet=submitted)
+    client.force_login(reviewer)
+    url = reverse("evaluations:review_area", args=[submitted.pk, "V"])
+    card = client.get(url).content.decode().split('data-testid="review-V.reform.ii.a"')[1].split('data-testid="review-')[0]
+    assert "100,00%" in card and "Tidak ada pengaduan yang harus ditindaklanjuti — dinilai 100%" in card
+    assert "Nilai TPI sendiri (%)" in card
+    answer = Answer.objects.get(worksheet=submitted, question__key="V.reform.ii.a")
+    response = client.post(reverse("evaluations:review_answer_save", args=[submitted.pk, answer.question_id]),
+                           {"number": "50", "note": "Kanal pengaduan tidak dipakai", "revision": answer.revision},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    answer.refresh_from_db()
+    assert answer.tpi_number == 50
+    tpi = selectors.worksheet_assessment(submitted, user=reviewer).tpi
+    assert tpi.indicators["V.reform.ii"].score == 1.5  # 50% of weight 3
+    assert "Nilai TPI sendiri" in response.content.decode()

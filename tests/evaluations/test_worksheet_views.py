@@ -75,8 +75,8 @@ def test_htmx_save_returns_the_card_and_the_new_totals(member_client, worksheet)
     ("V.reform.ii.b", "-3", "Jumlah tidak boleh negatif."),
     ("V.reform.ii.b", "3,5", "Jumlah harus bilangan bulat, tanpa koma."),
     ("V.reform.ii.b", "dua puluh", "Bukan angka. Tulis jumlah seperti 12."),
-    ("H-I.hasil.i.a", "4,5", "Indeks paling besar 4."),
-    ("H-I.hasil.i.a", "0", "Indeks paling kecil 1."),
+    ("H-I.hasil.i.a", "4,5", "Nilai survei paling besar 4."),
+    ("H-I.hasil.i.a", "-0,5", "Nilai survei paling kecil 0."),
 ])
 def test_bad_numbers_get_a_message_next_to_the_field_and_keep_what_was_typed(member_client, worksheet, key, value,
                                                                            message):
