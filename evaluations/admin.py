@@ -20,6 +20,7 @@ from .models import (
     Question,
     ReadinessRule,
     Round,
+    RoundEvent,
     TemplateVersion,
     Worksheet,
     WorksheetEvent,
@@ -201,6 +202,10 @@ class RoundAdmin(admin.ModelAdmin):
     list_filter = ("instansi", "status", "year")
     actions = ["enrol_active_units"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A round is opened, closed and reopened on its dashboard, with the reason in its history.
+        return ("status",) if obj is not None else ()
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"fill_deadline", "proposal_deadline"} & set(form.changed_data):
@@ -276,6 +281,14 @@ class WorksheetEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "worksheet", "kind", "from_status", "to_status", "field", "actor")
     list_filter = ("kind", "worksheet__round")
     list_select_related = ("worksheet__unit", "worksheet__round", "actor")
+
+
+@admin.register(RoundEvent)
+class RoundEventAdmin(ReadOnlyAdmin):
+    """A round's status history is append-only."""
+
+    list_display = ("created_at", "round", "from_status", "to_status", "actor", "comment")
+    list_select_related = ("round", "actor")
 
 
 @admin.register(PrerequisiteRecord)

@@ -110,6 +110,13 @@ def _snapshot():
             connection.transaction_mode = mode
 
 
+def _private(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    """Members readable by their owner only, so a hand-unpacked archive (password hashes in
+    data.json, evidence) is not world-readable either."""
+    info.mode = 0o600
+    return info
+
+
 def create(directory: Path) -> Report:
     """Write a backup archive into ``directory``; return where, and what it holds.
 
@@ -133,7 +140,7 @@ def create(directory: Path) -> Report:
                 names = _evidence_names()
             files, missing, total = {}, [], 0
             with tarfile.open(fileobj=raw, mode="w:gz") as tar:
-                tar.add(data, arcname="data.json")
+                tar.add(data, arcname="data.json", filter=_private)
                 for name in names:
                     try:
                         handle = default_storage.open(name, "rb")
@@ -143,7 +150,7 @@ def create(directory: Path) -> Report:
                     with handle:
                         files[name] = _sha256(handle)
                         handle.seek(0)
-                        info = tarfile.TarInfo(f"evidence/{name}")
+                        info = _private(tarfile.TarInfo(f"evidence/{name}"))
                         info.size = default_storage.size(name)
                         info.mtime = int(timezone.now().timestamp())
                         tar.addfile(info, handle)
@@ -154,7 +161,7 @@ def create(directory: Path) -> Report:
                             "database": connection.vendor, "rows": rows, "data_sha256": data_sha,
                             "files": files, "missing": missing}
                 blob = json.dumps(manifest, indent=1, sort_keys=True).encode()
-                info = tarfile.TarInfo("manifest.json")
+                info = _private(tarfile.TarInfo("manifest.json"))
                 info.size = len(blob)
                 info.mtime = int(timezone.now().timestamp())
                 tar.addfile(info, io.BytesIO(blob))

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from . import packages
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -89,16 +91,22 @@ def sniff(head: bytes, fileobj=None) -> set[str]:
 
 
 def _sniff_zip(fileobj) -> set[str]:
+    """Office Open XML by its parts' names; OpenDocument by its "mimetype" member — read at most
+    a few bytes of it, however large it claims to be (a zip bomb inflates nothing here)."""
     try:
-        fileobj.seek(0)
-        with zipfile.ZipFile(fileobj) as z:
-            names = set(z.namelist())
-            if "mimetype" in names:
-                mimetype = z.read("mimetype").decode("ascii", "replace").strip()
-                return {ext for ext in ("odt", "ods", "odp") if KINDS[ext].content_type == mimetype}
-            if "[Content_Types].xml" in names:
-                return {ext for ext, prefix in OOXML_PART.items() if any(n.startswith(prefix) for n in names)}
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        archive = packages.open_zip(fileobj, packages.DOCUMENT)
+        names = set(archive.namelist())
+        if "mimetype" in names:
+            info = archive.getinfo("mimetype")
+            if info.file_size > 200:  # an ODF mimetype is ~50 bytes of ASCII
+                return set()
+            mimetype = packages.read_member(archive, "mimetype", 200).decode("ascii", "replace").strip()
+            return {ext for ext in ("odt", "ods", "odp") if KINDS[ext].content_type == mimetype}
+        if "[Content_Types].xml" in names:
+            return {ext for ext, prefix in OOXML_PART.items() if any(n.startswith(prefix) for n in names)}
+    except packages.PackageError:
+        raise  # refused with its own reason (too many members, encrypted, …)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError):
         return set()
     finally:
         fileobj.seek(0)
@@ -119,7 +127,11 @@ def check_upload(upload, max_bytes: int) -> tuple[str, Kind]:
                               "atau dokumen Office/OpenDocument.") % {"ext": ext or "?"})
     upload.seek(0)
     head = upload.read(16)
-    if ext not in sniff(head, upload):
+    try:
+        consistent = sniff(head, upload)
+    except packages.PackageError as exc:
+        raise EvidenceError(str(exc)) from exc
+    if ext not in consistent:
         raise EvidenceError(_("Isi berkas tidak sesuai dengan ekstensinya (.%(ext)s). Pastikan berkas tidak "
                               "rusak dan bukan berkas lain yang diganti namanya.") % {"ext": ext})
     upload.seek(0)

@@ -112,7 +112,7 @@ def lke_meta(worksheet: Worksheet, *, include_tpi: bool) -> exports.LkeMeta:
 # --------------------------------------------------------------------------- round recap
 
 
-def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100) -> exports.RecapData:
+def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100, own_units=()) -> exports.RecapData:
     """Everything the round recap needs, in a fixed number of queries plus one per ``chunk`` units."""
     spec = selectors.template_spec(round_.version_id)
     areas = [a for c in spec.components for a in c.areas]
@@ -120,8 +120,8 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100) -> expor
     indicators = [(a, p, i) for c in spec.components for a in c.areas for p in a.parts for i in p.indicators]
     instansi = selectors.instansi_prerequisites(round_)
     instansi_ok = {p: v.satisfied for p, v in instansi.items()}
-    rows = list(selectors.with_scores(worksheets.select_related("unit"), reviewer=reviewer, instansi_ok=instansi_ok)
-                .order_by("unit__name"))
+    rows = list(selectors.with_scores(worksheets.select_related("unit"), reviewer=reviewer, instansi_ok=instansi_ok,
+                                      own_units=own_units).order_by("unit__name"))
     area_scores: dict[tuple[int, str], dict[str, Decimal]] = {}
     tpi_verdicts: dict[int, str] = {}
     for ws_id, value_set, verdict, code, value in (

@@ -41,6 +41,25 @@ THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 SCORE_FORMAT = "0.00"
+# Text a spreadsheet could take for a formula (or DDE) when opened or edited: kept as text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell):
+    """Typed text (explanations, notes, names…) is never a live formula in a workbook this app
+    writes: a string starting with = + - @ tab or CR is stored as text with Excel's quote prefix,
+    so it shows as typed and stays text if someone edits the cell. Numbers stay numbers."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _text_only(wb: Workbook) -> None:
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                as_text(cell)
 
 
 @dataclass
@@ -126,6 +145,7 @@ def lke_workbook(meta: LkeMeta, rows: list[LkeRow]) -> Workbook:
         for i, note in enumerate(meta.notes, start=1):
             notes.cell(row=i, column=1, value=note)
         notes.column_dimensions["A"].width = 120
+    _text_only(wb)
     return wb
 
 
@@ -201,7 +221,7 @@ class RecapData:
 def _cell(ws, value, *, bold=False, fill=None, number_format=None, wrap=False):
     if isinstance(value, Decimal):
         value = float(value)
-    cell = WriteOnlyCell(ws, value=value)
+    cell = as_text(WriteOnlyCell(ws, value=value))
     if bold:
         cell.font = Font(bold=True, color="FFFFFF" if fill is HEADER_FILL else None)
     if fill is not None:
@@ -211,6 +231,11 @@ def _cell(ws, value, *, bold=False, fill=None, number_format=None, wrap=False):
     if wrap:
         cell.alignment = WRAP
     return cell
+
+
+def _append(ws, values):
+    """A write-only row where every text value goes through ``as_text``."""
+    ws.append([_cell(ws, v) if isinstance(v, str) else v for v in values])
 
 
 def _header(ws, labels):
@@ -231,24 +256,24 @@ def _recap_summary(wb, data):
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 16
     ws.column_dimensions["C"].width = 16
-    ws.append([_cell(ws, data.title, bold=True)])
-    ws.append([data.subtitle])
-    ws.append([])
+    _append(ws, [_cell(ws, data.title, bold=True)])
+    _append(ws, [data.subtitle])
+    _append(ws, [])
     _header(ws, ["Kesiapan", "Menurut TPI (disetujui)", "Menurut penilaian mandiri"])
     for label, n_tpi, n_unit in data.readiness_counts:
-        ws.append([label, n_tpi, n_unit])
-    ws.append(["Jumlah kertas kerja", data.approved_count, sum(n for _, _, n in data.readiness_counts)])
-    ws.append([_cell(ws, "Siap diusulkan (disetujui TPI, nilai TPI memenuhi, syarat pengusulan terpenuhi "
+        _append(ws, [label, n_tpi, n_unit])
+    _append(ws, ["Jumlah kertas kerja", data.approved_count, sum(n for _, _, n in data.readiness_counts)])
+    _append(ws, [_cell(ws, "Siap diusulkan (disetujui TPI, nilai TPI memenuhi, syarat pengusulan terpenuhi "
                          "atau dikecualikan)", bold=True), data.ready_count])
-    ws.append([])
+    _append(ws, [])
     _header(ws, ["Status", "Jumlah unit"])
     for label, n in data.status_counts:
-        ws.append([label, n])
-    ws.append([])
+        _append(ws, [label, n])
+    _append(ws, [])
     start = 4 + len(data.readiness_counts) + 2 + 1 + 1 + len(data.status_counts) + 1 + 1
     _header(ws, ["Rata-rata area (% bobot), kertas kerja yang telah diajukan", "%"])
     for label, pct in data.area_averages:
-        ws.append([label, _cell(ws, pct, number_format="0.0")])
+        _append(ws, [label, _cell(ws, pct, number_format="0.0")])
     if data.area_averages:
         chart = BarChart()
         chart.type = "bar"
@@ -276,13 +301,13 @@ def _recap_units(wb, data):
                + ["Pengungkit (TPI bila ada)", "Hasil (TPI bila ada)", "Total unit", "Total TPI",
                   "Kesiapan (TPI bila ada)", "Dasar kesiapan", "Kesiapan menurut penilaian mandiri",
                   "Kesiapan menurut TPI (disetujui)", "Syarat pengusulan", "Siap diusulkan", "Kekurangan terbesar"])
-    ws.append([_cell(ws, data.title, bold=True)])
-    ws.append([data.subtitle])
+    _append(ws, [_cell(ws, data.title, bold=True)])
+    _append(ws, [data.subtitle])
     _header(ws, headers)
     ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{3 + len(data.units)}"
     for u in data.units:
         scores = [_cell(ws, v, number_format=SCORE_FORMAT) for v in u.areas_unit + u.areas_tpi]
-        ws.append([u.name, u.kind, u.status, _cell(ws, u.progress, number_format="0"), *scores, _cell(ws, u.pengungkit, number_format=SCORE_FORMAT),
+        _append(ws, [u.name, u.kind, u.status, _cell(ws, u.progress, number_format="0"), *scores, _cell(ws, u.pengungkit, number_format=SCORE_FORMAT),
                    _cell(ws, u.hasil, number_format=SCORE_FORMAT), _cell(ws, u.total_unit, number_format=SCORE_FORMAT),
                    _cell(ws, u.total_tpi, number_format=SCORE_FORMAT), u.verdict, u.basis, u.verdict_unit,
                    u.verdict_tpi, u.prerequisites, "Ya" if u.ready else "Tidak", "; ".join(u.gaps)])
@@ -292,12 +317,12 @@ def _recap_indicators(wb, data):
     ws = wb.create_sheet("Skor indikator")
     ws.column_dimensions["A"].width = 40
     ws.freeze_panes = "B4"
-    ws.append([_cell(ws, "Skor tiap indikator per unit (nilai TPI bila ada, selain itu nilai unit)", bold=True)])
+    _append(ws, [_cell(ws, "Skor tiap indikator per unit (nilai TPI bila ada, selain itu nilai unit)", bold=True)])
     _header(ws, ["Unit"] + data.indicator_labels)
-    ws.append([_cell(ws, "Bobot", bold=True)] + [_cell(ws, w, number_format=SCORE_FORMAT)
+    _append(ws, [_cell(ws, "Bobot", bold=True)] + [_cell(ws, w, number_format=SCORE_FORMAT)
                                                   for w in data.indicator_weights])
     for name, scores in data.indicator_rows:
-        ws.append([name] + [_cell(ws, s, number_format=SCORE_FORMAT) for s in scores])
+        _append(ws, [name] + [_cell(ws, s, number_format=SCORE_FORMAT) for s in scores])
 
 
 def _recap_gaps(wb, data):
@@ -308,4 +333,4 @@ def _recap_gaps(wb, data):
     ws.auto_filter.ref = f"A1:C{1 + sum(len(u.gaps or []) for u in data.units)}"
     for u in data.units:
         for gap in u.gaps or []:
-            ws.append([u.name, u.verdict, gap])
+            _append(ws, [u.name, u.verdict, gap])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.templatetags.people import person
 
+from . import limits
 from .models import NUMBER_TYPES, OPTION_TYPES, AnswerType
 
 NUMBER_RULES = {
@@ -90,14 +91,14 @@ class ValueForm(forms.Form):
 class AnswerForm(ValueForm):
     """The unit's answer to one question."""
 
-    explanation = forms.CharField(label=_("Penjelasan unit"), required=False, max_length=5000,
+    explanation = forms.CharField(label=_("Penjelasan unit"), required=False, max_length=limits.EXPLANATION,
                                   widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
 
 
 class ReviewForm(ValueForm):
     """The TPI's own value for one answer, a note, and the "perlu perbaikan" flag."""
 
-    note = forms.CharField(label=_("Catatan TPI"), required=False, max_length=5000,
+    note = forms.CharField(label=_("Catatan TPI"), required=False, max_length=limits.TPI_NOTE,
                            widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     needs_revision = forms.BooleanField(label=_("Perlu perbaikan oleh unit"), required=False)
 
@@ -122,14 +123,14 @@ class ReviewForm(ValueForm):
 
 
 class DecisionForm(forms.Form):
-    comment = forms.CharField(label=_("Komentar"), required=False, max_length=5000,
+    comment = forms.CharField(label=_("Komentar"), required=False, max_length=limits.DECISION_COMMENT,
                               widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     expected_status = forms.CharField(widget=forms.HiddenInput)
 
 
 class EvidenceUploadForm(forms.Form):
     file = forms.FileField(label=_("Berkas bukti dukung"))
-    description = forms.CharField(label=_("Keterangan"), required=False, max_length=300)
+    description = forms.CharField(label=_("Keterangan"), required=False, max_length=limits.EVIDENCE_DESCRIPTION)
 
 
 class HttpURLField(forms.URLField):
@@ -137,20 +138,43 @@ class HttpURLField(forms.URLField):
 
 
 class EvidenceLinkForm(forms.Form):
-    url = HttpURLField(label=_("Tautan bukti dukung"), max_length=500, assume_scheme="https",
+    url = HttpURLField(label=_("Tautan bukti dukung"), max_length=limits.URL, assume_scheme="https",
                        error_messages={"invalid": _("Masukkan tautan lengkap http(s), mis. https://drive.pemda.go.id/…")})
-    description = forms.CharField(label=_("Keterangan"), required=False, max_length=300)
+    description = forms.CharField(label=_("Keterangan"), required=False, max_length=limits.EVIDENCE_DESCRIPTION)
 
 
 class SubmitForm(forms.Form):
-    comment = forms.CharField(label=_("Catatan pengajuan (opsional)"), required=False, max_length=2000,
+    comment = forms.CharField(label=_("Catatan pengajuan (opsional)"), required=False, max_length=limits.SUBMIT_COMMENT,
                               widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
 
 
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time between the years 2000 and 2100: anything else is a typing slip (and year 1
+    cannot even be shifted into the institution's time zone)."""
+
+    default_error_messages = {"range": _("Tanggal di luar rentang yang masuk akal (tahun 2000–2100)."),
+                              "invalid": _("Tulis tanggal dan jam seperti 2027-01-15 16:00.")}
+
+    def to_python(self, value):
+        try:
+            result = super().to_python(value)
+        except (OverflowError, OSError) as exc:
+            raise forms.ValidationError(self.error_messages["range"], code="range") from exc
+        if result is not None and not 2000 <= result.year <= 2100:
+            raise forms.ValidationError(self.error_messages["range"], code="range")
+        return result
+
+
 class DeadlineExtensionForm(forms.Form):
-    until = forms.DateTimeField(label=_("Batas baru"), widget=forms.DateTimeInput(
+    until = BoundedDateTimeField(label=_("Batas baru"), widget=forms.DateTimeInput(
         attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"])
-    comment = forms.CharField(label=_("Alasan"), max_length=500)
+    comment = forms.CharField(label=_("Alasan"), max_length=limits.REASON)
+
+
+class RoundStatusForm(forms.Form):
+    action = forms.ChoiceField(choices=[("open", _("Mulai periode")), ("close", _("Tutup periode")),
+                                       ("reopen", _("Buka kembali periode"))])
+    comment = forms.CharField(label=_("Alasan"), required=False, max_length=limits.REASON)
 
 
 class ReviewerAssignForm(forms.Form):
@@ -202,10 +226,10 @@ class PrerequisiteForm(forms.Form):
         value.error_messages["required"] = _("Isi nilainya.")
         self.fields["value"] = value
         self.fields["note"] = forms.CharField(label=_("Keterangan (mis. nomor dan tanggal dokumen)"), required=False,
-                                              max_length=500)
+                                              max_length=limits.REASON)
         self.fields["evidence_file"] = forms.FileField(label=_("Berkas bukti (PDF, gambar, Office)"), required=False)
         self.fields["evidence_url"] = HttpURLField(
-            label=_("atau tautan bukti"), required=False, max_length=500, assume_scheme="https",
+            label=_("atau tautan bukti"), required=False, max_length=limits.URL, assume_scheme="https",
             error_messages={"invalid": _("Masukkan tautan lengkap http(s), mis. https://jdih.pemda.go.id/…")})
 
     def clean(self):

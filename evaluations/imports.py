@@ -10,21 +10,22 @@ A computed percentage is never read (the app computes it from the counts).
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
+from . import limits, packages
 from .exports import KEY_HEADER, LKE_SHEET
 from .scoring import OPTION_VALUES
 
 LIMITS = {"persen": (Decimal("0"), Decimal("100")), "jumlah": (Decimal("0"), Decimal("999999999")),
           "indeks": (Decimal("0"), Decimal("4"))}  # the survey value 0–4, as the workbook validates it
+log = logging.getLogger(__name__)
 TYPE_LABEL = {"ya_tidak": "Ya/Tidak", "ab": "A/B", "abc": "A/B/C", "abcd": "A/B/C/D", "abcde": "A/B/C/D/E"}
 
 
@@ -62,21 +63,32 @@ def normalize(text) -> str:
     return re.sub(r"[^\w%]+", " ", text).strip()
 
 
+MAX_ROWS = 1000  # the LKE sheet has about 220 rows (official) or 150 (this app's export)
+MAX_COLUMNS = 17  # A–Q
+MAX_TEXT = limits.EXPLANATION  # an explanation, as the form allows
+
+
 def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
+    """Read a workbook with bounds on everything: the package is checked before anything is
+    inflated (members, sizes, ratios, no DOCTYPE), at most ``MAX_ROWS`` rows of ``MAX_COLUMNS``
+    cells are streamed, and any file the parsers cannot read — corrupt, truncated, hostile XML —
+    gets a message instead of an error page. No database access: call it outside a transaction."""
     result = ImportResult()
     try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        result.errors.append(_("Berkas tidak dapat dibaca sebagai workbook Excel (.xlsx)."))
+        packages.open_zip(fileobj, packages.WORKBOOK, forbid_doctype=True)
+    except packages.PackageError as exc:
+        result.errors.append(_("Berkas ditolak: %(reason)s") % {"reason": exc})
         return result
     try:
-        if LKE_SHEET not in wb.sheetnames:
-            result.errors.append(_("Lembar (sheet) “%(sheet)s” tidak ditemukan; lembar yang ada: %(found)s.") % {
-                "sheet": LKE_SHEET, "found": ", ".join(wb.sheetnames) or "—"})
-            return result
-        rows = list(wb[LKE_SHEET].iter_rows(min_row=1, max_col=17))
-    finally:
-        wb.close()
+        fileobj.seek(0)
+        rows = _read_rows(fileobj, result)
+    except Exception:  # noqa: BLE001 — a file from outside: whatever the parsers raise, the person gets words
+        log.info("workbook could not be read", exc_info=True)
+        result.errors.append(_("Berkas tidak dapat dibaca sebagai workbook Excel (.xlsx): isinya rusak atau "
+                               "bukan workbook biasa. Simpan ulang dari Excel/LibreOffice lalu unggah lagi."))
+        return result
+    if rows is None:
+        return result
     header = next((i for i, r in enumerate(rows[:15]) if len(r) > 7 and str(r[7].value or "").strip() == KEY_HEADER),
                   None)
     result.layout = "app" if header is not None else "official"
@@ -91,7 +103,7 @@ def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
         answer_cell = get[10]
         answer = None if answer_cell is None else answer_cell.value
         if result.layout == "app":
-            key = str(get[7].value or "").strip() if get[7] is not None else ""
+            key = str(get[7].value or "").strip()[:100] if get[7] is not None else ""
             if not key:
                 continue
             q = by_key.get(key)
@@ -100,7 +112,7 @@ def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
                     "row": excel_row, "key": key})
                 continue
         else:
-            text = get[6].value if get[6] is not None else None
+            text = str(get[6].value)[:2000] if get[6] is not None and get[6].value is not None else None
             if not normalize(text):
                 continue
             q = matcher.match(text)
@@ -119,6 +131,11 @@ def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
         explanation = None
         if result.layout == "app" and get[12] is not None:
             explanation = str(get[12].value or "").strip()
+            if len(explanation) > MAX_TEXT:
+                result.errors.append(_("Baris %(row)d (%(key)s): penjelasan %(n)s karakter; paling banyak %(max)s.") % {
+                    "row": excel_row, "key": q.key, "n": f"{len(explanation):,}".replace(",", "."),
+                    "max": f"{MAX_TEXT:,}".replace(",", ".")})
+                continue
         if answer in (None, "") and not explanation:
             continue
         parsed = _parse_answer(q, answer, answer_cell, excel_row, result.errors)
@@ -180,6 +197,27 @@ def _number(value) -> Decimal | None:
 
 def _plain(d: Decimal) -> str:
     return f"{d.normalize():f}".replace(".", ",")
+
+
+def _read_rows(fileobj, result: ImportResult):
+    """The sheet's first ``MAX_ROWS`` rows (cells A–Q), streamed; None after reporting why not."""
+    wb = load_workbook(fileobj, read_only=True, data_only=True)
+    try:
+        if LKE_SHEET not in wb.sheetnames:
+            result.errors.append(_("Lembar (sheet) “%(sheet)s” tidak ditemukan; lembar yang ada: %(found)s.") % {
+                "sheet": LKE_SHEET, "found": ", ".join(name[:40] for name in wb.sheetnames[:20]) or "—"})
+            return None
+        rows = []
+        for cells in wb[LKE_SHEET].iter_rows(min_row=1, max_col=MAX_COLUMNS):
+            if len(rows) == MAX_ROWS:
+                result.errors.append(_("Lembar “%(sheet)s” berisi lebih dari %(max)s baris; LKE hanya beberapa ratus "
+                                       "baris. Hapus baris tambahan lalu unggah lagi.") % {
+                    "sheet": LKE_SHEET, "max": f"{MAX_ROWS:,}".replace(",", ".")})
+                return None
+            rows.append(cells)
+        return rows
+    finally:
+        wb.close()
 
 
 class _TextMatcher:

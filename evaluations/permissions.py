@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy
 
 from units.permissions import user_roles
 
@@ -58,14 +59,25 @@ def get_round_for_user_or_404(user, pk) -> Round:
 
 
 def workflow_roles(user, worksheet: Worksheet) -> frozenset[str]:
-    """The workflow roles (operator, kepala, tpi, admin) the user holds for this worksheet."""
+    """The workflow roles (operator, kepala, tpi, admin) the user holds for this worksheet.
+
+    Separation of duties: whoever is operator or kepala of the worksheet's unit holds neither the
+    TPI's nor the admin's role on it — they never review, decide on, assign reviewers to or extend
+    the deadlines of their own unit, whatever other memberships they hold (or gain later)."""
     roles = user_roles(user)
     held = set(roles.roles_in_unit(worksheet.unit_id))
+    if held:
+        return frozenset(held)
     if roles.is_admin_of(worksheet.round.instansi_id):
         held.add(workflow.ADMIN)
     if worksheet.round.instansi_id in roles.tpi_instansi and worksheet.reviewers.filter(pk=user.pk).exists():
         held.add(workflow.TPI)
     return frozenset(held)
+
+
+def is_unit_staff(user, unit_id) -> bool:
+    """Operator or kepala of this unit: may not review it (separation of duties)."""
+    return bool(user_roles(user).roles_in_unit(unit_id))
 
 
 def can_edit(user, worksheet: Worksheet, now=None) -> bool:
@@ -103,3 +115,20 @@ def can_review_round(user, round_) -> bool:
     values on the dashboard: the instansi's admins and TPI members."""
     roles = user_roles(user)
     return roles.is_admin_of(round_.instansi_id) or round_.instansi_id in roles.tpi_instansi
+
+
+ROUND_CLOSED = gettext_lazy("Periode evaluasi ini telah ditutup: nilai, keputusan dan syarat pengusulannya tidak "
+                            "dapat diubah lagi. Admin dapat membuka kembali periode dengan alasan bila memang perlu.")
+REVIEW_DEADLINE_PASSED = gettext_lazy("Batas penilaian TPI untuk unit ini telah lewat (%(when)s); admin dapat "
+                                      "memperpanjangnya untuk unit ini.")
+
+
+def review_closed_reason(worksheet: Worksheet, now=None) -> str:
+    """Why nobody may review this worksheet now, in words ("" when the review is open): the round
+    is closed, or the TPI's deadline for it has passed (until an admin extends it)."""
+    if worksheet.round.status != Round.Status.OPEN:
+        return str(ROUND_CLOSED)
+    if worksheet.is_past_review_deadline(now):
+        return str(REVIEW_DEADLINE_PASSED % {
+            "when": formats.date_format(timezone.localtime(worksheet.effective_review_deadline), "j F Y H.i T")})
+    return ""

@@ -440,9 +440,10 @@ def ready_to_propose_q(instansi_ok: dict[str, bool]) -> Q:
             & (Q(ts__prereq_exempt=True) | (Q(ts__prereq_unmet=0) & instansi)))
 
 
-def with_scores(worksheets, *, reviewer: bool, instansi_ok: dict[str, bool] | None = None):
+def with_scores(worksheets, *, reviewer: bool, instansi_ok: dict[str, bool] | None = None, own_units=()):
     """Annotate worksheets with their stored unit and TPI scores and the verdict that counts: the
-    TPI's once it has values (for the unit: once the TPI has decided), else the unit's. With
+    TPI's once it has values (for the unit: once the TPI has decided), else the unit's. A reviewer
+    who is also staff of some units (``own_units``) sees those units as their staff do. With
     ``instansi_ok`` also whether each may be proposed (``ready_to_propose``)."""
     from django.db.models import BooleanField, Case, FilteredRelation, IntegerField, Value, When
     from django.db.models.functions import Coalesce
@@ -451,7 +452,8 @@ def with_scores(worksheets, *, reviewer: bool, instansi_ok: dict[str, bool] | No
         us=FilteredRelation("scores", condition=Q(scores__value_set="unit")),
         ts=FilteredRelation("scores", condition=Q(scores__value_set="tpi")),
     )
-    tpi_shown = Q(ts__id__isnull=False) if reviewer else Q(ts__id__isnull=False, status__in=TPI_VISIBLE_TO_UNIT)
+    decided = Q(status__in=TPI_VISIBLE_TO_UNIT)
+    tpi_shown = Q(ts__id__isnull=False) & ((~Q(unit_id__in=list(own_units)) | decided) if reviewer else decided)
 
     def pick(field, output=None):
         return Case(When(tpi_shown, then=F(f"ts__{field}")), default=F(f"us__{field}"), output_field=output)
@@ -480,11 +482,11 @@ BASIS_FILTERS = ("tpi", "unit")
 
 
 def dashboard(worksheets, *, reviewer: bool, status="", kind="", readiness_code=None, basis="", search="",
-              sort="unit", descending=False, instansi_ok=None, ready_only=False):
+              sort="unit", descending=False, instansi_ok=None, ready_only=False, own_units=()):
     """The round dashboard's rows as one queryset: filtered, searched and sorted in SQL.
     ``basis``: filter the readiness by the TPI's approved values ("tpi"), by the unit's own ("unit"),
     or by the values each row shows (""); ``ready_only``: the units that may be proposed."""
-    qs = with_scores(worksheets.select_related("unit"), reviewer=reviewer, instansi_ok=instansi_ok)
+    qs = with_scores(worksheets.select_related("unit"), reviewer=reviewer, instansi_ok=instansi_ok, own_units=own_units)
     if status:
         qs = qs.filter(status=status)
     if kind:

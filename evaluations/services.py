@@ -14,17 +14,30 @@ from units.models import Membership
 from units.templatetags.people import person
 
 from . import evidence as evidence_rules
-from . import score_store, selectors, workflow
+from . import limits, score_store, selectors, workflow
 from .models import (
     Answer,
     Evidence,
     PrerequisiteDefinition,
     PrerequisiteRecord,
     Question,
+    Round,
+    RoundEvent,
     Worksheet,
     WorksheetEvent,
 )
-from .permissions import can_edit, can_record_instansi_prerequisites, can_record_unit_prerequisites, workflow_roles
+from .permissions import (
+    ROUND_CLOSED,
+    can_edit,
+    can_record_instansi_prerequisites,
+    can_record_unit_prerequisites,
+    review_closed_reason,
+    workflow_roles,
+)
+
+
+class Refused(Exception):
+    """A business rule refuses the action (not an access denial); ``str(exc)`` is for the user."""
 
 
 class ConflictError(Exception):
@@ -77,7 +90,15 @@ def answer_save(*, user, worksheet: Worksheet, question: Question, option: str =
                              audit=bool(ws.submitted_at))
 
 
+def _check_length(text: str, limit: int, what: str) -> None:
+    """Every path that stores typed text stops at the same limit as the forms (a backstop: the
+    forms and the workbook import refuse longer text with a message first)."""
+    if text and len(text) > limit:
+        raise ValueError(f"{what} longer than {limit} characters")
+
+
 def _write_unit_value(ws, answer, user, option, number, explanation, revision, *, audit, comment="", refresh=True):
+    _check_length(explanation, limits.EXPLANATION, "explanation")
     if answer.revision != revision and answer.updated_by_id != user.pk:
         raise ConflictError(answer)
     old = (answer.unit_option, answer.unit_number, answer.unit_explanation)
@@ -216,13 +237,78 @@ def worksheet_extend_deadline(*, user, worksheet: Worksheet, until, comment: str
     return ws
 
 
-def tpi_members(instansi_id):
-    """The users who may be assigned to review this instansi's worksheets."""
+@transaction.atomic
+def worksheet_extend_review(*, user, worksheet: Worksheet, until, comment: str = "") -> Worksheet:
+    """An admin gives the TPI more time to review one unit past the round's review deadline."""
+    ws = _locked_worksheet(worksheet.pk)
+    if workflow.ADMIN not in workflow_roles(user, ws):
+        raise PermissionDenied(_("Hanya admin yang dapat memperpanjang batas penilaian TPI."))
+    if ws.round.status != ws.round.Status.OPEN:
+        raise Refused(ROUND_CLOSED)
+    old = ws.review_extension
+    ws.review_extension = until
+    ws.save(update_fields=["review_extension", "updated_at"])
+    WorksheetEvent.objects.create(
+        worksheet=ws, actor=user, kind=WorksheetEvent.Kind.DEADLINE, field="review_extension",
+        old_value=timezone.localtime(old).strftime("%Y-%m-%d %H:%M") if old else "",
+        new_value=timezone.localtime(until).strftime("%Y-%m-%d %H:%M") if until else "", comment=comment)
+    return ws
+
+
+# Round status moves an admin may make, each audited with its reason.
+ROUND_MOVES = {
+    "open": (Round.Status.DRAFT, Round.Status.OPEN, False),
+    "close": (Round.Status.OPEN, Round.Status.CLOSED, True),
+    "reopen": (Round.Status.CLOSED, Round.Status.OPEN, True),
+}
+
+
+@transaction.atomic
+def round_set_status(*, user, round_: Round, action: str, comment: str = "") -> Round:
+    """Open, close or reopen a round: the instansi's admins, with a reason for closing and reopening,
+    recorded in the round's history. A closed round's worksheets cannot be changed by anyone."""
+    from units.permissions import user_roles
+
+    rnd = Round.objects.select_for_update().get(pk=round_.pk)
+    if not user_roles(user).is_admin_of(rnd.instansi_id):
+        raise PermissionDenied(_("Hanya admin instansi yang dapat membuka atau menutup periode."))
+    source, target, needs_reason = ROUND_MOVES[action]
+    if rnd.status != source:
+        raise Refused(_("Periode ini berstatus “%(status)s”; tindakan itu tidak berlaku.") % {
+            "status": rnd.get_status_display()})
+    if needs_reason and not comment.strip():
+        raise Refused(_("Tulis alasannya: menutup atau membuka kembali periode tercatat di riwayat periode."))
+    _check_length(comment, limits.REASON, "reason")
+    RoundEvent.objects.create(round=rnd, actor=user, from_status=rnd.status, to_status=target, comment=comment)
+    rnd.status = target
+    rnd.save(update_fields=["status"])
+    return rnd
+
+
+def tpi_members(instansi_id, *, unit_id=None):
+    """The users who may be assigned to review this instansi's worksheets — of ``unit_id``'s
+    worksheet: not its own operators and kepala (separation of duties)."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
+    qs = get_user_model().objects.filter(
         memberships__instansi_id=instansi_id, memberships__role=Membership.Role.TPI, is_active=True,
-    ).distinct().order_by("first_name", "last_name", "username")
+    )
+    if unit_id is not None:
+        qs = qs.exclude(pk__in=unit_staff(unit_id).values("pk"))
+    return qs.distinct().order_by("first_name", "last_name", "username")
+
+
+def unit_staff(unit_id):
+    """The operators and kepala of a unit (who may not review it)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(memberships__unit_id=unit_id,
+                                           memberships__role__in=Membership.UNIT_ROLES).distinct()
+
+
+def conflicted_tpi_members(instansi_id, unit_id):
+    """TPI members of the instansi who are also staff of this unit: named to the admin, never assignable."""
+    return tpi_members(instansi_id).filter(pk__in=unit_staff(unit_id).values("pk"))
 
 
 @transaction.atomic
@@ -231,8 +317,13 @@ def worksheet_assign_reviewers(*, user, worksheet: Worksheet, reviewers, comment
     ws = _locked_worksheet(worksheet.pk)
     if workflow.ADMIN not in workflow_roles(user, ws):
         raise PermissionDenied(_("Hanya admin yang dapat menugaskan anggota TPI."))
-    allowed = set(tpi_members(ws.unit.instansi_id).values_list("pk", flat=True))
     chosen = {u.pk: u for u in reviewers}
+    conflicted = [u for u in conflicted_tpi_members(ws.unit.instansi_id, ws.unit_id) if u.pk in chosen]
+    if conflicted:
+        raise Refused(_("%(names)s adalah operator/kepala %(unit)s dan tidak dapat menilai unitnya sendiri "
+                                 "(pemisahan tugas).") % {"names": ", ".join(person(u) for u in conflicted),
+                                                           "unit": ws.unit.name})
+    allowed = set(tpi_members(ws.unit.instansi_id, unit_id=ws.unit_id).values_list("pk", flat=True))
     if set(chosen) - allowed:
         raise PermissionDenied(_("Hanya anggota TPI instansi ini yang dapat ditugaskan."))
     before = sorted(person(u) for u in ws.reviewers.all())
@@ -266,6 +357,8 @@ def prerequisite_record(*, user, definition: PrerequisiteDefinition, value: str,
         if not can_record_unit_prerequisites(user, worksheet):
             raise PermissionDenied(_("Hanya TPI yang ditugaskan atau admin yang dapat mencatat syarat unit."))
         scope = {"worksheet": worksheet}
+    if (round_ or worksheet.round).status == Round.Status.CLOSED:
+        raise Refused(ROUND_CLOSED)
     if definition.version_id != (round_ or worksheet.round).version_id:
         raise ValueError("prerequisite of another template version")
     previous = PrerequisiteRecord.objects.filter(definition=definition, **scope).order_by("recorded_at", "pk").last()
@@ -302,9 +395,17 @@ class DecisionConflict(Exception):
         self.last_event = last_event
 
 
+def _check_review_open(ws: Worksheet, now=None) -> None:
+    """Closed is closed, and the TPI's deadline holds like the unit's (until an admin extends it)."""
+    reason = review_closed_reason(ws, now)
+    if reason:
+        raise Refused(reason)
+
+
 def _decide(user, worksheet: Worksheet, action: str, expected_status: str, comment: str) -> tuple[Worksheet, object]:
     """Lock the worksheet, check that nobody moved it meanwhile, and check the transition."""
     ws = _locked_worksheet(worksheet.pk)
+    _check_review_open(ws)
     if expected_status and ws.status != expected_status:
         raise DecisionConflict(ws, ws.events.filter(kind=WorksheetEvent.Kind.STATUS).select_related("actor").last())
     try:
@@ -348,11 +449,13 @@ def review_answer_save(*, user, worksheet: Worksheet, question: Question, option
         raise PermissionDenied(_("Hanya TPI yang ditugaskan atau admin yang dapat menilai."))
     if ws.status not in workflow.TPI_EDITABLE:
         raise PermissionDenied(_("Kertas kerja tidak sedang direviu."))
+    _check_review_open(ws)
     if ws.status == Worksheet.Status.SUBMITTED:  # the first value given starts the review
         _start(ws, user, Worksheet.Status.IN_REVIEW)
     answer, _created = Answer.objects.select_for_update().get_or_create(worksheet=ws, question=question)
     if answer.revision != revision and answer.tpi_updated_by_id != user.pk:
         raise ConflictError(answer)
+    _check_length(note, limits.TPI_NOTE, "TPI note")
     old_value, new_value = _describe(answer.tpi_option, answer.tpi_number), _describe(option, number)
     old = (answer.tpi_option, answer.tpi_number, answer.tpi_note, answer.needs_revision)
     if old == (option, number, note, needs_revision):
@@ -490,7 +593,8 @@ def worksheet_import(*, user, worksheet: Worksheet, rows: list[dict], revisions:
     questions = {q.key: q for q in Question.objects.filter(version_id=ws.round.version_id, key__in=[r["key"] for r in rows])}
     answers = {a.question.key: a for a in Answer.objects.select_for_update().filter(
         worksheet=ws, question__key__in=list(questions)).select_related("question")}
-    reasons = []
+    reasons = [_("%(key)s: penjelasan lebih dari %(max)s karakter.") % {"key": r["key"], "max": limits.EXPLANATION}
+               for r in rows if len(r.get("explanation") or "") > limits.EXPLANATION]
     for r in rows:
         a = answers.get(r["key"])
         if a is None:

@@ -22,6 +22,7 @@ urlpatterns += [
     path("kertas-kerja/<int:pk>/bukti/<int:evidence_id>/hapus/", views.evidence_delete, name="evidence_delete"),
     path("kertas-kerja/<int:pk>/ajukan/", views.worksheet_submit, name="worksheet_submit"),
     path("kertas-kerja/<int:pk>/perpanjang/", views.worksheet_extend, name="worksheet_extend"),
+    path("kertas-kerja/<int:pk>/perpanjang-reviu/", views.worksheet_extend_review, name="worksheet_extend_review"),
     path("kertas-kerja/<int:pk>/tpi/", views.worksheet_assign, name="worksheet_assign"),
 ]
 
@@ -33,6 +34,7 @@ urlpatterns += [
 
 urlpatterns += [
     path("periode/<int:pk>/ringkasan/", views.round_summary, name="round_summary"),
+    path("periode/<int:pk>/status/", views.round_status, name="round_status"),
     path("periode/<int:pk>/hasil/", views.round_hasil, name="round_hasil"),
     path("kertas-kerja/<int:pk>/skor/", views.worksheet_scorecard, name="worksheet_scorecard"),
 ]

@@ -35,6 +35,7 @@ from evaluations.models import (
     PrerequisiteRecord,
     Question,
     Round,
+    RoundEvent,
     Worksheet,
     WorksheetEvent,
 )
@@ -126,6 +127,9 @@ MATRIX = {
                                               "foreign": _all(HIDDEN_OR_REFUSED, SEES_FOREIGN)}),
     "evaluations:worksheet_extend": ("POST", {"own": {"admin": DONE, "superuser": DONE},
                                               "foreign": {"admin_lain": DONE, "superuser": DONE}}),
+    "evaluations:worksheet_extend_review": ("POST", {"own": {"admin": DONE, "superuser": DONE},
+                                                     "submitted": {"admin": DONE, "superuser": DONE},
+                                                     "foreign": {"admin_lain": DONE, "superuser": DONE}}),
     # Assigning TPI members: the instansi's admin only (hidden from everyone else).
     "evaluations:worksheet_assign": ("POST", {"own": {"admin": DONE, "superuser": DONE},
                                               "foreign": {"admin_lain": DONE, "superuser": DONE}}),
@@ -140,6 +144,9 @@ MATRIX = {
     "evaluations:round_detail": ("GET", ROUND_READ),
     "evaluations:round_summary": ("GET", ROUND_READ),
     "evaluations:round_hasil": ("GET", ROUND_TPI),
+    # Opening and closing a round: the instansi's admin, audited (hidden from everyone else).
+    "evaluations:round_status": ("POST", {"rnd": {"admin": DONE, "superuser": DONE},
+                                          "foreign_rnd": {"admin_lain": DONE, "superuser": DONE}}),
     "evaluations:export_recap": ("GET", ROUND_TPI),
     # Proposal prerequisites: a unit's page for whoever reads its worksheet, recorded by its TPI member
     # and the admins; the round's page for the instansi's admins and TPI, recorded by the admins.
@@ -157,10 +164,10 @@ def _answer(ws):
 def _snapshot(target):
     """What the actions change, read fresh from the database."""
     if isinstance(target, Round):
-        return PrerequisiteRecord.objects.filter(round=target).count()
+        return (PrerequisiteRecord.objects.filter(round=target).count(), Round.objects.get(pk=target.pk).status)
     ws = Worksheet.objects.get(pk=target.pk)
     answer = _answer(ws)
-    return (ws.status, ws.deadline_extension, answer.revision, answer.tpi_updated_at,
+    return (ws.status, ws.deadline_extension, ws.review_extension, answer.revision, answer.tpi_updated_at,
             Evidence.objects.filter(answer__worksheet=ws).count(), sorted(ws.reviewers.values_list("pk", flat=True)),
             PrerequisiteRecord.objects.filter(worksheet=ws).count())
 
@@ -172,7 +179,8 @@ def _definition(key):
 def _payload(target):
     if isinstance(target, Round):  # an instansi prerequisite
         opini = _definition("opini-bpk")
-        return {"definition": opini.pk, f"p{opini.pk}-value": "WTP", f"p{opini.pk}-note": "LHP BPK"}
+        return {"definition": opini.pk, f"p{opini.pk}-value": "WTP", f"p{opini.pk}-note": "LHP BPK",
+                "action": "close", "comment": "Uji matriks"}
     ws = target
     tindak_lanjut = _definition("tindak-lanjut")
     answer = _answer(ws)
@@ -224,6 +232,7 @@ def world():
     WorksheetEvent.objects.create(worksheet=objects["submitted"], actor=users["kepala"], kind="status",
                                   from_status="draft", to_status="submitted")
     Kawasan.objects.create(instansi=inst, name="Kawasan Pelayanan Terpadu").units.add(own, other)
+    RoundEvent.objects.create(round=rnd, actor=users["admin"], from_status="draft", to_status="open")
     seen = {"user_agent": "Chromium", "ip_address": "10.0.0.7", "username": "op.sendiri", "http_accept": "*/*",
             "path_info": "/masuk/"}
     AccessAttempt.objects.create(**seen, get_data="", post_data="username=op.sendiri", failures_since_start=1)
@@ -401,7 +410,8 @@ def _admin_url(route, pattern, objects):
 # The audit trail, the answers and recorded prerequisite facts are append-only in the admin: no adding,
 # no deleting, even for staff; Tabel 5 itself comes from the regulation's file.
 APPEND_ONLY = ("admin/evaluations/answer/", "admin/evaluations/evidence/", "admin/evaluations/worksheetevent/",
-               "admin/evaluations/prerequisiterecord/", "admin/evaluations/prerequisitedefinition/")
+               "admin/evaluations/prerequisiterecord/", "admin/evaluations/prerequisitedefinition/",
+               "admin/evaluations/roundevent/")
 
 
 def _superuser_status(route):

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "zi_tracker.apps.ProjectConfig",
     "units",
     "evaluations",
 ]
@@ -181,6 +182,10 @@ STORAGES = {
         ),
     },
 }
+# Files on disk are private whatever the umask: evidence 0600 in folders 0700 (the SQLite database
+# is made 0600 by zi_tracker.apps when first opened).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760

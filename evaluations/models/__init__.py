@@ -6,7 +6,7 @@ one Answer per question with three value sets (unit, TPI, TPN).
 """
 
 from .prerequisites import PrerequisiteDefinition, PrerequisiteRecord, prerequisite_upload_to
-from .rounds import Round, RoundQuerySet
+from .rounds import Round, RoundEvent, RoundQuerySet
 from .scores import AreaScore, Kawasan, WorksheetScore
 from .template import (
     NUMBER_TYPES,
@@ -33,6 +33,6 @@ from .worksheets import (
 __all__ = [
     "NUMBER_TYPES", "OPTION_TYPES", "Answer", "AnswerType", "Area", "AreaScore", "Component", "Evidence",
     "Indicator", "Kawasan", "Option", "Part", "PrerequisiteDefinition", "PrerequisiteRecord", "Question", "ReadinessRule",
-    "Round", "RoundQuerySet", "TemplateVersion", "Worksheet", "WorksheetEvent", "WorksheetQuerySet",
+    "Round", "RoundEvent", "RoundQuerySet", "TemplateVersion", "Worksheet", "WorksheetEvent", "WorksheetQuerySet",
     "WorksheetScore", "evidence_upload_to", "prerequisite_upload_to",
 ]

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,3 +65,31 @@ class Round(models.Model):
     def instansi_group(self) -> str:
         """pemda or kl: some prerequisites differ between regional governments and ministries."""
         return self.instansi.prerequisite_group
+
+
+class RoundEvent(models.Model):
+    """Append-only history of a round's status: opened, closed, reopened — who, when and why."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="events", verbose_name=_("periode"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("oleh"))
+    from_status = models.CharField(_("dari status"), max_length=10)
+    to_status = models.CharField(_("ke status"), max_length=10)
+    comment = models.TextField(_("alasan"), blank=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("riwayat periode")
+        verbose_name_plural = _("riwayat periode")
+        ordering = ["round", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.round}: {self.from_status} → {self.to_status}"
+
+    @property
+    def from_label(self):
+        return Round.Status(self.from_status).label
+
+    @property
+    def to_label(self):
+        return Round.Status(self.to_status).label

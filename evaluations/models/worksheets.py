@@ -37,6 +37,9 @@ class Worksheet(models.Model):
     deadline_extension = models.DateTimeField(
         _("perpanjangan batas pengisian"), null=True, blank=True,
         help_text=_("Diisi admin bila unit ini diberi waktu melewati batas periode."))
+    review_extension = models.DateTimeField(
+        _("perpanjangan batas penilaian TPI"), null=True, blank=True,
+        help_text=_("Diisi admin bila TPI diberi waktu menilai unit ini melewati batas penilaian periode."))
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
     decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -62,6 +65,16 @@ class Worksheet(models.Model):
 
     def is_past_deadline(self, now=None):
         return (now or timezone.now()) > self.effective_deadline
+
+    @property
+    def effective_review_deadline(self):
+        """The TPI's deadline for this worksheet: the round's, or the admin's extension; None: none set."""
+        dates = [d for d in (self.round.review_deadline, self.review_extension) if d]
+        return max(dates) if dates else None
+
+    def is_past_review_deadline(self, now=None):
+        deadline = self.effective_review_deadline
+        return deadline is not None and (now or timezone.now()) > deadline
 
 
 class Answer(models.Model):
@@ -179,7 +192,8 @@ class WorksheetEvent(models.Model):
     FIELD_LABELS = {
         "unit_value": _("Jawaban unit"), "unit_explanation": _("Penjelasan unit"), "tpi_value": _("Nilai TPI"),
         "tpi_note": _("Catatan TPI"), "needs_revision": _("Tanda perlu perbaikan"),
-        "deadline_extension": _("Batas pengisian"), "evidence": _("Bukti dukung"),
+        "deadline_extension": _("Batas pengisian"), "review_extension": _("Batas penilaian TPI"),
+        "evidence": _("Bukti dukung"),
     }
 
     @property

@@ -1,4 +1,4 @@
-from .dashboard import round_detail, round_hasil, round_summary, worksheet_scorecard  # noqa: F401
+from .dashboard import round_detail, round_hasil, round_status, round_summary, worksheet_scorecard  # noqa: F401
 from .excel import export_lke, export_recap, import_lke  # noqa: F401
 from .pages import home, my_worksheets, review_queue, round_list, worksheet_detail  # noqa: F401
 from .prerequisites import (  # noqa: F401
@@ -17,5 +17,6 @@ from .worksheet import (  # noqa: F401
                         evidence_upload,
                         worksheet_assign,
                         worksheet_extend,
+                        worksheet_extend_review,
                         worksheet_submit,
 )

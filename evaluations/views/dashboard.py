@@ -10,13 +10,14 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from units.models import Unit
 from units.permissions import user_roles
 
 from .. import charts, selectors, services
-from ..forms import ValueForm
+from ..forms import RoundStatusForm, ValueForm
 from ..models import Answer, Question, Worksheet
 from ..permissions import (
     can_review_round,
@@ -50,7 +51,7 @@ def round_detail(request, pk):
     rows = selectors.dashboard(worksheets, reviewer=reviewer, status=status, kind=kind,
                                readiness_code=READINESS_FILTER.get(readiness_key), basis=basis, search=search,
                                sort=sort, descending=descending, instansi_ok=instansi_ok,
-                               ready_only=readiness_key == READY)
+                               ready_only=readiness_key == READY, own_units=user_roles(request.user).unit_ids)
     per = g.get("per") if g.get("per") in PER_PAGE else "50"
     page = Paginator(rows, PER_PAGE[per]).get_page(g.get("page"))
     for ws in page.object_list:  # words for each row's prerequisites, from stored counts (no query)
@@ -67,6 +68,10 @@ def round_detail(request, pk):
         "kinds": Unit.Kind.choices, "counts": counts, "instansi_prerequisites": instansi,
         "verdicts": [(key, label) for key, label, _tpi, _unit in counts.rows()],
         "total_units": sum(statuses.values()),
+        "is_admin": user_roles(request.user).is_admin_of(round_.instansi_id),
+        "round_events": list(round_.events.select_related("actor").order_by("-created_at", "-pk"))
+        if user_roles(request.user).is_admin_of(round_.instansi_id) else [],
+        "round_status_comment": request.session.get("round_status_comment", ""),
         "sort_columns": [("unit", _("Unit")), ("status", _("Status")), ("progress", _("Kemajuan")),
                          ("unit_total", _("Nilai unit")), ("tpi_total", _("Nilai TPI")),
                          ("pengungkit", _("Pengungkit")), ("hasil", _("Hasil")), ("readiness", _("Kesiapan"))],
@@ -79,7 +84,7 @@ def round_summary(request, pk):
     round_ = get_round_for_user_or_404(request.user, pk)
     reviewer = can_review_round(request.user, round_)
     worksheets = worksheets_for_user(request.user).filter(round=round_)
-    rows = selectors.with_scores(worksheets, reviewer=reviewer)
+    rows = selectors.with_scores(worksheets, reviewer=reviewer, own_units=user_roles(request.user).unit_ids)
     statuses = selectors.status_counts(worksheets)
     instansi_ok = {p: v.satisfied for p, v in selectors.instansi_prerequisites(round_).items()}
     counts = selectors.readiness_counts_by_basis(worksheets, instansi_ok)
@@ -120,7 +125,6 @@ def worksheet_scorecard(request, pk):
     assessment = selectors.worksheet_assessment(worksheet, user=request.user, ctx=ctx)
     unit = assessment.unit
     tpi = assessment.tpi if assessment.show_tpi else None
-    show_tpi = assessment.show_tpi
     basis = assessment.result
     areas = [a for c in spec.components if c.code == "pengungkit" for a in c.areas]
     hasil = [a for c in spec.components if c.code == "hasil" for a in c.areas]
@@ -132,8 +136,12 @@ def worksheet_scorecard(request, pk):
     gaps = sorted(({"indicator": n, "area": key.split(".")[0], "kind": key.split(".")[1],
                     "could_add": (n.weight - n.score)} for key, n in basis.indicators.items() if n.score < n.weight),
                   key=lambda g: g["could_add"], reverse=True)
+    # Every round's figure as this person may see it: a unit's staff see the TPI's only once the TPI
+    # has decided that round's worksheet (never another round's undecided values).
+    roles = user_roles(request.user)
     trend_rows = (selectors.with_scores(worksheets_for_user(request.user).filter(unit=worksheet.unit),
-                                        reviewer=bool(show_tpi or can_review_round(request.user, worksheet.round)))
+                                        reviewer=can_review_round(request.user, worksheet.round),
+                                        own_units=roles.unit_ids)
                   .select_related("round").order_by("round__year", "round__name"))
     trend = [{"round": w.round, "total": w.total, "is_tpi": w.basis_is_tpi, "verdict": w.verdict, "ws": w}
              for w in trend_rows]
@@ -234,3 +242,31 @@ def round_hasil(request, pk):
         "round": round_, "questions": questions, "rows": rows, "is_admin": is_admin, "page": page,
         "query": params.urlencode(), "status": status, "q": search,
         "statuses": [(v, label, counts.get(v, 0)) for v, label in Worksheet.Status.choices]})
+
+
+ROUND_MOVED = {"open": gettext_lazy("Periode dimulai: unit dapat mengisi kertas kerja."),
+               "close": gettext_lazy("Periode ditutup: nilai dan keputusannya kini tidak dapat diubah."),
+               "reopen": gettext_lazy("Periode dibuka kembali; tercatat di riwayat periode.")}
+
+
+@login_required
+@require_POST
+def round_status(request, pk):
+    """The instansi's admin opens, closes or reopens the round, with the reason, into its history."""
+    round_ = get_round_for_user_or_404(request.user, pk)
+    if not user_roles(request.user).is_admin_of(round_.instansi_id):
+        raise Http404
+    form = RoundStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Permintaan tidak dapat dibaca; muat ulang halaman lalu coba lagi."))
+        return redirect("evaluations:round_detail", round_.pk)
+    try:
+        services.round_set_status(user=request.user, round_=round_, action=form.cleaned_data["action"],
+                                  comment=form.cleaned_data["comment"])
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+        request.session["round_status_comment"] = form.cleaned_data["comment"]  # typed text survives
+    else:
+        request.session.pop("round_status_comment", None)
+        messages.success(request, ROUND_MOVED[form.cleaned_data["action"]])
+    return redirect("evaluations:round_detail", round_.pk)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -79,7 +80,8 @@ def export_recap(request, pk):
         return HttpResponse(_("Belum ada unit peserta pada periode ini; tidak ada yang direkap."), status=400,
                             content_type="text/plain; charset=utf-8")
     try:
-        workbook = exports.recap_workbook(export_rows.recap_data(round_, worksheets, reviewer=True))
+        workbook = exports.recap_workbook(export_rows.recap_data(round_, worksheets, reviewer=True,
+                                                                 own_units=roles.unit_ids))
     except Exception as exc:
         return _failed(request, exc)
     return _xlsx(workbook, f"Rekap-ZI-{slugify(round_.name)}-{timezone.localdate():%Y%m%d}.xlsx")
@@ -91,6 +93,7 @@ def _may_import(user, worksheet):
                                          and worksheet.round.status == "open")
 
 
+@transaction.non_atomic_requests  # an upload is read and checked before any transaction (and lock) opens
 @login_required
 def import_lke(request, pk):
     """Upload → a preview of every answer that would change → apply (all or nothing)."""

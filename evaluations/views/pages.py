@@ -17,6 +17,7 @@ from ..models import Round, Worksheet
 from ..permissions import (
     can_edit,
     get_worksheet_for_user_or_404,
+    review_closed_reason,
     rounds_for_user,
     workflow_roles,
     worksheets_for_user,
@@ -80,6 +81,7 @@ def worksheet_detail(request, pk):
         events = [e for e in events if not (e.kind == e.Kind.VALUE and e.field not in ("unit_value", "unit_explanation",
                                                                                      "evidence"))]
     reviewer = bool(my_roles & {workflow.TPI, workflow.ADMIN})
+    review_closed = review_closed_reason(worksheet) if reviewer else ""
     editable = can_edit(request.user, worksheet)
     flagged = []
     if worksheet.status == Worksheet.Status.RETURNED or (reviewer and worksheet.status == Worksheet.Status.IN_REVIEW):
@@ -94,7 +96,8 @@ def worksheet_detail(request, pk):
     return render(request, "evaluations/worksheet_detail.html", {
         "worksheet": worksheet, "components": components, "unit": unit, "tpi": tpi,
         "show_tpi": assessment.show_tpi, "assessment": assessment,
-        "is_reviewer": reviewer, "actions": workflow.allowed_actions(worksheet.status, my_roles),
+        "is_reviewer": reviewer, "review_closed": review_closed,
+        "actions": [] if review_closed else workflow.allowed_actions(worksheet.status, my_roles),
         "decision_form": DecisionForm(initial={"expected_status": worksheet.status}),
         "decision_comment": request.session.get("decision_comments", {}).get(str(worksheet.pk), ""),
         "verdict": assessment.verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
@@ -102,9 +105,12 @@ def worksheet_detail(request, pk):
         "can_submit": editable and workflow.KEPALA in my_roles,
         "is_admin": workflow.ADMIN in my_roles,
         "submit_form": SubmitForm(), "extend_form": DeadlineExtensionForm(),
-        "assign_form": ReviewerAssignForm(members=services.tpi_members(worksheet.unit.instansi_id),
+        "assign_form": ReviewerAssignForm(members=services.tpi_members(worksheet.unit.instansi_id,
+                                                                       unit_id=worksheet.unit_id),
                                           initial={"reviewers": reviewers}) if workflow.ADMIN in my_roles else None,
         "reviewers": reviewers,
+        "conflicted_tpi": list(services.conflicted_tpi_members(worksheet.unit.instansi_id, worksheet.unit_id))
+        if workflow.ADMIN in my_roles else [],
         "read_only_reason": read_only_reason(request.user, worksheet),
     })
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -61,7 +62,10 @@ def _history(**scope) -> dict[str, list]:
 
 
 def _definition_or_404(version_id, level, pk) -> PrerequisiteDefinition:
-    return get_object_or_404(PrerequisiteDefinition, pk=pk, version_id=version_id, level=level)
+    try:
+        return PrerequisiteDefinition.objects.get(pk=int(pk), version_id=version_id, level=level)
+    except (PrerequisiteDefinition.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("Syarat tidak ditemukan.")) from None
 
 
 def _record(request, definition, **scope):
@@ -80,6 +84,7 @@ def _record(request, definition, **scope):
     return form
 
 
+@transaction.non_atomic_requests  # an upload is read and checked before any transaction (and lock) opens
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_prerequisites(request, pk):
@@ -121,6 +126,7 @@ def round_prerequisites(request, pk):
     }, status=400 if bound is not None else 200)
 
 
+@transaction.non_atomic_requests  # an upload is read and checked before any transaction (and lock) opens
 @login_required
 @require_http_methods(["GET", "POST"])
 def worksheet_prerequisites(request, pk):

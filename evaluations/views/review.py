@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import scoring, selectors, services, workflow
 from ..forms import DecisionForm, ReviewForm
 from ..models import Worksheet
-from ..permissions import can_review, get_worksheet_for_user_or_404
+from ..permissions import can_review, get_worksheet_for_user_or_404, review_closed_reason
 from .worksheet import _area_or_404, _find_row, _question_or_404
 
 
@@ -33,7 +33,8 @@ def _review_context(request, worksheet, area, override=None):
     fresh = not selectors.has_tpi_values(sets)
     if fresh:  # never reviewed: the TPI's values will start as a copy of the unit's
         tpi = unit
-    editable = worksheet.status in workflow.TPI_EDITABLE
+    closed = review_closed_reason(worksheet)
+    editable = worksheet.status in workflow.TPI_EDITABLE and not closed
     parts = selectors.area_rows(worksheet, area, unit, lambda a: editable, tpi_result=tpi)
     changed = selectors.changed_since_last_return(worksheet)
     override = override or {}
@@ -53,7 +54,7 @@ def _review_context(request, worksheet, area, override=None):
     return {"worksheet": worksheet, "area": area, "parts": parts, "unit": unit, "tpi": tpi,
             "unit_area": unit.areas[area.code], "tpi_area": tpi.areas[area.code], "areas": areas,
             "area_diff": tpi.areas[area.code].score - unit.areas[area.code].score,
-            "can_edit": editable, "show_tpi_notes": True, "tpi_fresh": fresh}
+            "can_edit": editable, "show_tpi_notes": True, "tpi_fresh": fresh, "review_closed": closed}
 
 
 def _initial_review_form(row):
@@ -74,10 +75,11 @@ def review_area(request, pk, code):
     return render(request, "evaluations/review_area.html", _review_context(request, worksheet, area))
 
 
-def _respond(request, worksheet, question, override=None, status=200):
+def _respond(request, worksheet, question, override=None, status=200, rejected=None):
     """htmx: the review card plus its indicator and area totals (out of band)."""
     context = _review_context(request, worksheet, question.indicator.part.area, override)
     part, ind, row = _find_row(context, question.pk)
+    row.rejected = rejected
     context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})
     return render(request, "evaluations/_review_response.html", context, status=status)
 
@@ -100,10 +102,11 @@ def review_answer_save(request, pk, question_id):
             data = request.POST.copy()
             data["revision"] = exc.answer.revision
             override = {question.pk: (ReviewForm(data, question=question), exc.answer)}
-        except PermissionDenied as exc:
+        except (PermissionDenied, services.Refused) as exc:
+            if request.htmx:  # the card says why, and keeps what was typed
+                return _respond(request, worksheet, question, status=403,
+                                rejected={"reason": str(exc), "note": form.cleaned_data.get("note", "")})
             messages.error(request, str(exc))
-            if request.htmx:
-                return _respond(request, worksheet, question, status=403)
             return redirect("evaluations:review_area", worksheet.pk, question.indicator.part.area.code)
         else:
             worksheet.refresh_from_db(fields=["status"])
@@ -156,8 +159,8 @@ def review_decide(request, pk):
         messages.error(request, _("Keputusan Anda tidak diterapkan: kertas kerja ini baru saja berubah menjadi "
                                   "“%(status)s” oleh %(who)s. Periksa keadaannya sekarang sebelum memutuskan.") % {
             "status": exc.worksheet.get_status_display(), "who": who})
-    except PermissionDenied as exc:
-        messages.error(request, _reason(action, str(exc)))
+    except (PermissionDenied, services.Refused) as exc:
+        messages.error(request, str(exc) if isinstance(exc, services.Refused) else _reason(action, str(exc)))
         # Nothing typed is lost: kept for this worksheet until a decision goes through, so the TPI
         # member can go and flag an answer and come back to the comment.
         drafts = request.session.get("decision_comments", {})

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -188,6 +189,7 @@ def read_only_reason(user, worksheet) -> str:
     return _("Batas pengisian telah lewat; admin dapat memperpanjangnya untuk unit ini.")
 
 
+@transaction.non_atomic_requests  # an upload is read and checked before any transaction (and lock) opens
 @login_required
 @require_POST
 def evidence_upload(request, pk, question_id):
@@ -300,6 +302,9 @@ def worksheet_assign(request, pk):
     try:
         services.worksheet_assign_reviewers(user=request.user, worksheet=worksheet,
                                             reviewers=list(form.cleaned_data["reviewers"]))
+    except services.Refused as exc:  # e.g. the unit's own kepala chosen as its reviewer
+        messages.error(request, _("Penugasan belum disimpan: %(reason)s") % {"reason": exc})
+        return redirect(worksheet)
     except PermissionDenied as exc:
         raise Http404 from exc
     names = ", ".join(person(u) for u in form.cleaned_data["reviewers"])
@@ -322,4 +327,25 @@ def worksheet_extend(request, pk):
     except PermissionDenied as exc:
         raise Http404 from exc
     messages.success(request, _("Batas pengisian unit ini diperpanjang."))
+    return redirect(worksheet)
+
+
+@login_required
+@require_POST
+def worksheet_extend_review(request, pk):
+    """The instansi's admin gives the TPI more time on one unit (hidden from everyone else)."""
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    form = DeadlineExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Perpanjangan belum disimpan: ") + _evidence_error(form))
+        return redirect(worksheet)
+    try:
+        services.worksheet_extend_review(user=request.user, worksheet=worksheet, until=form.cleaned_data["until"],
+                                         comment=form.cleaned_data["comment"])
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+        return redirect(worksheet)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    messages.success(request, _("Batas penilaian TPI untuk unit ini diperpanjang."))
     return redirect(worksheet)

@@ -126,3 +126,21 @@ def test_typing_while_an_autosave_returns_loses_nothing_and_failed_saves_say_so(
     card_b.get_by_role("button", name="Simpan").click()
     card_b.get_by_test_id("save-failed").filter(has_text="tidak ada koneksi").wait_for()
     assert card_b.get_by_test_id("save-failed").count() == 1  # the new message replaces the old one
+
+
+def test_counts_typed_one_after_another_are_all_saved(almost_complete, new_page):
+    """Tabbing through an indicator's counts fires one save per card while the previous is still
+    on its way: every one of them must be stored (queued saves used to keep only the last)."""
+    base, ws = almost_complete
+    page = new_page()
+    login(page, base, "operator", f.PASSWORD)
+    page.goto(f"{base}/kertas-kerja/{ws.pk}/area/V/")
+    values = {"V.reform.iii.c": "2", "V.reform.iii.d": "7", "V.reform.iii.e": "4", "V.reform.iii.f": "11"}
+    for key, value in values.items():
+        page.get_by_test_id(f"question-{key}").locator("input[name=number]").fill(value)
+    page.keyboard.press("Tab")
+    for key in values:
+        page.get_by_test_id(f"question-{key}").get_by_test_id("saved-info").wait_for()
+    stored = {a.question.key: a.unit_number for a in Answer.objects.filter(
+        worksheet=ws, question__key__in=values).select_related("question")}
+    assert {k: str(int(v)) for k, v in stored.items()} == values
