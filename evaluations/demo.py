@@ -204,6 +204,7 @@ class DemoBuilder:
         for a in answers:
             if a.unit_option or a.unit_number is not None or a.unit_explanation:
                 a.updated_by, a.revision = operator or staff, 1
+                a.unit_updated_at = timezone.now() - timedelta(days=12)
             if reviewed and (a.unit_option or a.unit_number is not None):
                 self._tpi_value(a, rng)
         if status == S.RETURNED:

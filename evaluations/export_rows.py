@@ -95,7 +95,7 @@ def _question_row(q, answers, unit, tpi, base_url, worksheet):
         unit_value=_value(unit.questions.get(q.key)), unit_explanation=a.unit_explanation if a else "",
         tpi_answer=None if q.formula or not a else _answer_cell(q, a.tpi_option, a.tpi_number),
         tpi_value=_value(tpi.questions.get(q.key)), tpi_note=a.tpi_note if a else "",
-        evidence="\n".join(evidence))
+        evidence="\n".join(evidence), revision=a.revision if a else 0)
 
 
 def lke_meta(worksheet: Worksheet, *, include_tpi: bool) -> exports.LkeMeta:
@@ -103,8 +103,11 @@ def lke_meta(worksheet: Worksheet, *, include_tpi: bool) -> exports.LkeMeta:
         instansi=worksheet.round.instansi.name, unit=worksheet.unit.name, round=worksheet.round.name,
         version=worksheet.round.version.name, status=worksheet.get_status_display(),
         exported_at=timezone.localtime().strftime("%d-%m-%Y %H.%M %Z"), include_tpi=include_tpi,
+        exported_iso=timezone.now().isoformat(),
         notes=[_("Kolom K (jawaban unit) dan M (penjelasan) dapat diisi lalu diimpor kembali ke ZI Tracker; "
-                 "kolom H (kunci) jangan diubah."),
+                 "kolom H (kunci) dan kolom R yang tersembunyi (revisi) jangan diubah."),
+               _("Sel penjelasan yang kosong tidak mengubah penjelasan yang tersimpan; tulis [hapus] untuk "
+                 "mengosongkannya."),
                _("Nilai butir di kolom L/O berskala 0–1; baris indikator, bagian, area, komponen dan total "
                  "berisi poin sesuai bobot, sama dengan nilai di aplikasi.")])
 

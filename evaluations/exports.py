@@ -29,6 +29,7 @@ LKE_COLUMNS = [
     ("F", "Butir", 6), ("G", "Pertanyaan / Uraian", 60), ("H", KEY_HEADER, 16), ("I", "Penjelasan pilihan", 55),
     ("J", "Pilihan jawaban", 12), ("K", "Jawaban unit", 11), ("L", "Nilai unit", 10), ("M", "Penjelasan unit", 40),
     ("N", "Jawaban TPI", 11), ("O", "Nilai TPI", 10), ("P", "Catatan TPI", 40), ("Q", "Bukti dukung", 45),
+    ("R", "Revisi", 8),
 ]
 COL = {letter: i + 1 for i, (letter, _, _) in enumerate(LKE_COLUMNS)}
 
@@ -83,6 +84,7 @@ class LkeRow:
     tpi_value: Decimal | None = None  # O
     tpi_note: str = ""  # P
     evidence: str = ""  # Q
+    revision: int | None = None  # R (hidden): the answer's revision at export, so an old file cannot overwrite newer work
 
 
 @dataclass
@@ -95,6 +97,7 @@ class LkeMeta:
     exported_at: str
     include_tpi: bool = True
     notes: list[str] = field(default_factory=list)
+    exported_iso: str = ""  # R5 (hidden): when, for the import's "changed since this file" check
 
 
 def lke_workbook(meta: LkeMeta, rows: list[LkeRow]) -> Workbook:
@@ -121,7 +124,7 @@ def lke_workbook(meta: LkeMeta, rows: list[LkeRow]) -> Workbook:
                   "G": row.text, "H": row.key, "I": row.options, "J": row.answer_type, "K": row.unit_answer,
                   "L": row.unit_value, "M": row.unit_explanation, "N": row.tpi_answer if meta.include_tpi else None,
                   "O": row.tpi_value if meta.include_tpi else None, "P": row.tpi_note if meta.include_tpi else "",
-                  "Q": row.evidence}
+                  "Q": row.evidence, "R": row.revision}
         for letter, value in values.items():
             if isinstance(value, Decimal):
                 value = float(value)  # a number in Excel, not text
@@ -134,9 +137,11 @@ def lke_workbook(meta: LkeMeta, rows: list[LkeRow]) -> Workbook:
             for letter in COL:
                 ws.cell(row=r, column=COL[letter]).fill = LEVEL_FILL[row.level]
                 ws.cell(row=r, column=COL[letter]).font = Font(bold=True)
+    ws.cell(row=HEADER_ROW - 1, column=COL["R"], value=meta.exported_iso)
+    ws.column_dimensions["R"].hidden = True
     _answer_dropdowns(ws, rows)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=COL["H"])
-    ws.auto_filter.ref = f"A{HEADER_ROW}:Q{HEADER_ROW + len(rows)}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:R{HEADER_ROW + len(rows)}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     _a4_landscape(ws)
     ws.print_area = f"A1:Q{HEADER_ROW + len(rows)}"

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -43,7 +44,9 @@ class ImportRow:
     key: str
     option: str = ""
     number: Decimal | None = None
-    explanation: str | None = None  # None: the file has no explanation column (leave it as it is)
+    explanation: str | None = None  # None: leave the stored explanation as it is; "": clear it
+    revision: int | None = None  # the answer's revision when the file was exported (this app's export)
+    file_text: str = ""  # the row's question text, when it matched its place only loosely
 
 
 @dataclass
@@ -51,6 +54,7 @@ class ImportResult:
     layout: str = ""  # "app" | "official"
     rows: list[ImportRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    exported_at: str = ""  # ISO time this app's export was made, when the file says
 
     @property
     def ok(self) -> bool:
@@ -64,8 +68,11 @@ def normalize(text) -> str:
 
 
 MAX_ROWS = 1000  # the LKE sheet has about 220 rows (official) or 150 (this app's export)
-MAX_COLUMNS = 17  # A–Q
+MAX_COLUMNS = 18  # A–Q, and R: this app's revision column
 MAX_TEXT = limits.EXPLANATION  # an explanation, as the form allows
+CLEAR = "[hapus]"  # typed in the explanation column, clears the stored explanation (an empty cell keeps it)
+REVISION_HEADER = "Revisi"
+A, B, C, D, E, F, G, J, K, M, O, R = 0, 1, 2, 3, 4, 5, 6, 9, 10, 12, 14, 17
 
 
 def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
@@ -89,38 +96,18 @@ def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
         return result
     if rows is None:
         return result
-    header = next((i for i, r in enumerate(rows[:15]) if len(r) > 7 and str(r[7].value or "").strip() == KEY_HEADER),
-                  None)
+    header = next((i for i, r in enumerate(rows[:15]) if _text(r, 7) == KEY_HEADER), None)
     result.layout = "app" if header is not None else "official"
-    by_key = {q.key: q for q in questions}
+    try:
+        found = list(_app_rows(rows, header, questions, result) if header is not None
+                     else _official_rows(rows, questions, result))
+    except Exception:  # noqa: BLE001 — a layout this reader does not understand: words, not an error page
+        log.exception("workbook rows could not be placed")
+        result.errors.append(_("Susunan lembar “%(sheet)s” tidak dikenali; gunakan berkas ekspor ZI Tracker atau "
+                               "LKE resmi tanpa mengubah susunan barisnya.") % {"sheet": LKE_SHEET})
+        return result
     seen: dict[str, int] = {}
-    matcher = _TextMatcher(questions)
-    for index, cells in enumerate(rows):
-        if header is not None and index <= header:
-            continue
-        excel_row = cells[0].row if cells and hasattr(cells[0], "row") else index + 1
-        get = {i: (cells[i] if i < len(cells) else None) for i in (6, 7, 10, 12)}
-        answer_cell = get[10]
-        answer = None if answer_cell is None else answer_cell.value
-        if result.layout == "app":
-            key = str(get[7].value or "").strip()[:100] if get[7] is not None else ""
-            if not key:
-                continue
-            q = by_key.get(key)
-            if q is None:
-                result.errors.append(_("Baris %(row)d: kunci “%(key)s” tidak ada di template LKE ini.") % {
-                    "row": excel_row, "key": key})
-                continue
-        else:
-            text = str(get[6].value)[:2000] if get[6] is not None and get[6].value is not None else None
-            if not normalize(text):
-                continue
-            q = matcher.match(text)
-            if q is None:
-                if answer not in (None, ""):
-                    result.errors.append(_("Baris %(row)d: pertanyaan “%(text)s” tidak ada di template LKE ini.") % {
-                        "row": excel_row, "text": str(text)[:80]})
-                continue
+    for excel_row, q, answer_cell, explanation_text, revision, loose in found:
         if q.key in seen:
             result.errors.append(_("Baris %(row)d: pertanyaan %(key)s sudah ada di baris %(first)d.") % {
                 "row": excel_row, "key": q.key, "first": seen[q.key]})
@@ -128,23 +115,154 @@ def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
         seen[q.key] = excel_row
         if q.formula:
             continue  # computed from the counts
-        explanation = None
-        if result.layout == "app" and get[12] is not None:
-            explanation = str(get[12].value or "").strip()
-            if len(explanation) > MAX_TEXT:
-                result.errors.append(_("Baris %(row)d (%(key)s): penjelasan %(n)s karakter; paling banyak %(max)s.") % {
-                    "row": excel_row, "key": q.key, "n": f"{len(explanation):,}".replace(",", "."),
-                    "max": f"{MAX_TEXT:,}".replace(",", ".")})
-                continue
-        if answer in (None, "") and not explanation:
+        explanation = _explanation(explanation_text, excel_row, q, result.errors)
+        if explanation is False:
+            continue
+        answer = None if answer_cell is None else answer_cell.value
+        if answer in (None, "") and explanation is None:
             continue
         parsed = _parse_answer(q, answer, answer_cell, excel_row, result.errors)
         if parsed is not None:
             option, number = parsed
-            result.rows.append(ImportRow(excel_row, q.key, option, number, explanation))
+            result.rows.append(ImportRow(excel_row, q.key, option, number, explanation, revision, loose))
     if not result.rows and not result.errors:
         result.errors.append(_("Tidak ada jawaban yang ditemukan di kolom K lembar “%(sheet)s”.") % {"sheet": LKE_SHEET})
+    result.errors.sort(key=_row_of)  # the report reads down the sheet
     return result
+
+
+def _row_of(message: str) -> int:
+    match = re.match(r"\D*(\d+)", message)
+    return int(match.group(1)) if match else 0
+
+
+def _row_number(cells, index: int) -> int:
+    """The sheet row of a streamed row (empty cells carry no row number; rows are read from 1)."""
+    return next((c.row for c in cells if getattr(c, "row", None)), index + 1)
+
+
+def _cell(cells, i):
+    return cells[i] if i < len(cells) else None
+
+
+def _text(cells, i) -> str:
+    cell = _cell(cells, i)
+    return "" if cell is None or cell.value is None else str(cell.value).strip()[:2000]
+
+
+def _explanation(text, row, q, errors):
+    """None: keep the stored explanation; "": clear it (the ``[hapus]`` marker); False: refused."""
+    if text is None:
+        return None
+    text = str(text).strip()
+    if not text:
+        return None
+    if text.lower() == CLEAR:
+        return ""
+    if len(text) > MAX_TEXT:
+        errors.append(_("Baris %(row)d (%(key)s): penjelasan %(n)s karakter; paling banyak %(max)s.") % {
+            "row": row, "key": q.key, "n": f"{len(text):,}".replace(",", "."), "max": f"{MAX_TEXT:,}".replace(",", ".")})
+        return False
+    return text
+
+
+def _app_rows(rows, header, questions, result):
+    """This app's export: the key in H, the answer in K, the explanation in M, the revision in R."""
+    by_key = {q.key: q for q in questions}
+    exported = _text(rows[header - 1], R) if header else ""
+    result.exported_at = exported if re.fullmatch(r"\d{4}-\d{2}-\d{2}T[\d:.+\-]+", exported) else ""
+    for index, cells in enumerate(rows):
+        if index <= header:
+            continue
+        key = _text(cells, 7)[:100]
+        if not key:
+            continue
+        excel_row = _row_number(cells, index)
+        q = by_key.get(key)
+        if q is None:
+            result.errors.append(_("Baris %(row)d: kunci “%(key)s” tidak ada di template LKE ini.") % {
+                "row": excel_row, "key": key})
+            continue
+        revision = _text(cells, R)
+        yield (excel_row, q, _cell(cells, K), _cell(cells, M).value if _cell(cells, M) is not None else None,
+               int(revision) if revision.isdigit() else None, "")
+
+
+ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+OFFICIAL_TYPES = {"ya": "ya_tidak", "ya/tidak": "ya_tidak", "a/b": "ab", "a/b/c": "abc", "a/b/c/d": "abcd",
+                  "a/b/c/d/e": "abcde", "%": "persen", "jumlah": "jumlah", "nilai (0-4)": "indeks",
+                  "nilai(0-4)": "indeks", "nilai": "indeks"}
+
+
+def _marker(text: str) -> str:
+    """"a." / "a" / "c. " / "I." / "1." / "ii." → "a", "i", "1", "ii"; anything else → ""."""
+    match = re.fullmatch(r"\s*([A-Za-z]{1,4}|\d{1,2})\s*\.?\s*", text or "")
+    return match.group(1).lower() if match else ""
+
+
+def _official_rows(rows, questions, result):
+    """The official workbook (Lampiran III): each row is placed by the structure around it —
+    component (A./B.), part (PEMENUHAN / REFORM), area (1.–6.; in HASIL I./II.), indicator (i., ii.,
+    …) and its position under the indicator — and its text only confirms the place. Question letters
+    may be "a.", "a", "-" or re-typed; count rows start with "- "; the regulation's own typos stay. A
+    row whose text differs from the template's is still placed, and named in the preview."""
+    by_indicator: dict[tuple, list[ImportQuestion]] = {}
+    indicators: dict[tuple, list[str]] = {}
+    for q in questions:
+        area, part, ind, _letter = q.key.split(".")
+        by_indicator.setdefault((area, part, ind), []).append(q)
+        if ind not in indicators.setdefault((area, part), []):
+            indicators[(area, part)].append(ind)
+    component = part = area = indicator = None
+    position = hasil_items = 0
+    for index, cells in enumerate(rows):
+        excel_row = _row_number(cells, index)
+        b, c, d, e, f, g = (_text(cells, i) for i in (B, C, D, E, F, G))
+        kind = OFFICIAL_TYPES.get(re.sub(r"\s+", " ", _text(cells, J).lower()), "")
+        upper = " ".join(x.upper() for x in (c, d) if x)
+        if _marker(b) in ("a", "b") and ("PENGUNGKIT" in upper or "HASIL" in upper):
+            component, part, area, indicator = ("hasil" if "HASIL" in upper else "pengungkit"), None, None, None
+            continue
+        if component == "pengungkit" and _marker(c) and normalize(d) in ("pemenuhan", "reform"):
+            part, area, indicator = normalize(d), None, None
+            continue
+        if component == "pengungkit" and part and _marker(d).isdigit() and e and not kind:
+            number = int(_marker(d))
+            area, indicator = (["I", "II", "III", "IV", "V", "VI"][number - 1] if 1 <= number <= 6 else None), None
+            continue
+        if component == "hasil" and _marker(c) in ("i", "ii") and d and not kind:
+            part, area, indicator, hasil_items = "hasil", {"i": "H-I", "ii": "H-II"}[_marker(c)], None, 0
+            continue
+        if component == "pengungkit" and area and _marker(e) in ROMAN:  # questions never use column E
+            known = indicators.get((area, part), [])
+            at = known.index(indicator) + 1 if indicator in known else 0
+            following = known[at] if at < len(known) else None
+            if _marker(e) == following:  # the next indicator; any other numeral is a sub-heading inside one
+                indicator, position = following, 0
+            continue
+        if not kind or not area:
+            continue
+        if component == "hasil":
+            known = indicators.get((area, "hasil"), [])
+            indicator = known[hasil_items] if hasil_items < len(known) else None
+            hasil_items, position, text = hasil_items + 1, 0, e
+        else:
+            text = g or f
+        candidates = by_indicator.get((area, part, indicator), [])
+        if position >= len(candidates):
+            result.errors.append(_("Baris %(row)d: “%(text)s” tidak ada pada tempatnya di template LKE ini "
+                                   "(%(where)s).") % {"row": excel_row, "text": text[:80],
+                                                       "where": f"{area} · {part} · {indicator or '—'}"})
+            continue
+        q = candidates[position]
+        position += 1
+        if kind != q.answer_type and not (kind == "ya_tidak" and q.answer_type == "ya_tidak"):
+            result.errors.append(_("Baris %(row)d: jenis jawaban “%(found)s” berbeda dengan template (%(key)s, "
+                                   "%(expected)s); periksa baris ini di berkas.") % {
+                "row": excel_row, "found": _text(cells, J), "key": q.key, "expected": q.answer_type})
+            continue
+        close = SequenceMatcher(None, normalize(text), normalize(q.text)).ratio() >= 0.9
+        yield excel_row, q, _cell(cells, K), _text(cells, O) or None, None, "" if close else text
 
 
 def _parse_answer(q, value, cell, row, errors):
@@ -218,21 +336,3 @@ def _read_rows(fileobj, result: ImportResult):
         return rows
     finally:
         wb.close()
-
-
-class _TextMatcher:
-    """Matches official-workbook rows to template questions by text, never going backwards."""
-
-    def __init__(self, questions):
-        self.questions = list(questions)
-        self.position = 0
-        self.by_text: dict[str, list[int]] = {}
-        for i, q in enumerate(self.questions):
-            self.by_text.setdefault(normalize(q.text), []).append(i)
-
-    def match(self, text):
-        for i in self.by_text.get(normalize(text), []):
-            if i >= self.position:
-                self.position = i + 1
-                return self.questions[i]
-        return None

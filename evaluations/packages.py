@@ -81,7 +81,8 @@ def open_zip(fileobj, limits: Limits, *, forbid_doctype: bool = False) -> zipfil
             "n": f"{count:,}".replace(",", "."), "max": f"{limits.max_members:,}".replace(",", ".")})
     try:
         archive = zipfile.ZipFile(fileobj)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error,
+            KeyError, IndexError, struct.error) as exc:
         raise PackageError(_("Berkas bukan paket zip yang utuh (rusak atau terpotong).")) from exc
     infos = archive.infolist()
     if len(infos) > limits.max_members:

@@ -106,9 +106,9 @@ def _write_unit_value(ws, answer, user, option, number, explanation, revision, *
     if old == (option, number, explanation):
         return answer
     answer.revision += 1
-    answer.updated_by = user
+    answer.updated_by, answer.unit_updated_at = user, timezone.now()
     answer.save(update_fields=["unit_option", "unit_number", "unit_explanation", "revision", "updated_by",
-                               "updated_at"])
+                               "unit_updated_at", "updated_at"])
     if refresh:
         score_store.refresh([ws.pk])
     if audit:  # a change after the first submission (or made for the unit) is part of the audit trail

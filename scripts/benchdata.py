@@ -128,7 +128,7 @@ def build(n_units: int, seed: int = 1) -> World:
             option, number = _value(q, rng, letters[q.pk])
             a = Answer(worksheet=ws, question=q, revision=1, unit_option=option, unit_number=number,
                        unit_explanation="Telah dilaksanakan; SK dan laporan terlampir.", updated_by=operator,
-                       updated_at=now)
+                       updated_at=now, unit_updated_at=now)
             if reviewed_here and not q.formula:
                 a.tpi_option, a.tpi_number = option, number
                 if rng.random() < 0.1:  # the TPI disagrees now and then

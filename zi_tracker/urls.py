@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from evaluations import views as evaluation_views
 from units.security import ThrottledPasswordChangeView
+from zi_tracker import sessions
 
 urlpatterns = [
     path("", evaluation_views.home, name="home"),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("kata-sandi/", ThrottledPasswordChangeView.as_view(), name="password_change"),
     path("kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("sesi/perpanjang/", sessions.keepalive, name="session_keepalive"),
     path("admin/", admin.site.urls),
     path("", include("evaluations.urls")),
 ]

@@ -101,6 +101,9 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("diubah oleh"))
+    unit_updated_at = models.DateTimeField(
+        _("diisi unit pada"), null=True, blank=True,
+        help_text=_("Saat unit (atau admin untuknya) terakhir menyimpan jawaban ini; bukan saat TPI menilai."))
 
     class Meta:
         verbose_name = _("jawaban")

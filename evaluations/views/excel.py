@@ -2,6 +2,7 @@
 
 import io
 import logging
+from datetime import datetime
 from decimal import Decimal
 
 from django.contrib import messages
@@ -96,28 +97,38 @@ def _may_import(user, worksheet):
 @transaction.non_atomic_requests  # an upload is read and checked before any transaction (and lock) opens
 @login_required
 def import_lke(request, pk):
-    """Upload → a preview of every answer that would change → apply (all or nothing)."""
+    """Upload → a preview of every answer that would change → apply (all or nothing).
+
+    Rows locked for the unit (a returned worksheet opens only its flagged answers) are shown and
+    left out; rows whose answer changed in the app after the file was downloaded are shown as
+    conflicts and applied only when the person ticks them knowingly."""
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
     if not _may_import(request.user, worksheet):
         messages.error(request, _("Kertas kerja ini tidak dapat diubah saat ini, sehingga tidak dapat diimpor."))
         return redirect(worksheet)
-    context = {"worksheet": worksheet, "form": WorkbookUploadForm()}
+    context = {"worksheet": worksheet, "form": WorkbookUploadForm(), "clear_marker": imports.CLEAR}
     if request.method == "POST" and request.POST.get("apply"):
         return _apply(request, worksheet)
     if request.method == "POST":
         form = WorkbookUploadForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
-            questions = list(Question.objects.filter(version_id=worksheet.round.version_id).order_by("order"))
+            questions = list(Question.objects.filter(version_id=worksheet.round.version_id)
+                             .select_related("indicator__part__area").order_by("order"))
             result = imports.parse(form.cleaned_data["file"], [
                 imports.ImportQuestion(q.key, q.text, q.answer_type, q.formula) for q in questions])
             context["result"] = result
             if result.ok:
                 changes = _changes(worksheet, questions, result)
-                request.session[SESSION_KEY] = {"worksheet": worksheet.pk, "rows": [c["data"] for c in changes],
-                                                "revisions": {c["data"]["key"]: c["revision"] for c in changes}}
-                context["changes"] = changes
-                context["unchanged"] = len(result.rows) - len(changes)
+                applicable = [c for c in changes if not c["locked"]]
+                request.session[SESSION_KEY] = {
+                    "worksheet": worksheet.pk, "rows": [c["data"] for c in applicable],
+                    "conflicts": [c["data"]["key"] for c in applicable if c["conflict"]],
+                    "revisions": {c["data"]["key"]: c["revision"] for c in applicable}}
+                context.update({"changes": changes, "unchanged": len(result.rows) - len(changes),
+                                "applicable": len(applicable), "locked": len(changes) - len(applicable),
+                                "conflicts": sum(1 for c in applicable if c["conflict"]),
+                                "loose": [c for c in changes if c["loose"]]})
     return render(request, "evaluations/import_lke.html", context)
 
 
@@ -129,9 +140,17 @@ def _fmt(option, number):
     return f"{Decimal(number).normalize():f}".replace(".", ",")
 
 
+def _exported_at(result):
+    try:
+        return datetime.fromisoformat(result.exported_at) if result.exported_at else None
+    except ValueError:
+        return None
+
+
 def _changes(worksheet, questions, result):
     by_key = {q.key: q for q in questions}
-    answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet)}
+    answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet).select_related("updated_by")}
+    exported_at = _exported_at(result)
     changes = []
     for row in result.rows:
         q = by_key[row.key]
@@ -142,12 +161,17 @@ def _changes(worksheet, questions, result):
         if (old[0], old[1], old[2]) == (row.option, new_number, new_expl):
             continue
         locked = not services.answer_is_editable(worksheet, a)
-        changes.append({"question": q, "row": row.row, "old": _fmt(old[0], old[1]), "new": _fmt(row.option, new_number),
-                        "old_explanation": old[2], "new_explanation": new_expl if new_expl != old[2] else None,
-                        "locked": locked, "revision": a.revision if a else 0,
-                        "data": {"key": q.key, "option": row.option,
-                                 "number": None if new_number is None else str(new_number),
-                                 "explanation": row.explanation}})
+        # Changed in the app (by the unit, not the TPI) after this file was downloaded: the file is older.
+        conflict = bool(a and row.revision is not None and a.revision > row.revision and exported_at
+                        and a.unit_updated_at and a.unit_updated_at > exported_at)
+        changes.append({
+            "question": q, "indicator": q.indicator, "area": q.indicator.part.area, "row": row.row,
+            "old": _fmt(old[0], old[1]), "new": _fmt(row.option, new_number),
+            "old_explanation": old[2], "new_explanation": new_expl, "explanation_changes": new_expl != old[2],
+            "locked": locked, "conflict": conflict, "answer": a, "loose": row.file_text,
+            "revision": a.revision if a else 0,
+            "data": {"key": q.key, "option": row.option, "number": None if new_number is None else str(new_number),
+                     "explanation": row.explanation}})
     return changes
 
 
@@ -156,8 +180,16 @@ def _apply(request, worksheet):
     if not pending or pending.get("worksheet") != worksheet.pk:
         messages.error(request, _("Pratinjau impor tidak ditemukan atau sudah kedaluwarsa; unggah berkas lagi."))
         return redirect("evaluations:import_lke", worksheet.pk)
+    overwrite = set(request.POST.getlist("overwrite"))
+    rows = [r for r in pending["rows"] if r["key"] not in pending.get("conflicts", []) or r["key"] in overwrite]
+    kept = len(pending["rows"]) - len(rows)
+    if not rows:
+        messages.info(request, _("Tidak ada yang diterapkan: semua perubahan di berkas berbenturan dengan isian yang "
+                                 "lebih baru di aplikasi, dan tidak ada yang Anda centang untuk ditimpa."))
+        request.session.pop(SESSION_KEY, None)
+        return redirect(worksheet)
     try:
-        changed = services.worksheet_import(user=request.user, worksheet=worksheet, rows=pending["rows"],
+        changed = services.worksheet_import(user=request.user, worksheet=worksheet, rows=rows,
                                             revisions=pending["revisions"])
     except services.ImportRefused as exc:
         messages.error(request, _("Impor tidak diterapkan, tidak ada yang berubah: %(reasons)s") % {
@@ -168,5 +200,8 @@ def _apply(request, worksheet):
         return redirect(worksheet)
     finally:
         request.session.pop(SESSION_KEY, None)
-    messages.success(request, _("Impor selesai: %(n)d jawaban diperbarui.") % {"n": changed})
+    text = _("Impor selesai: %(n)d jawaban diperbarui.") % {"n": changed}
+    if kept:
+        text += " " + _("%(k)d jawaban yang lebih baru di aplikasi dibiarkan.") % {"k": kept}
+    messages.success(request, text)
     return redirect(worksheet)

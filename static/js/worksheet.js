@@ -160,6 +160,7 @@
   // the field saves itself again when it loses focus.
   document.addEventListener("htmx:beforeSwap", function (ev) {
     var status = ev.detail.xhr.status;
+    if (ev.detail.xhr.getResponseHeader("X-ZI-Refusal")) return;  // session.js keeps the card and says why
     if (status === 403 || status === 409) {  // a refused save comes back as the card: show it
       ev.detail.shouldSwap = true;
       ev.detail.isError = false;
@@ -213,7 +214,7 @@
   // A save that fails (server error, no connection) must say so: nothing was stored.
   document.addEventListener("htmx:responseError", function (ev) {
     var s = ev.detail.xhr.status;
-    if (s === 403 || s === 409) return;
+    if (s === 403 || s === 409 || ev.detail.xhr.getResponseHeader("X-ZI-Refusal")) return;
     failure(ev.detail.elt, document.body.dataset.msgSaveFailed.replace("%s", s));
   });
   document.addEventListener("htmx:sendError", function (ev) {

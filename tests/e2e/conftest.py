@@ -95,6 +95,27 @@ def demo_server(live_server, transactional_db):
     return live_server.url
 
 
+@pytest.fixture
+def submitted(live_server, transactional_db):
+    """A complete RSUD worksheet the kepala submitted to its one TPI member (users operator,
+    kepala, tpi): (base url, worksheet, tpi user)."""
+    from evaluations import services
+    from tests import factories as f
+    from tests.evaluations.test_services import complete
+    from units.models import Membership
+
+    call_command("load_lke", verbosity=0)
+    inst = f.instansi("Pemerintah Kabupaten Uji")
+    unit = f.unit(inst, "RSUD Sukamaju", kind="rsud")
+    f.member(inst, Membership.Role.OPERATOR, unit, "operator")
+    kepala = f.member(inst, Membership.Role.KEPALA, unit, "kepala")
+    tpi = f.member(inst, Membership.Role.TPI, None, "tpi")
+    ws = f.worksheet(f.round_(inst, name="Evaluasi ZI 2026"), unit, reviewers=[tpi])
+    complete(ws)
+    services.worksheet_submit(user=kepala, worksheet=ws)
+    return live_server.url, ws, tpi
+
+
 def login(page, base_url, username, password):
     page.goto(f"{base_url}/masuk/")
     page.fill("#id_username", username)

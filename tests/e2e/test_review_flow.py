@@ -3,36 +3,16 @@ TPI approves; both sides' timelines show every step. Chromium against the live s
 
 import re
 
-import pytest
-from django.core.management import call_command
-
-from evaluations import services
 from tests import factories as f
 from tests.e2e.conftest import login
-from tests.evaluations.test_services import complete
-from units.models import Membership
 
 KEY = "I.pemenuhan.i.b"
 STEPS = ["Pengisian → Diajukan", "Diajukan → Direviu TPI", "Direviu TPI → Dikembalikan untuk perbaikan",
          "Dikembalikan untuk perbaikan → Diajukan", "Diajukan → Disetujui TPI"]
 
 
-@pytest.fixture
-def submitted(live_server, transactional_db):
-    call_command("load_lke", verbosity=0)
-    inst = f.instansi("Pemerintah Kabupaten Uji")
-    unit = f.unit(inst, "RSUD Sukamaju", kind="rsud")
-    f.member(inst, Membership.Role.OPERATOR, unit, "operator")
-    kepala = f.member(inst, Membership.Role.KEPALA, unit, "kepala")
-    tpi = f.member(inst, Membership.Role.TPI, None, "tpi")
-    ws = f.worksheet(f.round_(inst, name="Evaluasi ZI 2026"), unit, reviewers=[tpi])
-    complete(ws)
-    services.worksheet_submit(user=kepala, worksheet=ws)
-    return live_server.url, ws
-
-
 def test_return_fix_resubmit_approve(submitted, new_page, shot):
-    base, ws = submitted
+    base, ws, _tpi = submitted
     page = new_page()
     page.on("dialog", lambda d: d.accept())
 

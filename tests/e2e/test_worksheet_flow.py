@@ -144,3 +144,48 @@ def test_counts_typed_one_after_another_are_all_saved(almost_complete, new_page)
     stored = {a.question.key: a.unit_number for a in Answer.objects.filter(
         worksheet=ws, question__key__in=values).select_related("question")}
     assert {k: str(int(v)) for k, v in stored.items()} == values
+
+
+def test_a_save_after_the_session_ended_keeps_the_typing_and_saves_after_signing_in_again(almost_complete,
+                                                                                           new_page, shot):
+    """The session ends (or the person signs in again in another tab) while a card is being typed
+    in: "Simpan" tells them in the card, keeps what they typed, and saves once they are back."""
+    base, ws = almost_complete
+    page = new_page()
+    login(page, base, "operator", f.PASSWORD)
+    page.goto(f"{base}/kertas-kerja/{ws.pk}/area/II/")
+    card = page.get_by_test_id("question-II.pemenuhan.i.a")
+    assert not page.get_by_test_id("session-banner").is_visible()  # nothing to say while the session lasts
+    typed = "SOP disusun dari peta proses bisnis 2026, ditetapkan SK Kadis 061/14."
+    page.context.clear_cookies(name="sessionid")  # the session ends
+    card.get_by_label("Penjelasan unit").fill(typed)
+    card.get_by_role("button", name="Simpan").click()
+    card.get_by_test_id("session-refusal").wait_for()
+    assert "Sesi Anda berakhir" in card.get_by_test_id("session-refusal").inner_text()
+    assert card.get_by_label("Penjelasan unit").input_value() == typed  # nothing typed is lost
+    assert page.get_by_test_id("session-banner").is_visible()
+    shot(page, "session-ended-card")
+    other = page.context.new_page()  # signing in again in another tab (the CSRF cookie changes too)
+    login(other, base, "operator", f.PASSWORD)
+    other.close()
+    card.get_by_role("button", name="Simpan").click()
+    card.get_by_test_id("saved-info").wait_for()
+    assert Answer.objects.get(worksheet=ws, question__key="II.pemenuhan.i.a").unit_explanation == typed
+
+
+def test_the_session_warns_before_it_ends_and_stays_on_request(almost_complete, new_page, settings):
+    """Ten minutes before the session would end for lack of activity, a banner says when; "Tetap
+    masuk" moves the end on (sliding expiry) and the banner goes away."""
+    settings.SESSION_COOKIE_AGE = 10 * 60 + 20  # the warning is due twenty seconds after signing in
+    base, ws = almost_complete
+    page = new_page()
+    login(page, base, "operator", f.PASSWORD)
+    page.goto(f"{base}/kertas-kerja/{ws.pk}/area/II/")
+    banner = page.get_by_test_id("session-banner")
+    assert not banner.is_visible()
+    banner.wait_for(timeout=40_000)
+    assert "Sesi Anda akan berakhir pukul" in banner.inner_text() and "WIB" in banner.inner_text()
+    with page.expect_response(lambda r: "/sesi/perpanjang/" in r.url) as kept:
+        banner.get_by_role("button", name="Tetap masuk").click()
+    assert kept.value.ok
+    banner.wait_for(state="hidden")

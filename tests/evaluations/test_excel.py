@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from evaluations import scoring, selectors
-from evaluations.models import Answer, Worksheet
+from evaluations import scoring, selectors, services
+from evaluations.models import Answer, Question, Worksheet
 from tests import factories as f
 from units.models import Membership
 
@@ -106,7 +107,8 @@ def test_import_previews_every_change_then_applies_all(member_client, member, ro
                                                "H-I.hasil.i.a": (3.25, None), "II.pemenuhan.i.a": ("A", None)})
     page = member_client.post(url, {"file": upload}).content.decode()
     assert page.count('data-testid="change"') == 2  # II.pemenuhan.i.a already "A": not a change
-    assert "I.pemenuhan.i.b" in page and "H-I.hasil.i.a" in page and "3,25" in page
+    assert "I. Manajemen Perubahan · Penyusunan Tim Kerja" in page and "3,25" in page  # names, not keys
+    assert "Belum ada seleksi" in page  # the new explanation, beside the current one
     assert Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.i.b").unit_option == "A"  # nothing yet
     response = member_client.post(url, {"apply": "1"}, follow=True)
     assert "2 jawaban diperbarui" in response.content.decode()
@@ -234,3 +236,76 @@ def test_evidence_file_addresses_use_the_host_the_user_is_on(member_client, roun
                                    content_type="application/pdf", size=10)
     rows = rows_by_label(export(member_client, ws)["LKE ZI"])
     assert rows["I.pemenuhan.i.a"][16] == f"SK_Tim.pdf — http://testserver/kertas-kerja/{ws.pk}/bukti/{item.pk}/"
+
+
+def test_an_empty_explanation_cell_never_erases_and_the_preview_shows_old_and_new(member_client, round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best")
+    Answer.objects.filter(worksheet=ws, question__key="I.pemenuhan.i.b").update(unit_explanation="SK tim nomor 12")
+    Answer.objects.filter(worksheet=ws, question__key="I.pemenuhan.ii.b").update(unit_explanation="Target prioritas")
+    url = reverse("evaluations:import_lke", args=[ws.pk])
+    upload = edited_export(member_client, ws, {"I.pemenuhan.i.b": ("B", ""), "I.pemenuhan.ii.b": ("A", "[hapus]")})
+    page = member_client.post(url, {"file": upload}).content.decode()
+    assert page.count('data-testid="change"') == 2
+    assert "<del>Target prioritas</del>" in page and "dikosongkan" in page
+    member_client.post(url, {"apply": "1"})
+    a = Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.i.b")
+    assert (a.unit_option, a.unit_explanation) == ("B", "SK tim nomor 12")  # the empty cell changed nothing
+    assert Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.ii.b").unit_explanation == ""
+
+
+def test_an_old_file_does_not_overwrite_newer_work_unless_ticked(member_client, member, round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best")
+    url = reverse("evaluations:import_lke", args=[ws.pk])
+    upload = edited_export(member_client, ws, {"I.pemenuhan.i.b": ("C", "Dari berkas"),
+                                               "I.pemenuhan.ii.b": ("B", "Dari berkas juga")})
+    # After the download, a colleague changes I.pemenuhan.i.b in the app.
+    colleague = f.member(round_open.instansi, "operator", unit, "operator.dua")
+    question = Question.objects.get(key="I.pemenuhan.i.b")
+    answer = Answer.objects.get(worksheet=ws, question=question)
+    services.answer_save(user=colleague, worksheet=ws, question=question, option="B", explanation="Versi baru",
+                         revision=answer.revision)
+    page = member_client.post(url, {"file": upload}).content.decode()
+    conflict = page.split('data-testid="conflict-row"')[1].split("</div>")[0]
+    assert "diubah di aplikasi oleh operator.dua" in conflict and "setelah berkas ini diunduh" in conflict
+    member_client.post(url, {"apply": "1"})  # not ticked: only the other row goes in
+    assert Answer.objects.get(worksheet=ws, question=question).unit_option == "B"
+    assert Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.ii.b").unit_option == "B"
+    upload.seek(0)
+    page = member_client.post(url, {"file": upload}).content.decode()  # the old file again
+    assert 'name="overwrite" value="I.pemenuhan.i.b"' in page
+    done = member_client.post(url, {"apply": "1", "overwrite": ["I.pemenuhan.i.b"]}, follow=True)  # ticked knowingly
+    assert "1 jawaban diperbarui" in done.content.decode()
+    assert Answer.objects.get(worksheet=ws, question=question).unit_option == "C"
+
+
+def test_locked_rows_are_shown_and_left_out_and_nothing_refusable_is_offered(member_client, reviewer, kepala,
+                                                                           round_open, unit):
+    ws = f.worksheet(round_open, unit, answers="best", reviewers=[reviewer])
+    upload_one = edited_export(member_client, ws, {"I.pemenuhan.i.b": ("C", None), "I.pemenuhan.ii.b": ("B", None)})
+    Worksheet.objects.filter(pk=ws.pk).update(status="returned", submitted_at=timezone.now())
+    Answer.objects.filter(worksheet=ws, question__key="I.pemenuhan.i.b").update(needs_revision=True)
+    url = reverse("evaluations:import_lke", args=[ws.pk])
+    page = member_client.post(url, {"file": upload_one}).content.decode()
+    assert page.count('data-testid="locked-row"') == 1 and "Terapkan 1 perubahan" in page
+    member_client.post(url, {"apply": "1"})
+    assert Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.i.b").unit_option == "C"
+    assert Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.ii.b").unit_option == "A"
+    upload_locked = edited_export(member_client, ws, {"I.pemenuhan.ii.b": ("B", None)})
+    page = member_client.post(url, {"file": upload_locked}).content.decode()
+    assert 'data-testid="nothing-applicable"' in page and 'data-testid="apply-import"' not in page
+
+
+def test_a_filled_official_workbook_imports_whole_and_scores_as_the_app_does(member_client, round_open, unit):
+    from tests.official_workbook import official_workbook
+
+    ws = f.worksheet(round_open, unit)
+    url = reverse("evaluations:import_lke", args=[ws.pk])
+    page = member_client.post(url, {"file": official_workbook(explanation=lambda k: f"Catatan {k}")}).content.decode()
+    assert 'data-testid="import-errors"' not in page and "format LKE resmi" in page
+    assert page.count('data-testid="loose-row"') == 1  # "Jumlah Perubahan yang dibuat", placed and named
+    response = member_client.post(url, {"apply": "1"}, follow=True)
+    assert "127 jawaban diperbarui" in response.content.decode()
+    score = ws.scores.get(value_set="unit")
+    assert (score.total, score.answered, score.inputs) == (Decimal("100.00"), 127, 127)
+    assert Answer.objects.get(worksheet=ws, question__key="VI.pemenuhan.v.b").unit_option == "Ya"
+    assert Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.i.a").unit_explanation == "Catatan I.pemenuhan.i.a"

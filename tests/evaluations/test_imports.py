@@ -80,20 +80,42 @@ def test_wrong_sheet_or_not_a_workbook():
         "Berkas ditolak: Berkas bukan paket zip yang utuh (rusak atau terpotong)."]
 
 
-def test_official_layout_matches_rows_by_text_in_order():
-    result = parse(official_workbook([
-        ("MANAJEMEN PERUBAHAN", None), ("Penyusunan Tim Kerja", None),
-        ("Unit kerja telah membentuk tim", "Ya"), ("Penentuan anggota Tim dipilih melalui prosedur", "a"),
-        ("Persentase penyampaian LHKPN", 0.9),  # computed: never read
-        ("- Jumlah yang harus melaporkan", 40), ("- Jumlah yang harus melaporkan", 120),
-        ("Pertanyaan yang tidak ada di LKE", "A"),
-    ]), QUESTIONS)
-    assert result.layout == "official"
-    assert [(r.key, r.option or r.number) for r in result.rows] == [
-        ("I.pemenuhan.i.a", "Ya"), ("I.pemenuhan.i.b", "A"),
-        ("V.reform.iii.c", Decimal("40.00")), ("V.reform.iii.h", Decimal("120.00"))]
-    assert result.errors == ["Baris 9: pertanyaan “Pertanyaan yang tidak ada di LKE” tidak ada di template LKE ini."]
+def test_official_layout_is_read_by_its_structure():
+    """Every row lands on its question by its place — area, part, indicator, position — in the
+    official order (all of PEMENUHAN, then REFORM), whatever its letter ("a.", "a", "-", swapped
+    "c."/"b."), with count rows, sub-headings, trailing spaces and retyped texts."""
+    from tests.official_workbook import lke_questions, official_workbook
 
+    questions = lke_questions()
+    result = parse(official_workbook(), questions)
+    assert result.ok, result.errors[:5]
+    assert result.layout == "official"
+    takes_input = [q.key for q in questions if not q.formula]
+    assert sorted(r.key for r in result.rows) == sorted(takes_input)
+    rows = {r.key: r for r in result.rows}
+    assert rows["VI.pemenuhan.v.b"].option == "Ya" and rows["VI.pemenuhan.v.c"].option == "A"  # swapped labels
+    assert rows["V.reform.iii.c"].number == Decimal("10.00") and rows["H-I.hasil.i.a"].number == Decimal("4.00")
+    # Retyped rows are placed, and named: "Jumlah Perubahan yang dibuat" is I.reform.i.e.
+    loose = {r.key: r.file_text for r in result.rows if r.file_text}
+    assert set(loose) == {"I.reform.i.e"} and loose["I.reform.i.e"].startswith("- Jumlah Perubahan yang dibuat")
+
+
+def test_an_extra_row_in_an_indicator_is_reported_where_it_is():
+    from tests.official_workbook import lke_questions, official_workbook
+
+    extra = [None, None, None, None, None, "c.", "Pertanyaan tambahan yang tidak ada", None, "", "A/B/C", "A"]
+    result = parse(official_workbook(extra_rows={"I.pemenuhan.i.b": [extra]}), lke_questions())
+    assert len(result.errors) == 1
+    assert "“Pertanyaan tambahan yang tidak ada” tidak ada pada tempatnya" in result.errors[0]
+    assert "I · pemenuhan · i" in result.errors[0]
+
+
+def test_an_empty_explanation_cell_keeps_the_stored_one_and_the_marker_clears_it():
+    result = parse(app_workbook([("I.pemenuhan.i.a", "Ya", None), ("I.pemenuhan.i.b", "A", "[hapus]"),
+                                 ("X.persen.i.a", 50, "  ")]), QUESTIONS)
+    rows = {r.key: r for r in result.rows}
+    assert rows["I.pemenuhan.i.a"].explanation is None and rows["X.persen.i.a"].explanation is None
+    assert rows["I.pemenuhan.i.b"].explanation == ""
 
 def test_excel_percent_cells_are_read_as_percentages():
     wb = Workbook()

@@ -1,0 +1,11 @@
+"""What every page needs from the project itself: when the person's session would end."""
+
+from django.conf import settings
+from django.utils import timezone
+
+from .sessions import expires_at
+
+
+def session(request):
+    return {"session_expires": expires_at(request) or "", "time_zone": settings.TIME_ZONE,
+            "zone_abbr": timezone.localtime().strftime("%Z")}
