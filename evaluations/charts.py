@@ -25,6 +25,23 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class HBar:
+    """One bar of a horizontal chart: its length as a share of the axis, in thousandths."""
+
+    css: str
+    series: str
+    value: Decimal | None
+    length: float  # 0–1000
+
+
+@dataclass(frozen=True)
+class HRow:
+    label: str
+    bars: list[HBar]
+    background: HBar | None = None  # the "weight" series, drawn behind the bars as the length available
+
+
+@dataclass(frozen=True)
 class Chart:
     width: int
     height: int
@@ -37,34 +54,35 @@ class Chart:
     plot_top: float
     plot_width: float
     plot_height: float
+    rows: list[HRow] = ()  # horizontal charts: drawn as rows of text and bars (readable at any width)
+    maximum: Decimal | None = None
 
 
-def hbar(rows: list[tuple[str, list[tuple[str, str, Decimal | None]]]], maximum: Decimal, *, width: int = 640,
-         label_width: int = 230, bar_height: int = 14, gap: int = 10, legend: list[tuple[str, str]] = ()) -> Chart:
+def hbar(rows: list[tuple[str, list[tuple[str, str, Decimal | None]]]], maximum: Decimal, *,
+         legend: list[tuple[str, str]] = ()) -> Chart:
     """Horizontal grouped bars. ``rows`` = [(label, [(series, series label, value), …]), …];
-    a series "weight" is drawn behind the others as the full length available."""
-    plot_left, plot_width = label_width, width - label_width - 60
-    maximum, tick_values = nice_ticks(maximum)
-    scale = float(plot_width) / float(maximum or 1)
-    y, bars, labels = 24.0, [], []
+    a series "weight" is drawn behind the others as the full length available.
+
+    The page draws each row as its full label (never cut) above or beside the bars, each bar a
+    small SVG stretched to the row's width with its value written next to it, so the text keeps
+    its size on a phone instead of shrinking with a whole-chart SVG."""
+    maximum, _ticks = nice_ticks(maximum)
+    scale = 1000 / float(maximum or 1)
+    out = []
     for label, series in rows:
-        front = [s for s in series if s[0] != "weight"]
-        group_height = bar_height * max(1, len(front))
-        labels.append((plot_left - 8, y + group_height / 2 + 4, label))
+        background, bars = None, []
         for name, series_label, value in series:
-            if name == "weight" and value is not None:
-                bars.append(Bar(plot_left, y, float(value) * scale, group_height, SERIES_CLASS[name], value,
-                                f"{label} — {series_label}"))
-        for i, (name, series_label, value) in enumerate(front):
-            w = float(value or 0) * scale
-            bars.append(Bar(plot_left, y + i * bar_height, w, bar_height - 2, SERIES_CLASS.get(name, "bar-unit"),
-                            value, f"{label} — {series_label}"))
-        y += group_height + gap
-    ticks = [(plot_left + float(t) * scale, _num(t)) for t in tick_values]
-    return Chart(width, int(y + 10), bars, labels, ticks, list(legend), True, plot_left, 24, plot_width, y - 24)
+            length = min(1000.0, max(0.0, float(value or 0) * scale))
+            bar = HBar(SERIES_CLASS.get(name, "bar-unit"), series_label, value, round(length, 1))
+            if name == "weight":
+                background = bar
+            else:
+                bars.append(bar)
+        out.append(HRow(label, bars, background))
+    return Chart(1000, 0, [], [], [], list(legend), True, 0, 0, 1000, 0, out, maximum)
 
 
-def vbar(columns: list[tuple[str, Decimal | None]], maximum: Decimal, *, width: int = 640, height: int = 240,
+def vbar(columns: list[tuple[str, Decimal | None]], maximum: Decimal, *, width: int = 420, height: int = 220,
          series: str = "unit", integer: bool = False, values: bool = False) -> Chart:
     """Vertical bars, one per column (histograms with ``integer`` ticks, trends with ``values`` on top)."""
     plot_left, plot_top, plot_height = 40, 16, height - 56

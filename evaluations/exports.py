@@ -278,7 +278,7 @@ def _recap_summary(wb, data):
     start = 4 + len(data.readiness_counts) + 2 + 1 + 1 + len(data.status_counts) + 1 + 1
     _header(ws, ["Rata-rata area (% bobot), kertas kerja yang telah diajukan", "%"])
     for label, pct in data.area_averages:
-        _append(ws, [label, _cell(ws, pct, number_format="0.0")])
+        _append(ws, [label, _cell(ws, pct, number_format=SCORE_FORMAT)])  # two decimals, as the app shows it
     if data.area_averages:
         chart = BarChart()
         chart.type = "bar"

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from . import limits, packages
@@ -28,6 +29,7 @@ LIMITS = {"persen": (Decimal("0"), Decimal("100")), "jumlah": (Decimal("0"), Dec
           "indeks": (Decimal("0"), Decimal("4"))}  # the survey value 0–4, as the workbook validates it
 log = logging.getLogger(__name__)
 TYPE_LABEL = {"ya_tidak": "Ya/Tidak", "ab": "A/B", "abc": "A/B/C", "abcd": "A/B/C/D", "abcde": "A/B/C/D/E"}
+TYPE_NAME = {"persen": gettext_lazy("persentase"), "jumlah": gettext_lazy("jumlah"), "indeks": gettext_lazy("nilai survei")}
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ class ImportQuestion:
     text: str
     answer_type: str
     formula: str = ""
+    where: str = ""  # how a person finds it: "IV. Penguatan Akuntabilitas · Keterlibatan Pimpinan · butir c"
+
+    @property
+    def label(self) -> str:
+        return self.where or self.key
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,7 @@ def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
     for excel_row, q, answer_cell, explanation_text, revision, loose in found:
         if q.key in seen:
             result.errors.append(_("Baris %(row)d: pertanyaan %(key)s sudah ada di baris %(first)d.") % {
-                "row": excel_row, "key": q.key, "first": seen[q.key]})
+                "row": excel_row, "key": q.label, "first": seen[q.key]})
             continue
         seen[q.key] = excel_row
         if q.formula:
@@ -161,7 +168,7 @@ def _explanation(text, row, q, errors):
         return ""
     if len(text) > MAX_TEXT:
         errors.append(_("Baris %(row)d (%(key)s): penjelasan %(n)s karakter; paling banyak %(max)s.") % {
-            "row": row, "key": q.key, "n": f"{len(text):,}".replace(",", "."), "max": f"{MAX_TEXT:,}".replace(",", ".")})
+            "row": row, "key": q.label, "n": f"{len(text):,}".replace(",", "."), "max": f"{MAX_TEXT:,}".replace(",", ".")})
         return False
     return text
 
@@ -259,7 +266,8 @@ def _official_rows(rows, questions, result):
         if kind != q.answer_type and not (kind == "ya_tidak" and q.answer_type == "ya_tidak"):
             result.errors.append(_("Baris %(row)d: jenis jawaban “%(found)s” berbeda dengan template (%(key)s, "
                                    "%(expected)s); periksa baris ini di berkas.") % {
-                "row": excel_row, "found": _text(cells, J), "key": q.key, "expected": q.answer_type})
+                "row": excel_row, "found": _text(cells, J), "key": q.label,
+                "expected": TYPE_LABEL.get(q.answer_type, TYPE_NAME.get(q.answer_type, q.answer_type))})
             continue
         close = SequenceMatcher(None, normalize(text), normalize(q.text)).ratio() >= 0.9
         yield excel_row, q, _cell(cells, K), _text(cells, O) or None, None, "" if close else text
@@ -267,7 +275,7 @@ def _official_rows(rows, questions, result):
 
 def _parse_answer(q, value, cell, row, errors):
     """(option, number) for a cell, or None after adding the reason to ``errors``."""
-    where = _("Baris %(row)d (%(key)s)") % {"row": row, "key": q.key}
+    where = _("Baris %(row)d (%(key)s)") % {"row": row, "key": q.label}
     if value in (None, ""):
         return "", None
     if q.answer_type in OPTION_VALUES:
@@ -286,11 +294,13 @@ def _parse_answer(q, value, cell, row, errors):
     if q.answer_type == "persen" and cell is not None and "%" in str(getattr(cell, "number_format", "")):
         number *= 100  # an Excel percentage cell stores 0.875 for 87,5%
     low, high = LIMITS[q.answer_type]
-    if not low <= number <= high:
-        what = {"persen": _("persentase"), "jumlah": _("jumlah"), "indeks": _("indeks")}[q.answer_type]
-        errors.append(_("%(where)s: %(what)s %(value)s di luar rentang %(low)s–%(high)s.") % {
-            "where": where, "what": what, "value": _plain(number), "low": _plain(low),
-            "high": _plain(high) if q.answer_type != "jumlah" else "…"})
+    if number < 0:
+        errors.append(_("%(where)s: %(what)s tidak boleh negatif (tertulis %(value)s).") % {
+            "where": where, "what": TYPE_NAME[q.answer_type], "value": _plain(number)})
+        return None
+    if number > high:
+        errors.append(_("%(where)s: %(what)s paling besar %(high)s (tertulis %(value)s).") % {
+            "where": where, "what": TYPE_NAME[q.answer_type], "value": _plain(number), "high": _plain(high)})
         return None
     if q.answer_type == "jumlah" and number != number.to_integral_value():
         errors.append(_("%(where)s: jumlah harus bilangan bulat, bukan %(value)s.") % {"where": where,

@@ -323,6 +323,7 @@ class QuestionRow:
     computed_count: Decimal | None = None  # a computed count (b = c + d + e) from the unit's counts
     tpi_computed: scoring.Computed | None = None
     tpi_computed_count: Decimal | None = None
+    tpi_from_unit: bool = False  # review not started: the TPI's values are the unit's until it does
 
     @property
     def raw_percent(self):
@@ -340,7 +341,14 @@ class QuestionRow:
 
     @property
     def differs(self) -> bool:
-        """The TPI's value is not the unit's (a computed or unanswered value counts too)."""
+        """The TPI's value is not the unit's (a computed or unanswered value counts too). A count
+        has no score of its own: its number (typed, or computed from other counts) is compared."""
+        if self.tpi_from_unit:
+            return False
+        if self.question.answer_type == scoring.JUMLAH:
+            if self.question.formula:
+                return self.tpi_computed_count != self.computed_count
+            return self.answer is not None and self.answer.tpi_number != self.answer.unit_number
         return self.tpi_value != self.value
 
     @property
@@ -362,7 +370,7 @@ def area_rows(worksheet: Worksheet, area: Area, unit_result: scoring.ScoreResult
     questions = (Question.objects.filter(indicator__part__area=area)
                  .select_related("indicator__part").prefetch_related("options").order_by("order"))
     answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet, question__indicator__part__area=area)
-               .select_related("updated_by").prefetch_related("evidence")}
+               .select_related("updated_by", "tpi_updated_by").prefetch_related("evidence")}
     parts: dict = {}
     for q in questions:
         ind = q.indicator

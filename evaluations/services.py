@@ -14,7 +14,7 @@ from units.models import Membership
 from units.templatetags.people import person
 
 from . import evidence as evidence_rules
-from . import limits, score_store, selectors, workflow
+from . import limits, score_store, scoring, selectors, workflow
 from .models import (
     Answer,
     Evidence,
@@ -67,8 +67,14 @@ def _locked_worksheet(pk) -> Worksheet:
     return Worksheet.objects.select_for_update().select_related("round", "unit").get(pk=pk)
 
 
-def _describe(option: str, number: Decimal | None) -> str:
-    return option or ("" if number is None else f"{number.normalize():f}".replace(".", ","))
+def _describe(option: str, number: Decimal | None, kind: str = "") -> str:
+    """A value as the history shows it, the Indonesian way: a count whole (1.234), any other number
+    with two decimals (3,10 → 3,25), so old and new read alike."""
+    if option or number is None:
+        return option or ""
+    if kind == scoring.JUMLAH or (not kind and number == number.to_integral_value()):
+        return f"{int(number):,}".replace(",", ".")
+    return f"{number.quantize(Decimal('0.01')):f}".replace(".", ",")
 
 
 @transaction.atomic
@@ -87,7 +93,7 @@ def answer_save(*, user, worksheet: Worksheet, question: Question, option: str =
     if not answer_is_editable(ws, answer):
         raise PermissionDenied(_("Jawaban ini terkunci."))
     return _write_unit_value(ws, answer, user, option, number, explanation, revision,
-                             audit=bool(ws.submitted_at))
+                             audit=bool(ws.submitted_at), kind=question.answer_type)
 
 
 def _check_length(text: str, limit: int, what: str) -> None:
@@ -97,7 +103,8 @@ def _check_length(text: str, limit: int, what: str) -> None:
         raise ValueError(f"{what} longer than {limit} characters")
 
 
-def _write_unit_value(ws, answer, user, option, number, explanation, revision, *, audit, comment="", refresh=True):
+def _write_unit_value(ws, answer, user, option, number, explanation, revision, *, audit, comment="", refresh=True,
+                      kind=""):
     _check_length(explanation, limits.EXPLANATION, "explanation")
     if answer.revision != revision and answer.updated_by_id != user.pk:
         raise ConflictError(answer)
@@ -115,8 +122,8 @@ def _write_unit_value(ws, answer, user, option, number, explanation, revision, *
         events = []
         if (old[0], old[1]) != (option, number):
             events.append(WorksheetEvent(worksheet=ws, answer=answer, actor=user, kind=WorksheetEvent.Kind.VALUE,
-                                         field="unit_value", old_value=_describe(old[0], old[1]),
-                                         new_value=_describe(option, number), comment=comment))
+                                         field="unit_value", old_value=_describe(old[0], old[1], kind),
+                                         new_value=_describe(option, number, kind), comment=comment))
         if old[2] != explanation:
             events.append(WorksheetEvent(worksheet=ws, answer=answer, actor=user, kind=WorksheetEvent.Kind.VALUE,
                                          field="unit_explanation", old_value=old[2], new_value=explanation,
@@ -139,7 +146,7 @@ def hasil_save(*, user, worksheet: Worksheet, values: dict, comment: str = "") -
             raise PermissionDenied(_("Hanya butir komponen hasil yang dapat diisi di sini."))
         answer, _created = Answer.objects.select_for_update().get_or_create(worksheet=ws, question=question)
         _write_unit_value(ws, answer, user, option, number, answer.unit_explanation, revision, audit=True,
-                          comment=comment or _("Diisi admin pada halaman input hasil"))
+                          comment=comment or _("Diisi admin pada halaman input hasil"), kind=question.answer_type)
 
 
 def _editable_answer(user, worksheet: Worksheet, question: Question) -> Answer:
@@ -456,7 +463,8 @@ def review_answer_save(*, user, worksheet: Worksheet, question: Question, option
     if answer.revision != revision and answer.tpi_updated_by_id != user.pk:
         raise ConflictError(answer)
     _check_length(note, limits.TPI_NOTE, "TPI note")
-    old_value, new_value = _describe(answer.tpi_option, answer.tpi_number), _describe(option, number)
+    old_value, new_value = (_describe(answer.tpi_option, answer.tpi_number, question.answer_type),
+                            _describe(option, number, question.answer_type))
     old = (answer.tpi_option, answer.tpi_number, answer.tpi_note, answer.needs_revision)
     if old == (option, number, note, needs_revision):
         return answer
@@ -616,7 +624,7 @@ def worksheet_import(*, user, worksheet: Worksheet, rows: list[dict], revisions:
         before = a.revision
         _write_unit_value(ws, a, user, r["option"], number, explanation, a.revision,
                           audit=bool(ws.submitted_at) or workflow.ADMIN in roles and not can_edit(user, ws),
-                          comment=_("Impor dari berkas Excel"), refresh=False)
+                          comment=_("Impor dari berkas Excel"), refresh=False, kind=questions[r["key"]].answer_type)
         changed += a.revision != before
     score_store.refresh([ws.pk])
     WorksheetEvent.objects.create(worksheet=ws, actor=user, kind=WorksheetEvent.Kind.IMPORT,

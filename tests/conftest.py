@@ -74,6 +74,22 @@ def worksheet(round_open, unit, reviewer):
     return f.worksheet(round_open, unit, reviewers=[reviewer])
 
 
+@pytest.fixture
+def submitted(round_open, unit, reviewer, kepala, member):
+    """A complete worksheet of ``unit`` the kepala submitted to ``reviewer`` (everyone has an email)."""
+    from evaluations import services
+    from tests.evaluations.test_services import complete
+
+    reviewer.email, member.email, kepala.email = "tpi@pemda.go.id", "op@pemda.go.id", "kepala@pemda.go.id"
+    for u in (reviewer, member, kepala):
+        u.save()
+    ws = f.worksheet(round_open, unit, reviewers=[reviewer])
+    complete(ws)
+    services.worksheet_submit(user=kepala, worksheet=ws)
+    ws.refresh_from_db()
+    return ws
+
+
 def _login(client, user):
     client.force_login(user)
     return client

@@ -21,8 +21,21 @@ def _run(*args, **env):
 def test_check_deploy_is_clean_with_production_variables():
     result = _run("check", "--deploy", "--fail-level", "WARNING",
                   SECRET_KEY="x" * 20 + "production-secret-key-with-enough-entropy-1234567890",
-                  ALLOWED_HOSTS="zi.pemda.go.id")
+                  ALLOWED_HOSTS="zi.pemda.go.id", SITE_URL="https://zi.pemda.go.id")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("site_url, why", [
+    (None, "point at this machine only"),  # left at its default
+    ("https://zi-lama.pemda.go.id", "is not in ALLOWED_HOSTS"),
+])
+def test_email_links_that_would_not_reach_the_app_are_warned_about_at_check_and_at_start(site_url, why):
+    env = {"SECRET_KEY": "x" * 20 + "production-secret-key-with-enough-entropy-1234567890",
+           "ALLOWED_HOSTS": "zi.pemda.go.id", **({"SITE_URL": site_url} if site_url else {})}
+    result = _run("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0 and "zi_tracker.W001" in result.stderr and why in result.stderr
+    started = _run("shell", "-c", "pass", **env)  # any production process says it when it starts
+    assert started.returncode == 0 and why in started.stderr
 
 
 def test_no_secret_key_outside_debug_refuses_to_start():

@@ -155,3 +155,21 @@ class Membership(models.Model):
             raise ValidationError({"unit": _("TPI dan admin berlaku untuk seluruh instansi; kosongkan unit.")})
         if self.unit_id and self.instansi_id and self.unit.instansi_id != self.instansi_id:
             raise ValidationError({"unit": _("Unit ini bukan bagian dari instansi yang dipilih.")})
+
+
+class PasswordChangeRequired(models.Model):
+    """A starting password an admin set (a new account, a forgotten password): the person chooses
+    their own at the next sign-in before anything else (units.security)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("pengguna"), primary_key=True,
+                                on_delete=models.CASCADE, related_name="password_change_required")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ditetapkan oleh"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("ditetapkan pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wajib ganti kata sandi")
+        verbose_name_plural = _("wajib ganti kata sandi")
+
+    def __str__(self):
+        return str(self.user)

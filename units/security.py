@@ -1,4 +1,5 @@
-"""Login throttling's other half: the client's address, and a throttled password change.
+"""Login throttling's other half: the client's address, and a throttled password change; a
+starting password set by an admin must be changed at the first sign-in.
 
 The client's address, for login throttling and the access log:
 
@@ -13,10 +14,20 @@ IP addresses end the walk, so a forged header can never produce an invalid or ch
 import ipaddress
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+MUST_CHANGE = "must_change_password"  # session key, set at sign-in: no query on every request
 
 
 def _ip(text):
@@ -67,3 +78,70 @@ class ThrottledPasswordChangeView(PasswordChangeView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "must_change": self.request.session.get(MUST_CHANGE, False),
+                "next": self._next()}
+
+    def _next(self):
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        ok = url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure())
+        return target if ok else ""
+
+    def get_success_url(self):
+        return self._next() or super().get_success_url()
+
+    def form_valid(self, form):
+        from .models import PasswordChangeRequired
+
+        response = super().form_valid(form)
+        PasswordChangeRequired.objects.filter(user=self.request.user).delete()
+        if self.request.session.pop(MUST_CHANGE, False):
+            messages.success(self.request, _("Kata sandi baru tersimpan. Silakan lanjutkan."))
+        return response
+
+
+def require_password_change(user, *, by=None) -> None:
+    """The password was set by someone else (an admin): ask for a new one at the next sign-in."""
+    from .models import PasswordChangeRequired
+
+    PasswordChangeRequired.objects.update_or_create(user=user, defaults={"set_by": by})
+
+
+@receiver(user_logged_in, dispatch_uid="units.security.must_change_password")
+def _remember_must_change(sender, request, user, **kwargs):
+    from .models import PasswordChangeRequired
+
+    if request is not None and hasattr(request, "session"):
+        if PasswordChangeRequired.objects.filter(user=user).exists():
+            request.session[MUST_CHANGE] = True
+        else:
+            request.session.pop(MUST_CHANGE, None)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Until a starting password is replaced, every page leads to "Ganti kata sandi" (signing out
+    and the session keep-alive still work). An htmx request is sent there by HX-Redirect."""
+
+    ALLOWED = ("password_change", "password_change_done", "logout", "session_keepalive")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._allowed = None
+
+    def __call__(self, request):
+        if getattr(request, "session", None) is not None and request.session.get(MUST_CHANGE) \
+                and request.user.is_authenticated:
+            if self._allowed is None:
+                self._allowed = {reverse(name) for name in self.ALLOWED}
+            if request.path not in self._allowed and not request.path.startswith(settings.STATIC_URL):
+                target = f"{reverse('password_change')}?next={request.get_full_path()}" \
+                    if request.method == "GET" else reverse("password_change")
+                if request.headers.get("HX-Request"):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                messages.info(request, _("Kata sandi Anda ditetapkan oleh admin. Pilih kata sandi Anda sendiri "
+                                         "sebelum melanjutkan."))
+                return redirect(target)
+        return self.get_response(request)

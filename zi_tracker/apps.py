@@ -1,4 +1,4 @@
-"""The project itself as an app: what belongs to no domain app (file privacy on disk)."""
+"""The project itself as an app: what belongs to no domain app (file privacy on disk, deployment checks)."""
 
 import os
 import stat
@@ -39,6 +39,9 @@ class ProjectConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from . import checks
+
+        checks.warn_at_start()
         connection_created.connect(private_sqlite, dispatch_uid="zi_tracker.private_sqlite")
         location = settings.STORAGES.get("default", {}).get("OPTIONS", {}).get("location")
         if location:

@@ -1,4 +1,5 @@
-"""What every page needs from the project itself: when the person's session would end."""
+"""What every page needs from the project itself: when the person's session would end, whom to ask
+for a forgotten password."""
 
 from django.conf import settings
 from django.utils import timezone
@@ -9,3 +10,7 @@ from .sessions import expires_at
 def session(request):
     return {"session_expires": expires_at(request) or "", "time_zone": settings.TIME_ZONE,
             "zone_abbr": timezone.localtime().strftime("%Z")}
+
+
+def site(request):
+    return {"support_contact": settings.SUPPORT_CONTACT}

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "zi_tracker.sessions.SessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "units.security.PasswordChangeRequiredMiddleware",  # a starting password set by an admin is changed first
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.roles",
                 "zi_tracker.context_processors.session",
+                "zi_tracker.context_processors.site",
             ],
         },
     },
@@ -197,6 +199,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ZI Tracker <zi-tracker@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Who resets a forgotten password (shown on the login page), e.g. "Inspektorat, ext. 214".
+SUPPORT_CONTACT = env.str("SUPPORT_CONTACT", default="")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -220,7 +220,7 @@ def round_hasil(request, pk):
     params = request.GET.copy()
     params.pop("page", None)
     answers = {(a.worksheet_id, a.question_id): a for a in Answer.objects.filter(
-        worksheet__in=worksheets, question__in=questions).select_related("updated_by").annotate(
+        worksheet__in=worksheets, question__in=questions).select_related("updated_by", "tpi_updated_by").annotate(
         n_evidence=Count("evidence"))}
     rows = []
     for ws in worksheets:

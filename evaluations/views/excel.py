@@ -116,7 +116,7 @@ def import_lke(request, pk):
             questions = list(Question.objects.filter(version_id=worksheet.round.version_id)
                              .select_related("indicator__part__area").order_by("order"))
             result = imports.parse(form.cleaned_data["file"], [
-                imports.ImportQuestion(q.key, q.text, q.answer_type, q.formula) for q in questions])
+                imports.ImportQuestion(q.key, q.text, q.answer_type, q.formula, where=_where(q)) for q in questions])
             context["result"] = result
             if result.ok:
                 changes = _changes(worksheet, questions, result)
@@ -130,6 +130,15 @@ def import_lke(request, pk):
                                 "conflicts": sum(1 for c in applicable if c["conflict"]),
                                 "loose": [c for c in changes if c["loose"]]})
     return render(request, "evaluations/import_lke.html", context)
+
+
+def _where(q) -> str:
+    """A question as a person finds it in the worksheet (errors name this, not the internal key)."""
+    ind = q.indicator
+    area = ind.part.area
+    prefix = f"{area.code}. " if not area.code.startswith("H-") else ""
+    return _("%(area)s · %(part)s · %(indicator)s butir %(code)s") % {
+        "area": f"{prefix}{area.name}", "part": ind.part.get_kind_display(), "indicator": ind.name, "code": q.code}
 
 
 def _fmt(option, number):

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from units.permissions import user_roles
@@ -112,6 +113,7 @@ def worksheet_detail(request, pk):
         "conflicted_tpi": list(services.conflicted_tpi_members(worksheet.unit.instansi_id, worksheet.unit_id))
         if workflow.ADMIN in my_roles else [],
         "read_only_reason": read_only_reason(request.user, worksheet),
+        "review_url": reverse("evaluations:review_area", args=[worksheet.pk, "I"]) if reviewer else "",
     })
 
 

@@ -48,6 +48,7 @@ def _review_context(request, worksheet, area, override=None):
                 row.changed_since_return = bool(row.answer and row.answer.pk in changed)
                 if fresh:  # the TPI's computed values are the unit's until the review starts
                     row.tpi_computed, row.tpi_computed_count = row.computed, row.computed_count
+                    row.tpi_from_unit = True
                 if row.editable:
                     row.form = form or _initial_review_form(row)
     areas = [a for c in spec.components for a in c.areas]

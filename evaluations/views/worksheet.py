@@ -31,8 +31,8 @@ from ..forms import (
     ReviewerAssignForm,
     SubmitForm,
 )
-from ..models import Area, Evidence, Question
-from ..permissions import can_edit, can_see_tpi_values, get_worksheet_for_user_or_404
+from ..models import Area, Evidence, Question, Worksheet
+from ..permissions import can_edit, can_review, can_see_tpi_values, get_worksheet_for_user_or_404
 
 
 def _area_or_404(worksheet, code):
@@ -53,18 +53,25 @@ def _area_url(worksheet, question):
     return f"{url}#q-{question.pk}"
 
 
-def _unit_result(worksheet, spec):
-    sets = selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {"unit": {}}
-    return scoring.score(spec, sets["unit"])
+def _results(worksheet, spec, *, with_tpi: bool):
+    """The unit's result, and the TPI's when the person may see it and the TPI has given values."""
+    sets = selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in selectors.VALUE_SETS}
+    unit = scoring.score(spec, sets["unit"])
+    tpi = scoring.score(spec, sets["tpi"]) if with_tpi and selectors.has_tpi_values(sets) else None
+    return unit, tpi
 
 
 def _area_context(request, worksheet, area, override=None):
-    """Everything the area page (or one question card) needs; ``override`` = {question id: (form, conflict)}."""
+    """Everything the area page (or one question card) needs; ``override`` = {question id: (form, conflict)}.
+
+    Once the TPI has decided (returned or approved), the unit sees the TPI's result beside its own:
+    per question (value, note, who and when), per indicator, part and area."""
     spec = selectors.template_spec(worksheet.round.version_id)
-    result = _unit_result(worksheet, spec)
+    sees_tpi = can_see_tpi_values(request.user, worksheet)
+    result, tpi = _results(worksheet, spec, with_tpi=sees_tpi)
     editable = can_edit(request.user, worksheet)
     parts = selectors.area_rows(worksheet, area, result,
-                                lambda a: editable and services.answer_is_editable(worksheet, a))
+                                lambda a: editable and services.answer_is_editable(worksheet, a), tpi_result=tpi)
     override = override or {}
     for part in parts:
         for ind in part["indicators"]:
@@ -75,11 +82,14 @@ def _area_context(request, worksheet, area, override=None):
                     row.form = form or _initial_form(row)
     areas = [a for c in spec.components for a in c.areas]
     return {"worksheet": worksheet, "area": area, "parts": parts, "result": result,
-            "show_tpi_notes": can_see_tpi_values(request.user, worksheet),
+            "show_tpi_notes": sees_tpi, "tpi_result": tpi, "tpi_area": tpi.areas[area.code] if tpi else None,
+            "tpi_final": worksheet.status == Worksheet.Status.APPROVED,
             "area_score": result.areas[area.code], "areas": areas, "can_edit": editable,
             "max_upload_mb": settings.EVIDENCE_MAX_UPLOAD_MB,
             "max_upload_bytes": settings.EVIDENCE_MAX_UPLOAD_MB * 1_048_576,
             "read_only_reason": read_only_reason(request.user, worksheet),
+            "review_url": reverse("evaluations:review_area", args=[worksheet.pk, area.code])
+            if can_review(request.user, worksheet) else "",
             "accept": ",".join(f".{e}" for e in evidence_rules.ALLOWED_EXTENSIONS)}
 
 
@@ -174,11 +184,13 @@ def read_only_reason(user, worksheet) -> str:
     """Why this person cannot change the worksheet now, in words; "" when they can."""
     from units.permissions import user_roles
 
-    from ..models import Round, Worksheet
+    from ..models import Round
 
     if can_edit(user, worksheet):
         return ""
     if not user_roles(user).roles_in_unit(worksheet.unit_id):
+        if can_review(user, worksheet):
+            return _("Jawaban unit diisi oleh operator dan kepala unit; nilai dan catatan TPI diisi di lembar reviu.")
         return _("Halaman ini hanya dapat diisi oleh operator dan kepala unit.")
     if worksheet.round.status != Round.Status.OPEN:
         return _("Periode evaluasi tidak sedang berjalan.")

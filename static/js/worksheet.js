@@ -133,7 +133,8 @@
     });
     indicator.querySelectorAll("[data-formula]:not([data-count-code])").forEach(function (row) {
       var out = row.querySelector("[data-computed-output]");
-      if (!out) return;
+      var own = row.querySelector("input[name=number]");  // the TPI's own value, when typed, stands
+      if (!out || (own && own.value.trim())) return;
       var result = compute(row.dataset.formula, JSON.parse(row.dataset.emptyBase || "[]"), values);
       out.textContent = result.value === null ? out.dataset.emptyText : formatPercent(result.value);
       var note = row.querySelector("[data-computed-note]");
@@ -150,6 +151,12 @@
     var indicator = ev.target.closest && ev.target.closest("[data-indicator]");
     if (indicator) refresh(indicator);
   });
+
+  // On a phone the area tabs are one scrollable row: show the current one.
+  var current = document.querySelector(".area-nav .active");
+  if (current && current.parentElement.parentElement.scrollWidth > current.parentElement.parentElement.clientWidth) {
+    current.scrollIntoView({ block: "nearest", inline: "center" });
+  }
 
   var TYPING = "textarea, input[type=text], input[type=url], input:not([type])";
 
@@ -180,6 +187,8 @@
     var revision = newCard.querySelector("input[name=revision]");
     var mine = target.querySelector("input[name=revision]");
     if (revision && mine) mine.value = revision.value;
+    var badges = newCard.querySelector(".question-badges"), oldBadges = target.querySelector(".question-badges");
+    if (badges && oldBadges) oldBadges.replaceWith(badges);  // "Belum dijawab" goes once an answer is saved
     var saved = newCard.querySelector("[data-testid=saved-info]");
     var oldSaved = target.querySelector("[data-testid=saved-info]");
     if (saved && oldSaved) oldSaved.replaceWith(saved);

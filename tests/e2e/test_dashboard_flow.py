@@ -21,10 +21,11 @@ def test_admin_filters_ready_units_and_opens_a_scorecard(demo_server, new_page, 
     rows.first.get_by_test_id("scorecard-link").click()
     assert page.get_by_test_id("page-title").inner_text() == f"Kartu nilai — {name}"
     for chart in ("scores", "parts"):
-        svg = page.get_by_test_id(f"chart-{chart}").locator("svg")
-        assert svg.is_visible() and svg.locator("rect").count() >= 12
-        box = svg.bounding_box()
+        figure = page.get_by_test_id(f"chart-{chart}")
+        assert figure.is_visible() and figure.locator("rect").count() >= 12
+        box = figure.bounding_box()
         assert box["width"] > 300 and box["height"] > 100
+        assert "III. Penataan Sistem Manajemen SDM Aparatur" in figure.get_by_test_id("chart-label").all_inner_texts()
     assert page.get_by_test_id("gap-list").locator("tbody tr").count() > 0
     shot(page, "scorecard")
     page.emulate_media(media="print")

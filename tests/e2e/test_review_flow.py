@@ -2,7 +2,12 @@
 TPI approves; both sides' timelines show every step. Chromium against the live server."""
 
 import re
+from fractions import Fraction
 
+from django.template.defaultfilters import floatformat
+
+from evaluations import scoring
+from evaluations.models import Answer
 from tests import factories as f
 from tests.e2e.conftest import login
 
@@ -72,3 +77,29 @@ def test_return_fix_resubmit_approve(submitted, new_page, shot):
     for step in STEPS:
         assert step in tpi_timeline and step in unit_timeline, step
     assert "Berita acara seleksi" in unit_timeline  # the unit's change after submission is in the trail
+
+
+def test_the_tpi_sheet_previews_and_refreshes_computed_rows_and_marks_changed_counts(submitted, new_page, shot):
+    """LHKPN (a = f / b, b = c + d + e): the TPI types another "sudah melaporkan" count; the TPI's
+    percentage follows while typing, is the server's after the save (no reload), and the count is
+    marked "Nilai berbeda"."""
+    base, ws, _tpi = submitted
+    counts = {c: Answer.objects.get(worksheet=ws, question__key=f"V.reform.iii.{c}").unit_number for c in "cdef"}
+    must = sum(counts[c] for c in "cde")
+    page = new_page()
+    login(page, base, "tpi", f.PASSWORD)
+    page.goto(f"{base}/kertas-kerja/{ws.pk}/reviu/V/")
+    percent = page.get_by_test_id("review-V.reform.iii.a").get_by_test_id("tpi-computed")
+    assert "100,00%" in percent.inner_text()
+    count = page.get_by_test_id("review-V.reform.iii.f")
+    half = must // 2
+    count.locator("input[name=number]").fill(str(half))  # typed, not saved yet
+    expected = floatformat(scoring.to_cents(Fraction(int(half) * 100, int(must))), "2g") + "%"
+    assert expected in percent.inner_text()
+    with page.expect_response(lambda r: "/reviu/" in r.url and r.request.method == "POST"):
+        count.get_by_role("button", name="Simpan penilaian").click()
+    count = page.get_by_test_id("review-V.reform.iii.f")
+    count.get_by_test_id("value-differs").wait_for()
+    assert expected in page.get_by_test_id("review-V.reform.iii.a").get_by_test_id("tpi-computed").inner_text()
+    assert Answer.objects.get(worksheet=ws, question__key="V.reform.iii.f").tpi_number == half
+    shot(page, "review-count-changed")

@@ -96,7 +96,7 @@ def test_tpi_sees_assigned_units_and_unit_staff_only_their_own(client, reviewer,
     page = dash(client, round_open)
     assert rows_of(page) == ["Dinas Alfa"]
     assert "Nilai TPI tampil setelah TPI memutuskan" in page
-    assert page.split('data-testid="row"')[1].count('class="num score">—<') == 1  # the TPI total column
+    assert page.split('data-testid="row"')[1].count('data-label="Nilai TPI">—<') == 1  # the TPI total column
     client.force_login(reviewer)
     assert "Belum memenuhi" in dash(client, round_open, q="alfa")  # the TPI's values count for the TPI
 

@@ -122,10 +122,13 @@ def test_a_bad_file_gets_a_report_and_changes_nothing(member_client, round_open,
     ws = f.worksheet(round_open, unit, answers="best")
     before = list(Answer.objects.filter(worksheet=ws).values_list("unit_option", "unit_number"))
     upload = edited_export(member_client, ws, {"I.pemenuhan.i.b": ("F", None), "H-I.hasil.i.a": (5, None),
-                                               "I.pemenuhan.i.a": ("Tidak", None)})
+                                               "I.pemenuhan.i.a": ("Tidak", None), "IV.reform.i.c": (-3, None)})
     page = member_client.post(reverse("evaluations:import_lke", args=[ws.pk]), {"file": upload}).content.decode()
     assert 'data-testid="import-errors"' in page and 'data-testid="import-preview"' not in page
-    assert "jawaban “F” tidak dikenal untuk A/B/C" in page and "indeks 5 di luar rentang 0–4" in page
+    assert "jawaban “F” tidak dikenal untuk A/B/C" in page and "nilai survei paling besar 4 (tertulis 5)" in page
+    # In plain words, where a person finds the row — not the internal key.
+    assert "I. Manajemen Perubahan · Pemenuhan · Penyusunan Tim Kerja butir b" in page and "I.pemenuhan.i.b" not in page
+    assert "jumlah tidak boleh negatif (tertulis -3)" in page
     response = member_client.post(reverse("evaluations:import_lke", args=[ws.pk]), {"apply": "1"}, follow=True)
     assert "Pratinjau impor tidak ditemukan" in response.content.decode()
     assert list(Answer.objects.filter(worksheet=ws).values_list("unit_option", "unit_number")) == before

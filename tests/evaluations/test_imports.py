@@ -64,8 +64,8 @@ def test_every_bad_row_is_reported_with_its_row_number():
     assert not result.ok
     assert result.errors == [
         "Baris 2 (I.pemenuhan.i.b): jawaban “F” tidak dikenal untuk A/B/C (pilihan: A, B, C).",
-        "Baris 3 (X.persen.i.a): persentase 150 di luar rentang 0–100.",
-        "Baris 4 (V.reform.iii.c): jumlah -2 di luar rentang 0–….",
+        "Baris 3 (X.persen.i.a): persentase paling besar 100 (tertulis 150).",
+        "Baris 4 (V.reform.iii.c): jumlah tidak boleh negatif (tertulis -2).",
         "Baris 5 (V.reform.iii.h): jumlah harus bilangan bulat, bukan 2,5.",
         "Baris 6 (H-I.hasil.i.a): “empat” bukan angka.",
         "Baris 7: kunci “Z.tidak.ada.a” tidak ada di template LKE ini.",

@@ -20,18 +20,6 @@ def q(key):
     return Question.objects.get(key=key)
 
 
-@pytest.fixture
-def submitted(round_open, unit, reviewer, kepala, member):
-    reviewer.email, member.email, kepala.email = "tpi@pemda.go.id", "op@pemda.go.id", "kepala@pemda.go.id"
-    for u in (reviewer, member, kepala):
-        u.save()
-    ws = f.worksheet(round_open, unit, reviewers=[reviewer])
-    complete(ws)
-    services.worksheet_submit(user=kepala, worksheet=ws)
-    ws.refresh_from_db()
-    return ws
-
-
 def tpi_save(user, ws, key, option="", number=None, note="", flag=False):
     a = Answer.objects.get(worksheet=ws, question__key=key)
     return services.review_answer_save(user=user, worksheet=ws, question=q(key), option=option, number=number,

@@ -246,7 +246,7 @@ def test_pages_render_when_the_person_behind_an_answer_or_event_is_gone(member_c
     """Regression: an answer saved by a since-deleted user (updated_by NULL) crashed the area page."""
     from evaluations.models import WorksheetEvent
     Answer.objects.filter(worksheet=worksheet, question__key="I.pemenuhan.i.a").update(
-        unit_option="Ya", revision=3, updated_by=None)
+        unit_option="Ya", revision=3, updated_by=None, unit_updated_at=timezone.now())
     WorksheetEvent.objects.create(worksheet=worksheet, actor=None, kind="status", from_status="draft",
                                   to_status="submitted")
     assert "oleh —" in member_client.get(area_url(worksheet)).content.decode()
