@@ -1,4 +1,5 @@
-"""Server-rendered SVG charts: plain data in, shapes out (no JavaScript, no network, prints well).
+"""Server-rendered bar charts: plain data in, rows of text and SVG bars out (no JavaScript, no
+network, prints well, readable on a phone: every label whole, at the page's text size).
 
 Each chart comes with the rows it was drawn from, so the page can offer the same numbers as a
 table for screen readers and for copying.
@@ -11,17 +12,6 @@ from decimal import Decimal
 
 SERIES_CLASS = {"unit": "bar-unit", "tpi": "bar-tpi", "weight": "bar-weight", "pemenuhan": "bar-pemenuhan",
                 "reform": "bar-reform", "total": "bar-unit"}
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    css: str
-    value: Decimal | None
-    label: str
 
 
 @dataclass(frozen=True)
@@ -43,30 +33,21 @@ class HRow:
 
 @dataclass(frozen=True)
 class Chart:
-    width: int
-    height: int
-    bars: list[Bar]
-    labels: list[tuple[float, float, str]]  # x, y, text
-    ticks: list[tuple[float, str]]  # x (horizontal charts) or y (vertical), text
+    rows: list[HRow]
+    maximum: Decimal
     legend: list[tuple[str, str]]  # css, text
-    horizontal: bool
-    plot_left: float
-    plot_top: float
-    plot_width: float
-    plot_height: float
-    rows: list[HRow] = ()  # horizontal charts: drawn as rows of text and bars (readable at any width)
-    maximum: Decimal | None = None
+    places: str = "2"  # decimals of the values written beside the bars ("0" for counts)
 
 
 def hbar(rows: list[tuple[str, list[tuple[str, str, Decimal | None]]]], maximum: Decimal, *,
-         legend: list[tuple[str, str]] = ()) -> Chart:
+         legend: list[tuple[str, str]] = (), places: int = 2) -> Chart:
     """Horizontal grouped bars. ``rows`` = [(label, [(series, series label, value), …]), …];
     a series "weight" is drawn behind the others as the full length available.
 
     The page draws each row as its full label (never cut) above or beside the bars, each bar a
     small SVG stretched to the row's width with its value written next to it, so the text keeps
     its size on a phone instead of shrinking with a whole-chart SVG."""
-    maximum, _ticks = nice_ticks(maximum)
+    maximum = axis_end(maximum, integer=places == 0)
     scale = 1000 / float(maximum or 1)
     out = []
     for label, series in rows:
@@ -79,42 +60,15 @@ def hbar(rows: list[tuple[str, list[tuple[str, str, Decimal | None]]]], maximum:
             else:
                 bars.append(bar)
         out.append(HRow(label, bars, background))
-    return Chart(1000, 0, [], [], [], list(legend), True, 0, 0, 1000, 0, out, maximum)
+    return Chart(out, maximum, list(legend), str(places))
 
 
-def vbar(columns: list[tuple[str, Decimal | None]], maximum: Decimal, *, width: int = 420, height: int = 220,
-         series: str = "unit", integer: bool = False, values: bool = False) -> Chart:
-    """Vertical bars, one per column (histograms with ``integer`` ticks, trends with ``values`` on top)."""
-    plot_left, plot_top, plot_height = 40, 16, height - 56
-    maximum, tick_values = nice_ticks(maximum, integer=integer)
-    plot_width = width - plot_left - 10
-    step = plot_width / max(1, len(columns))
-    scale = plot_height / float(maximum or 1)
-    bars, labels = [], []
-    for i, (label, value) in enumerate(columns):
-        h = float(value or 0) * scale
-        x = plot_left + i * step + step * 0.15
-        bars.append(Bar(x, plot_top + plot_height - h, step * 0.7, h, SERIES_CLASS.get(series, "bar-unit"), value,
-                        label))
-        labels.append((x + step * 0.35, plot_top + plot_height + 16, label))
-        if values and value is not None:
-            labels.append((x + step * 0.35, plot_top + plot_height - h - 4, f"{Decimal(value):.2f}".replace(".", ",")))
-    ticks = [(plot_top + plot_height - float(t) * scale, _num(t)) for t in tick_values]
-    return Chart(width, height, bars, labels, ticks, [], False, plot_left, plot_top, plot_width, plot_height)
-
-
-def nice_ticks(maximum: Decimal, *, integer: bool = False) -> tuple[Decimal, list[Decimal]]:
-    """A round axis end and its ticks: 15 → 0, 5, 10, 15; 22,5 → 0, 5 … 25; counts never show 0,5."""
+def axis_end(maximum: Decimal, *, integer: bool = False) -> Decimal:
+    """A round end for the axis: 15 → 15; 22,5 → 25; 7 units → 8 (counts never end at x,5)."""
     maximum = Decimal(maximum or 1)
     for step in (Decimal(s) for s in ("0.5", "1", "2", "2.5", "5", "10", "20", "25", "50", "100")):
         if integer and step != step.to_integral_value():
             continue
         if maximum / step <= 6:
-            end = (maximum / step).to_integral_value(rounding="ROUND_CEILING") * step
-            return end, [step * i for i in range(int(end / step) + 1)]
-    return maximum, [Decimal(0), maximum]
-
-
-def _num(value: Decimal) -> str:
-    text = f"{Decimal(value).quantize(Decimal('0.01')).normalize():f}"
-    return text.replace(".", ",")
+            return (maximum / step).to_integral_value(rounding="ROUND_CEILING") * step
+    return maximum

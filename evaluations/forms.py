@@ -5,11 +5,12 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.templatetags.people import person
 
-from . import limits
+from . import limits, numbers
 from .models import NUMBER_TYPES, OPTION_TYPES, AnswerType
 
 NUMBER_RULES = {
@@ -33,11 +34,8 @@ NUMBER_ERRORS = {
 
 
 def format_number(value: Decimal | None) -> str:
-    """A stored number as an Indonesian user types it: 87,5 — 1234 — 3,62."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
+    """A number as an Indonesian user types it into any number field: 87,5 — 1234 — 3,62."""
+    return numbers.plain(value, grouping=False)
 
 
 class IndonesianDecimalField(forms.DecimalField):
@@ -80,8 +78,9 @@ class ValueForm(forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
                                              "class": "form-control number-input"}),
                 error_messages={**NUMBER_ERRORS[t], "max_digits": NUMBER_ERRORS[t]["max_value"]})
-            if isinstance(self.initial.get("number"), Decimal):
-                self.initial["number"] = format_number(self.initial["number"])
+            if isinstance(self.initial.get("number"), Decimal):  # 1.234 · 87,50 · 3,40, as the history shows it
+                self.initial["number"] = numbers.plain(self.initial["number"], places or None,
+                                                       grouping=t == AnswerType.JUMLAH)
 
     def cleaned_value(self):
         """(option, number) as the services take them."""
@@ -113,7 +112,7 @@ class ReviewForm(ValueForm):
                 decimal_places=places, help_text=_("Kosongkan untuk memakai hasil hitung dari jumlah versi TPI."),
                 error_messages=NUMBER_ERRORS[AnswerType.PERSEN])
             if isinstance(self.initial.get("number"), Decimal):
-                self.initial["number"] = format_number(self.initial["number"])
+                self.initial["number"] = numbers.plain(self.initial["number"], 2, grouping=False)
 
     def clean(self):
         data = super().clean()
@@ -231,6 +230,12 @@ class PrerequisiteForm(forms.Form):
         self.fields["evidence_url"] = HttpURLField(
             label=_("atau tautan bukti"), required=False, max_length=limits.URL, assume_scheme="https",
             error_messages={"invalid": _("Masukkan tautan lengkap http(s), mis. https://jdih.pemda.go.id/…")})
+
+    def clean_value(self):
+        value = self.cleaned_data["value"]
+        if self.definition.kind == self.definition.Kind.SINCE and value > timezone.localdate():
+            raise forms.ValidationError(_("Tanggal ini belum lewat; catat tanggal yang sudah terjadi."))
+        return value
 
     def clean(self):
         data = super().clean()

@@ -91,7 +91,7 @@ def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
     try:
         packages.open_zip(fileobj, packages.WORKBOOK, forbid_doctype=True)
     except packages.PackageError as exc:
-        result.errors.append(_("Berkas ditolak: %(reason)s") % {"reason": exc})
+        result.errors.append(str(exc))  # the page's heading already says the file was refused
         return result
     try:
         fileobj.seek(0)

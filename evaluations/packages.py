@@ -75,7 +75,7 @@ def open_zip(fileobj, limits: Limits, *, forbid_doctype: bool = False) -> zipfil
     except OSError as exc:
         raise PackageError(_("Berkas tidak dapat dibaca.")) from exc
     if count is None:
-        raise PackageError(_("Berkas bukan paket zip yang utuh (rusak atau terpotong)."))
+        raise PackageError(_("Berkas ini bukan dokumen Office (seperti .xlsx atau .docx) yang utuh: rusak, terpotong, atau berkas jenis lain."))
     if count > limits.max_members:
         raise PackageError(_("Berkas berisi terlalu banyak bagian (%(n)s; paling banyak %(max)s).") % {
             "n": f"{count:,}".replace(",", "."), "max": f"{limits.max_members:,}".replace(",", ".")})
@@ -83,7 +83,7 @@ def open_zip(fileobj, limits: Limits, *, forbid_doctype: bool = False) -> zipfil
         archive = zipfile.ZipFile(fileobj)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error,
             KeyError, IndexError, struct.error) as exc:
-        raise PackageError(_("Berkas bukan paket zip yang utuh (rusak atau terpotong).")) from exc
+        raise PackageError(_("Berkas ini bukan dokumen Office (seperti .xlsx atau .docx) yang utuh: rusak, terpotong, atau berkas jenis lain.")) from exc
     infos = archive.infolist()
     if len(infos) > limits.max_members:
         raise PackageError(_("Berkas berisi terlalu banyak bagian."))

@@ -613,7 +613,8 @@ def kawasan_readiness(instansi_id: int, ready_units: dict[int, str], round_unit_
         units = members.get(pk, [])
         missing = [n for uid, n in units if uid not in ready_units]
         provisional = [n for uid, n in units if uid in ready_units and ready_units[uid] != Worksheet.Status.APPROVED]
-        out.append({"name": name, "units": len(units), "ready": len(units) - len(missing),
+        approved = sum(1 for uid, _n in units if ready_units.get(uid) == Worksheet.Status.APPROVED)
+        out.append({"name": name, "units": len(units), "ready": len(units) - len(missing), "approved": approved,
                     "is_ready": bool(units) and not missing and not provisional,
                     "provisional": provisional if units and not missing else [], "missing": missing,
                     "not_in_round": [n for uid, n in units if uid not in round_unit_ids]})

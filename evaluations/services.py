@@ -14,7 +14,7 @@ from units.models import Membership
 from units.templatetags.people import person
 
 from . import evidence as evidence_rules
-from . import limits, score_store, scoring, selectors, workflow
+from . import limits, numbers, score_store, scoring, selectors, workflow
 from .models import (
     Answer,
     Evidence,
@@ -72,9 +72,8 @@ def _describe(option: str, number: Decimal | None, kind: str = "") -> str:
     with two decimals (3,10 → 3,25), so old and new read alike."""
     if option or number is None:
         return option or ""
-    if kind == scoring.JUMLAH or (not kind and number == number.to_integral_value()):
-        return f"{int(number):,}".replace(",", ".")
-    return f"{number.quantize(Decimal('0.01')):f}".replace(".", ",")
+    whole = kind == scoring.JUMLAH or (not kind and number == number.to_integral_value())
+    return numbers.plain(number, 0 if whole else 2)
 
 
 @transaction.atomic
@@ -381,10 +380,13 @@ def prerequisite_record(*, user, definition: PrerequisiteDefinition, value: str,
         record.evidence_name, record.evidence_type = previous.evidence_name, previous.evidence_type
         record.evidence_size = previous.evidence_size
     record.save()
-    if worksheet is not None:
+    if worksheet is not None:  # the history reads as the page does: "17 Maret 2026", "97,5%", "BB"
+        spec = selectors.prerequisite_spec(definition)
+        same = previous is not None and previous.value == value
         WorksheetEvent.objects.create(
             worksheet=worksheet, actor=user, kind=WorksheetEvent.Kind.PREREQUISITE, field=definition.key,
-            old_value=previous.value if previous else "", new_value=value,
+            old_value="" if same or previous is None else spec.value_label(previous.value),
+            new_value=spec.value_label(value) + (" " + _("(tetap; catatan atau bukti dukung diperbarui)") if same else ""),
             comment=" · ".join(filter(None, [definition.label, note])))
         score_store.refresh([worksheet.pk])
     return record

@@ -85,3 +85,15 @@ def test_a_person_changing_their_own_password_is_not_asked_again(member):
     person.post(reverse("password_change"), {"old_password": STARTING, "new_password1": OWN, "new_password2": OWN})
     assert not PasswordChangeRequired.objects.exists()
     assert person.get(reverse("evaluations:my_worksheets")).status_code == 200
+
+
+def test_the_password_pages_say_kata_sandi_and_a_weak_password_is_told_where_it_was_typed(member_client):
+    page = member_client.get(reverse("password_change")).content.decode()
+    for label in ("Kata sandi lama", "Kata sandi baru", "Ulangi kata sandi baru"):
+        assert label in page
+    response = member_client.post(reverse("password_change"), {
+        "old_password": f.PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    form = response.context["form"]
+    assert form.errors.get("new_password1") and not form.errors.get("new_password2")
+    login = Client().get(reverse("login")).content.decode()
+    assert "Nama pengguna" in login and "Kata sandi" in login

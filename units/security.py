@@ -15,8 +15,8 @@ import ipaddress
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
@@ -64,6 +64,25 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
     def __init__(self, user, *args, request=None, **kwargs):
         self.request = request
         super().__init__(user, *args, **kwargs)
+        # "kata sandi" everywhere, as the links and messages say it (Django's catalogue says "sandi")
+        self.fields["old_password"].label = _("Kata sandi lama")
+        self.fields["new_password1"].label = _("Kata sandi baru")
+        self.fields["new_password2"].label = _("Ulangi kata sandi baru")
+        self.fields["new_password1"].help_text = _(
+            "Paling sedikit 8 karakter, tidak mirip nama atau nama pengguna Anda, bukan kata sandi yang umum "
+            "dipakai, dan tidak hanya angka.")
+
+    def validate_password_for_user(self, user, password_field_name="password2"):
+        """A weak new password is said under "Kata sandi baru", where it was chosen."""
+        if password_field_name == "new_password2" and "new_password2" not in self.errors:
+            password = self.cleaned_data.get("new_password2")
+            if password:
+                try:
+                    password_validation.validate_password(password, user)
+                except ValidationError as error:
+                    self.add_error("new_password1", error)
+            return
+        super().validate_password_for_user(user, password_field_name)
 
     def clean_old_password(self):
         old = self.cleaned_data["old_password"]
@@ -71,6 +90,15 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
         if checked is None or checked.pk != self.user.pk:
             raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return old
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with the app's words for its fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Nama pengguna")
+        self.fields["password"].label = _("Kata sandi")
 
 
 class ThrottledPasswordChangeView(PasswordChangeView):

@@ -201,6 +201,8 @@ class WorksheetEvent(models.Model):
 
     @property
     def field_label(self):
+        if self.kind == self.Kind.PREREQUISITE:  # field holds the prerequisite's key; the comment names it
+            return _("Syarat pengusulan")
         return self.FIELD_LABELS.get(self.field, self.field)
 
     @property

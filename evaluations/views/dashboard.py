@@ -106,8 +106,8 @@ def round_summary(request, pk):
         "distribution": distribution,
         "statuses": [(v, label, statuses.get(v, 0)) for v, label in Worksheet.Status.choices],
         "counts": counts, "total_units": sum(statuses.values()),
-        "distribution_chart": charts.vbar([(label, Decimal(n)) for label, n in distribution], Decimal(max_count),
-                                          integer=True),
+        "distribution_chart": charts.hbar([(label, [("total", _("Jumlah unit"), Decimal(n))])
+                                           for label, n in distribution], Decimal(max_count), places=0),
         "area_chart": charts.hbar([(f"{a['code']}. {a['name']}" if not a["code"].startswith("H-") else a["name"],
                                     [("weight", _("Bobot"), Decimal("100")), ("unit", _("Rata-rata"), a["percent"])])
                                    for a in areas], Decimal("100"),
@@ -133,7 +133,8 @@ def worksheet_scorecard(request, pk):
                   "tpi": tpi.areas[a.code].score if tpi else None,
                   "pemenuhan": basis.parts.get(f"{a.code}.pemenuhan"), "reform": basis.parts.get(f"{a.code}.reform")}
                  for a in areas + hasil]
-    gaps = sorted(({"indicator": n, "area": key.split(".")[0], "kind": key.split(".")[1],
+    short = {a.code: a.code for a in areas} | {a.code: a.name for a in hasil}  # "V", "Pelayanan Publik yang Prima"
+    gaps = sorted(({"indicator": n, "area": short[key.split(".")[0]], "kind": key.split(".")[1],
                     "could_add": (n.weight - n.score)} for key, n in basis.indicators.items() if n.score < n.weight),
                   key=lambda g: g["could_add"], reverse=True)
     # Every round's figure as this person may see it: a unit's staff see the TPI's only once the TPI
@@ -162,7 +163,8 @@ def worksheet_scorecard(request, pk):
                                       for r in area_rows], Decimal("22.5"),
                                      legend=[("bar-unit", _("Nilai unit")), ("bar-tpi", _("Nilai TPI"))])
         if tpi else None,
-        "trend_chart": charts.vbar([(str(t["round"].year), t["total"]) for t in trend], Decimal("100"), values=True)
+        "trend_chart": charts.hbar([(t["round"].name, [("total", _("Nilai total"), t["total"])]) for t in trend],
+                                   Decimal("100"))
         if len(trend) > 1 else None,
     })
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from units.permissions import user_roles
 
-from .. import export_rows, exports, imports, services, workflow
+from .. import export_rows, exports, imports, numbers, services, workflow
 from ..forms import WorkbookUploadForm
 from ..models import Answer, Question
 from ..permissions import (
@@ -142,11 +142,7 @@ def _where(q) -> str:
 
 
 def _fmt(option, number):
-    if option:
-        return option
-    if number is None:
-        return "—"
-    return f"{Decimal(number).normalize():f}".replace(".", ",")
+    return option or ("—" if number is None else numbers.plain(Decimal(number)))
 
 
 def _exported_at(result):

@@ -14,7 +14,7 @@ from units.permissions import user_roles
 
 from .. import selectors, services, workflow
 from ..forms import DeadlineExtensionForm, DecisionForm, ReviewerAssignForm, SubmitForm
-from ..models import Round, Worksheet
+from ..models import Answer, Round, Worksheet
 from ..permissions import (
     can_edit,
     get_worksheet_for_user_or_404,
@@ -52,6 +52,15 @@ def my_worksheets(request):
     return render(request, "evaluations/my_worksheets.html", {"worksheets": worksheets})
 
 
+def _first_review_area(worksheet, last_return) -> str:
+    """After a resubmission the review starts where the unit changed something; otherwise at area I."""
+    if last_return is None or worksheet.status not in (Worksheet.Status.SUBMITTED, Worksheet.Status.IN_REVIEW):
+        return "I"
+    changed = selectors.changed_since_last_return(worksheet)
+    return (Answer.objects.filter(pk__in=changed).order_by("question__order")
+            .values_list("question__indicator__part__area__code", flat=True).first() or "I")
+
+
 @login_required
 def worksheet_detail(request, pk):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
@@ -75,12 +84,16 @@ def worksheet_detail(request, pk):
                           "unanswered": unanswered_by_area[area.code]})
         components.append({"spec": comp, "unit": unit.components[comp.code], "tpi": tpi.components[comp.code],
                            "areas": areas})
-    events = list(worksheet.events.select_related("actor", "answer__question__indicator")
+    events = list(worksheet.events.select_related("actor", "answer__question__indicator__part__area")
                   .order_by("-created_at", "-pk"))
     my_roles = workflow_roles(request.user, worksheet)
-    if not sees_tpi:  # the TPI's work in progress stays with the TPI until it decides
-        events = [e for e in events if not (e.kind == e.Kind.VALUE and e.field not in ("unit_value", "unit_explanation",
-                                                                                     "evidence"))]
+    if not sees_tpi:  # the TPI's work since the last submission stays with the TPI until it decides;
+        # what it decided before (a return) the unit has seen already and keeps seeing
+        submitted = next((i for i, e in enumerate(events) if e.kind == e.Kind.STATUS
+                          and e.to_status == Worksheet.Status.SUBMITTED), len(events))
+        events = [e for i, e in enumerate(events)
+                  if not (i < submitted and e.kind == e.Kind.VALUE
+                          and e.field not in ("unit_value", "unit_explanation", "evidence"))]
     reviewer = bool(my_roles & {workflow.TPI, workflow.ADMIN})
     review_closed = review_closed_reason(worksheet) if reviewer else ""
     editable = can_edit(request.user, worksheet)
@@ -113,7 +126,8 @@ def worksheet_detail(request, pk):
         "conflicted_tpi": list(services.conflicted_tpi_members(worksheet.unit.instansi_id, worksheet.unit_id))
         if workflow.ADMIN in my_roles else [],
         "read_only_reason": read_only_reason(request.user, worksheet),
-        "review_url": reverse("evaluations:review_area", args=[worksheet.pk, "I"]) if reviewer else "",
+        "review_url": reverse("evaluations:review_area", args=[worksheet.pk, _first_review_area(worksheet, last_return)])
+        if reviewer else "",
     })
 
 

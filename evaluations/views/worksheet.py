@@ -188,16 +188,16 @@ def read_only_reason(user, worksheet) -> str:
 
     if can_edit(user, worksheet):
         return ""
+    if worksheet.round.status != Round.Status.OPEN:
+        return _("Periode evaluasi tidak sedang berjalan.")
+    if worksheet.status == Worksheet.Status.APPROVED:
+        return _("Kertas kerja telah disetujui TPI; nilai TPI final dan terkunci.")
     if not user_roles(user).roles_in_unit(worksheet.unit_id):
         if can_review(user, worksheet):
             return _("Jawaban unit diisi oleh operator dan kepala unit; nilai dan catatan TPI diisi di lembar reviu.")
         return _("Halaman ini hanya dapat diisi oleh operator dan kepala unit.")
-    if worksheet.round.status != Round.Status.OPEN:
-        return _("Periode evaluasi tidak sedang berjalan.")
     if worksheet.status in (Worksheet.Status.SUBMITTED, Worksheet.Status.IN_REVIEW):
         return _("Kertas kerja sudah diajukan dan sedang menunggu atau menjalani reviu TPI.")
-    if worksheet.status == Worksheet.Status.APPROVED:
-        return _("Kertas kerja telah disetujui TPI.")
     return _("Batas pengisian telah lewat; admin dapat memperpanjangnya untuk unit ini.")
 
 

@@ -77,7 +77,7 @@ def test_wrong_sheet_or_not_a_workbook():
     assert "Lembar (sheet) “LKE ZI” tidak ditemukan; lembar yang ada: Sheet1." in parse(
         app_workbook([], sheet="Sheet1"), QUESTIONS).errors
     assert parse(io.BytesIO(b"bukan excel"), QUESTIONS).errors == [
-        "Berkas ditolak: Berkas bukan paket zip yang utuh (rusak atau terpotong)."]
+        "Berkas ini bukan dokumen Office (seperti .xlsx atau .docx) yang utuh: rusak, terpotong, atau berkas jenis lain."]
 
 
 def test_official_layout_is_read_by_its_structure():

@@ -52,7 +52,10 @@ def test_the_tpi_records_a_unit_fact_with_evidence_and_the_history_keeps_it(revi
     page = reviewer_client.get(unit_page(ws)).content.decode()
     assert 'data-testid="prerequisite-history"' in page and "92,5%" in page.split('data-testid="prerequisite-history"')[1]
     event = WorksheetEvent.objects.filter(worksheet=ws, kind="prerequisite").last()
-    assert (event.old_value, event.new_value) == ("92.5", "100") and event.actor == reviewer
+    assert (event.old_value, event.new_value) == ("92,5%", "100%") and event.actor == reviewer  # as the page reads
+    overview = reviewer_client.get(ws.get_absolute_url()).content.decode()
+    timeline = overview.split('data-testid="timeline"')[1]
+    assert "Syarat pengusulan: 92,5% → 100%" in timeline and "tindak-lanjut" not in timeline
 
 
 def test_a_refused_fact_keeps_what_was_typed_and_says_why_next_to_the_field(reviewer_client, ws):
@@ -146,3 +149,18 @@ def test_the_round_prerequisites_page_has_a_fixed_number_of_queries(admin_client
         page = admin_client_zi.get(url).content.decode()
     assert page.count('data-testid="row"') == 8
     assert Membership.objects.exists()
+
+
+def test_a_pencanangan_date_that_has_not_happened_is_refused(reviewer_client, ws):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = post_fact(reviewer_client, unit_page(ws), "membangun-wbk", tomorrow)
+    assert response.status_code == 400 and "Tanggal ini belum lewat" in response.content.decode()
+    assert not PrerequisiteRecord.objects.filter(worksheet=ws).exists()
+    response = post_fact(reviewer_client, unit_page(ws), "membangun-wbk", "2025-03-17")
+    assert response.status_code == 302
+    timeline = reviewer_client.get(ws.get_absolute_url()).content.decode().split('data-testid="timeline"')[1]
+    assert "17 Maret 2025" in timeline and "2025-03-17" not in timeline

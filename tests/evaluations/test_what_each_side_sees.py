@@ -159,3 +159,70 @@ def test_chart_labels_are_whole(admin_client_zi, round_open, unit):
     page = admin_client_zi.get(reverse("evaluations:worksheet_scorecard", args=[ws.pk])).content.decode()
     assert 'data-testid="chart-label">III. Penataan Sistem Manajemen SDM Aparatur<' in page
     assert "…</" not in page.split('data-testid="chart-scores"')[1].split("</figure>")[0]
+
+
+# ----------------------------------------------------------------------------- a second walk-through
+
+
+def test_counts_read_with_thousands_grouped_everywhere(client, member, reviewer, submitted):
+    Answer.objects.filter(worksheet=submitted, question__key="V.reform.iii.c").update(unit_number=Decimal("1250"))
+    client.force_login(member)
+    Worksheet = submitted.__class__
+    Worksheet.objects.filter(pk=submitted.pk).update(status="draft")
+    page = area(client, submitted, "V")
+    assert 'value="1.250"' in page  # the count's field, as typed
+    Worksheet.objects.filter(pk=submitted.pk).update(status="submitted")
+    client.force_login(reviewer)
+    review = client.get(reverse("evaluations:review_area", args=[submitted.pk, "V"])).content.decode()
+    unit_side = review[review.index('data-testid="review-V.reform.iii.c"'):review.index('data-testid="review-V.reform.iii.d"')]
+    assert "<strong>1.250</strong>" in unit_side and 'value="1.250"' in unit_side
+
+
+def test_the_history_names_questions_in_words_and_keeps_the_tpis_earlier_decision_visible(
+        client, member, kepala, reviewer, submitted):
+    tpi_save(reviewer, submitted, KEY, "B", note="Lampirkan SK", flag=True)
+    services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki")
+    a = Answer.objects.get(worksheet=submitted, question__key=KEY)
+    services.answer_save(user=member, worksheet=submitted, question=q(KEY), option="A", explanation="SK terlampir",
+                         revision=a.revision)
+    services.worksheet_submit(user=kepala, worksheet=submitted)
+    tpi_save(reviewer, submitted, "I.pemenuhan.i.a", "Tidak", note="Belum diputuskan")  # the new review, not yet decided
+    client.force_login(member)
+    timeline = client.get(submitted.get_absolute_url()).content.decode().split('data-testid="timeline"')[1]
+    assert "Nilai TPI — I · Penyusunan Tim Kerja butir b: A → B" in timeline  # decided before: still seen
+    assert "Belum diputuskan" not in timeline and "butir a: Ya → Tidak" not in timeline  # this round's: not yet
+    assert KEY not in timeline
+
+
+def test_after_approval_the_tpi_is_told_the_values_are_final(client, reviewer, submitted):
+    services.review_start(user=reviewer, worksheet=submitted)
+    services.review_approve(user=reviewer, worksheet=submitted)
+    client.force_login(reviewer)
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    assert "nilai TPI final dan terkunci" in page and "diisi di lembar reviu" not in page
+
+
+def test_after_a_resubmission_the_review_opens_where_the_unit_changed_something(client, member, kepala, reviewer,
+                                                                                 submitted):
+    tpi_save(reviewer, submitted, "V.reform.iii.c", number=Decimal("3"), note="Periksa", flag=True)
+    services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki")
+    a = Answer.objects.get(worksheet=submitted, question__key="V.reform.iii.c")
+    services.answer_save(user=member, worksheet=submitted, question=q("V.reform.iii.c"), number=Decimal("4"),
+                         revision=a.revision)
+    services.worksheet_submit(user=kepala, worksheet=submitted)
+    client.force_login(reviewer)
+    page = client.get(submitted.get_absolute_url()).content.decode()
+    link = page[page.index('data-testid="open-review"') - 120:page.index('data-testid="open-review"')]
+    assert reverse("evaluations:review_area", args=[submitted.pk, "V"]) in link
+
+
+def test_the_gap_list_names_hasil_areas_and_indicators_say_how_many_are_answered(admin_client_zi, round_open, unit):
+    from tests import factories as f
+
+    ws = f.worksheet(round_open, unit, answers="best")
+    Answer.objects.filter(worksheet=ws, question__key="H-II.hasil.i.a").update(unit_number=Decimal("2"))
+    page = admin_client_zi.get(reverse("evaluations:worksheet_scorecard", args=[ws.pk])).content.decode()
+    gaps = page.split('data-testid="gap-list"')[1]
+    assert "Pelayanan Publik yang Prima</td>" in gaps and "H-II" not in gaps
+    sheet = admin_client_zi.get(reverse("evaluations:area_detail", args=[ws.pk, "I"])).content.decode()
+    assert "2 dari 2 terjawab" in sheet
