@@ -27,6 +27,16 @@ def card(page, key):
     return page[start:page.find('data-testid="question-', start + 10)]
 
 
+def return_fix_resubmit(ws, reviewer, member, kepala):
+    """The TPI flags KEY (A → B) and returns; the operator answers A again; the kepala resubmits."""
+    tpi_save(reviewer, ws, KEY, "B", note="Lampirkan SK", flag=True)
+    services.review_return(user=reviewer, worksheet=ws, comment="Perbaiki")
+    a = Answer.objects.get(worksheet=ws, question__key=KEY)
+    services.answer_save(user=member, worksheet=ws, question=q(KEY), option="A", explanation="SK terlampir",
+                         revision=a.revision)
+    services.worksheet_submit(user=kepala, worksheet=ws)
+
+
 def test_the_units_card_shows_the_units_own_last_save_not_the_tpis(client, member, reviewer, submitted):
     """Bug: "Tersimpan … oleh" took the time of the TPI's later save (updated_at) with the operator's name."""
     unit_saved = timezone.now() - timedelta(days=3)
@@ -61,12 +71,7 @@ def test_after_a_resubmission_the_overview_says_waiting_for_the_re_review(client
                                                                            submitted):
     client.force_login(member)
     assert "menunggu reviu TPI" in client.get(submitted.get_absolute_url()).content.decode()
-    tpi_save(reviewer, submitted, KEY, "B", note="Lampirkan SK", flag=True)
-    services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki")
-    a = Answer.objects.get(worksheet=submitted, question__key=KEY)
-    services.answer_save(user=member, worksheet=submitted, question=q(KEY), option="A", explanation="SK terlampir",
-                         revision=a.revision)
-    services.worksheet_submit(user=kepala, worksheet=submitted)
+    return_fix_resubmit(submitted, reviewer, member, kepala)
     page = client.get(submitted.get_absolute_url()).content.decode()
     assert "menunggu reviu ulang" in page and "belum dinilai" not in page
 
@@ -180,12 +185,7 @@ def test_counts_read_with_thousands_grouped_everywhere(client, member, reviewer,
 
 def test_the_history_names_questions_in_words_and_keeps_the_tpis_earlier_decision_visible(
         client, member, kepala, reviewer, submitted):
-    tpi_save(reviewer, submitted, KEY, "B", note="Lampirkan SK", flag=True)
-    services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki")
-    a = Answer.objects.get(worksheet=submitted, question__key=KEY)
-    services.answer_save(user=member, worksheet=submitted, question=q(KEY), option="A", explanation="SK terlampir",
-                         revision=a.revision)
-    services.worksheet_submit(user=kepala, worksheet=submitted)
+    return_fix_resubmit(submitted, reviewer, member, kepala)
     tpi_save(reviewer, submitted, "I.pemenuhan.i.a", "Tidak", note="Belum diputuskan")  # the new review, not yet decided
     client.force_login(member)
     timeline = client.get(submitted.get_absolute_url()).content.decode().split('data-testid="timeline"')[1]
