@@ -218,8 +218,6 @@ class RoundAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Ikutsertakan semua unit aktif (kecuali Inspektorat) sebagai peserta"))
     def enrol_active_units(self, request, queryset):
-        from units.models import Unit
-
         created = 0
         for round_ in queryset:
             have = set(round_.worksheets.values_list("unit_id", flat=True))

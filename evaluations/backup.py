@@ -34,6 +34,7 @@ from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import FileField
 from django.utils import timezone
 
 FORMAT = 1
@@ -79,7 +80,6 @@ def _models():
 
 def _evidence_names():
     """Every stored file a row points at: evidence of answers and of prerequisite records alike."""
-    from django.db.models import FileField
 
     names = set()
     for _label, model in _models():

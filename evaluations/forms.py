@@ -8,7 +8,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from units.templatetags.people import person
+from units.people import display_name
 
 from . import limits, numbers
 from .models import NUMBER_TYPES, OPTION_TYPES, AnswerType
@@ -183,7 +183,7 @@ class ReviewerAssignForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewers"].queryset = members
-        self.fields["reviewers"].label_from_instance = person
+        self.fields["reviewers"].label_from_instance = display_name
 
 
 class WorkbookUploadForm(forms.Form):

@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Iterable, Mapping
 
+from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -310,8 +311,6 @@ class PrerequisiteVerdict:
 
 
 def _date_words(d: datetime.date) -> str:
-    from django.utils.dateformat import format as date_format
-
     return date_format(d, "j F Y")
 
 

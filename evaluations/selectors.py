@@ -6,10 +6,37 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Value
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Floor, Least
+from django.utils.translation import gettext as _
 
 from . import readiness, scoring
-from .models import Answer, Area, PrerequisiteDefinition, PrerequisiteRecord, Question, ReadinessRule, Worksheet
+from .models import (
+    Answer,
+    Area,
+    AreaScore,
+    Kawasan,
+    PrerequisiteDefinition,
+    PrerequisiteRecord,
+    Question,
+    ReadinessRule,
+    Worksheet,
+    WorksheetEvent,
+    WorksheetScore,
+)
 from .permissions import can_see_tpi_values
 from .scoring import indicator_key
 
@@ -213,7 +240,6 @@ class Assessment:
     @property
     def proposal_blockers(self) -> list[str]:
         """Why the unit cannot be proposed yet, in words (empty when it can, or holds WBBM already)."""
-        from django.utils.translation import gettext as _
 
         if self.ready_to_propose or self.verdict.holds == readiness.WBBM:
             return []
@@ -232,7 +258,6 @@ class Assessment:
 
 def basis_label(basis: str, approved: bool) -> str:
     """Whose values a figure rests on, in words (every badge says it)."""
-    from django.utils.translation import gettext as _
 
     if basis == "tpi":
         return _("nilai TPI (disetujui)") if approved else _("nilai TPI (sementara, reviu berjalan)")
@@ -416,7 +441,6 @@ def _explain_computed(rows: list[QuestionRow], *, with_tpi: bool) -> None:
 
 def changed_since_last_return(worksheet: Worksheet) -> set[int]:
     """Answers the unit changed after the TPI last returned the worksheet (two queries)."""
-    from .models import WorksheetEvent
 
     last = (WorksheetEvent.objects.filter(worksheet=worksheet, to_status=Worksheet.Status.RETURNED)
             .order_by("-created_at", "-pk").values_list("created_at", flat=True).first())
@@ -453,8 +477,6 @@ def with_scores(worksheets, *, reviewer: bool, instansi_ok: dict[str, bool] | No
     TPI's once it has values (for the unit: once the TPI has decided), else the unit's. A reviewer
     who is also staff of some units (``own_units``) sees those units as their staff do. With
     ``instansi_ok`` also whether each may be proposed (``ready_to_propose``)."""
-    from django.db.models import BooleanField, Case, FilteredRelation, IntegerField, Value, When
-    from django.db.models.functions import Coalesce
 
     qs = worksheets.annotate(
         us=FilteredRelation("scores", condition=Q(scores__value_set="unit")),
@@ -535,7 +557,6 @@ class ReadinessCounts:
 
 def readiness_counts_by_basis(worksheets, instansi_ok: dict[str, bool]) -> ReadinessCounts:
     """Three queries, whatever the number of units."""
-    from .models import WorksheetScore
 
     def by_verdict(qs):
         return dict(qs.order_by().values("verdict").annotate(n=Count("pk")).values_list("verdict", "n"))
@@ -551,7 +572,6 @@ def readiness_counts_by_basis(worksheets, instansi_ok: dict[str, bool]) -> Readi
 def describe_prerequisites(row, instansi: dict[str, readiness.PrerequisiteVerdict]) -> str:
     """A dashboard row's prerequisites toward its target in words, from its stored count and the
     round's instansi verdicts (no query)."""
-    from django.utils.translation import gettext as _
 
     target = row.target or readiness.WBK
     unmet = (row.prereq_unmet or 0) + len(instansi[target].unmet)
@@ -564,8 +584,6 @@ def describe_prerequisites(row, instansi: dict[str, readiness.PrerequisiteVerdic
 
 def total_distribution(qs) -> list[tuple[str, int]]:
     """How many units score 0–9, 10–19, … 90–100 (the basis total), in one query."""
-    from django.db.models import IntegerField
-    from django.db.models.functions import Cast, Floor, Least
 
     buckets = dict(qs.exclude(total__isnull=True).order_by()
                    .annotate(bucket=Least(Cast(Floor(F("total") / 10), IntegerField()), Value(9)))
@@ -576,9 +594,6 @@ def total_distribution(qs) -> list[tuple[str, int]]:
 
 def area_averages(worksheets, *, reviewer: bool) -> list[dict]:
     """Each area's average across the units (TPI values where they count), weakest first."""
-    from django.db.models import Avg, Exists, OuterRef
-
-    from .models import AreaScore, WorksheetScore
 
     tpi_exists = Exists(WorksheetScore.objects.filter(worksheet=OuterRef("score__worksheet"), value_set="tpi"))
     if reviewer:
@@ -601,7 +616,6 @@ def kawasan_readiness(instansi_id: int, ready_units: dict[int, str], round_unit_
     """A kawasan is ready when every one of its units takes part in the round, is ready, and has
     been approved by the TPI; ready on provisional values (not all approved yet) is said so.
     ``ready_units``: unit id → worksheet status, for the units whose verdict is WBK or WBBM."""
-    from .models import Kawasan
 
     members: dict[int, list] = {}
     names = dict(Kawasan.objects.filter(instansi_id=instansi_id).values_list("pk", "name"))

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from units.models import Membership
-from units.templatetags.people import person
+from units.people import display_name
+from units.permissions import user_roles
 
 from . import evidence as evidence_rules
 from . import limits, numbers, score_store, scoring, selectors, workflow
@@ -38,6 +44,26 @@ from .permissions import (
 
 class Refused(Exception):
     """A business rule refuses the action (not an access denial); ``str(exc)`` is for the user."""
+
+
+# What a refusal tells the person. Views show ``str(exc)`` of a Refused or PermissionDenied raised
+# here and never read an exception's text to decide what to say.
+DECISION_NOT_YOURS = gettext_lazy("Keputusan ini bukan wewenang Anda pada kertas kerja ini.")
+DECISION_NOT_NOW = gettext_lazy("Keputusan ini tidak dapat diambil pada status kertas kerja sekarang.")
+DECISION_NEEDS_COMMENT = gettext_lazy("Tulis komentar untuk unit sebelum mengembalikan atau membuka kembali.")
+RETURN_NEEDS_A_FLAG = gettext_lazy("Tandai minimal satu jawaban “perlu perbaikan” sebelum mengembalikan.")
+SUBMIT_ONLY_KEPALA = gettext_lazy("Hanya kepala unit yang dapat mengajukan kertas kerja.")
+SUBMIT_NOT_NOW = gettext_lazy("Kertas kerja ini sudah diajukan atau selesai direviu; tidak ada yang perlu diajukan.")
+SUBMIT_CLOSED = gettext_lazy("Batas pengisian telah lewat atau periode tidak berjalan.")
+
+
+def _refusal(exc: workflow.TransitionError, *, not_yours=DECISION_NOT_YOURS, not_now=DECISION_NOT_NOW):
+    """A refused move as the exception the views show: access denied, or refused with its reason."""
+    if exc.why in (workflow.Why.WRONG_ROLE, workflow.Why.UNKNOWN_ACTION):
+        return PermissionDenied(not_yours)
+    if exc.why == workflow.Why.NEEDS_COMMENT:
+        return Refused(DECISION_NEEDS_COMMENT)
+    return Refused(not_now)
 
 
 class ConflictError(Exception):
@@ -212,9 +238,9 @@ def worksheet_submit(*, user, worksheet: Worksheet, comment: str = "") -> Worksh
     try:
         t = workflow.transition_for(action, ws.status, workflow_roles(user, ws), comment)
     except workflow.TransitionError as exc:
-        raise PermissionDenied(_("Hanya kepala unit yang dapat mengajukan kertas kerja yang sedang diisi.")) from exc
+        raise _refusal(exc, not_yours=SUBMIT_ONLY_KEPALA, not_now=SUBMIT_NOT_NOW) from exc
     if not can_edit(user, ws):
-        raise PermissionDenied(_("Batas pengisian telah lewat atau periode tidak berjalan."))
+        raise Refused(SUBMIT_CLOSED)
     missing = selectors.worksheet_missing(ws)
     if missing:
         raise IncompleteError(missing)
@@ -273,7 +299,6 @@ ROUND_MOVES = {
 def round_set_status(*, user, round_: Round, action: str, comment: str = "") -> Round:
     """Open, close or reopen a round: the instansi's admins, with a reason for closing and reopening,
     recorded in the round's history. A closed round's worksheets cannot be changed by anyone."""
-    from units.permissions import user_roles
 
     rnd = Round.objects.select_for_update().get(pk=round_.pk)
     if not user_roles(user).is_admin_of(rnd.instansi_id):
@@ -294,7 +319,6 @@ def round_set_status(*, user, round_: Round, action: str, comment: str = "") -> 
 def tpi_members(instansi_id, *, unit_id=None):
     """The users who may be assigned to review this instansi's worksheets — of ``unit_id``'s
     worksheet: not its own operators and kepala (separation of duties)."""
-    from django.contrib.auth import get_user_model
 
     qs = get_user_model().objects.filter(
         memberships__instansi_id=instansi_id, memberships__role=Membership.Role.TPI, is_active=True,
@@ -306,7 +330,6 @@ def tpi_members(instansi_id, *, unit_id=None):
 
 def unit_staff(unit_id):
     """The operators and kepala of a unit (who may not review it)."""
-    from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(memberships__unit_id=unit_id,
                                            memberships__role__in=Membership.UNIT_ROLES).distinct()
@@ -327,14 +350,14 @@ def worksheet_assign_reviewers(*, user, worksheet: Worksheet, reviewers, comment
     conflicted = [u for u in conflicted_tpi_members(ws.unit.instansi_id, ws.unit_id) if u.pk in chosen]
     if conflicted:
         raise Refused(_("%(names)s adalah operator/kepala %(unit)s dan tidak dapat menilai unitnya sendiri "
-                                 "(pemisahan tugas).") % {"names": ", ".join(person(u) for u in conflicted),
+                                 "(pemisahan tugas).") % {"names": ", ".join(display_name(u) for u in conflicted),
                                                            "unit": ws.unit.name})
     allowed = set(tpi_members(ws.unit.instansi_id, unit_id=ws.unit_id).values_list("pk", flat=True))
     if set(chosen) - allowed:
         raise PermissionDenied(_("Hanya anggota TPI instansi ini yang dapat ditugaskan."))
-    before = sorted(person(u) for u in ws.reviewers.all())
+    before = sorted(display_name(u) for u in ws.reviewers.all())
     ws.reviewers.set(list(chosen.values()))
-    after = sorted(person(u) for u in chosen.values())
+    after = sorted(display_name(u) for u in chosen.values())
     if before != after:
         WorksheetEvent.objects.create(worksheet=ws, actor=user, kind=WorksheetEvent.Kind.ASSIGN, field="reviewers",
                                       old_value=", ".join(before), new_value=", ".join(after), comment=comment)
@@ -420,13 +443,12 @@ def _decide(user, worksheet: Worksheet, action: str, expected_status: str, comme
     try:
         t = workflow.transition_for(action, ws.status, workflow_roles(user, ws), comment)
     except workflow.TransitionError as exc:
-        raise PermissionDenied(str(exc)) from exc
+        raise _refusal(exc) from exc
     return ws, t
 
 
 def _copy_unit_values_where_blank(ws: Worksheet) -> None:
     """The TPI's values start from the unit's."""
-    from django.db.models import F, Q
 
     ws.answers.filter(tpi_option="", tpi_number__isnull=True).filter(
         ~Q(unit_option="") | Q(unit_number__isnull=False)).update(tpi_option=F("unit_option"),
@@ -497,7 +519,7 @@ def review_return(*, user, worksheet: Worksheet, comment: str, expected_status: 
     """Send the worksheet back: needs at least one flagged answer and a comment."""
     ws, t = _decide(user, worksheet, "return", expected_status, comment)
     if not ws.answers.filter(needs_revision=True).exists():
-        raise PermissionDenied(_("Tandai minimal satu jawaban “perlu perbaikan” sebelum mengembalikan."))
+        raise Refused(RETURN_NEEDS_A_FLAG)
     _status_event(ws, user, t.target, comment)
     ws.decided_at = timezone.now()
     ws.save(update_fields=["status", "decided_at", "updated_at"])
@@ -533,17 +555,11 @@ def review_reopen(*, user, worksheet: Worksheet, comment: str, expected_status: 
 
 
 def _recipients_for_unit(ws: Worksheet) -> list[str]:
-    from units.models import Membership
-
     return sorted({m.user.email for m in Membership.objects.filter(unit=ws.unit).select_related("user")
                    if m.user.email and m.user.is_active})
 
 
 def _send(ws: Worksheet, subject: str, body: str, recipients: list[str]) -> None:
-    import logging
-
-    from django.core.mail import send_mail
-
     if not recipients:
         return
     link = settings.SITE_URL.rstrip("/") + ws.get_absolute_url()

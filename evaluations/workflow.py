@@ -11,6 +11,7 @@ The unit edits only in ``draft`` (everything) and ``returned`` (the flagged answ
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 DRAFT, SUBMITTED, IN_REVIEW, RETURNED, APPROVED = "draft", "submitted", "in_review", "returned", "approved"
@@ -39,8 +40,21 @@ UNIT_EDITABLE = frozenset({DRAFT, RETURNED})
 TPI_EDITABLE = frozenset({SUBMITTED, IN_REVIEW})
 
 
+class Why(enum.Enum):
+    """Why a move is refused: the services turn each into an access denial or a refusal with words."""
+
+    UNKNOWN_ACTION = "unknown_action"
+    WRONG_STATUS = "wrong_status"  # a business refusal: not from this status
+    WRONG_ROLE = "wrong_role"  # an access denial: not this person's move
+    NEEDS_COMMENT = "needs_comment"  # a business refusal: say why first
+
+
 class TransitionError(Exception):
-    """The move is not allowed: wrong status, wrong role, or a missing comment."""
+    """The move is not allowed; ``why`` says which rule (never read the message)."""
+
+    def __init__(self, why: Why, action: str, status: str = ""):
+        super().__init__(f"{action} from {status or '?'}: {why.value}")
+        self.why, self.action, self.status = why, action, status
 
 
 def transition_for(action: str, status: str, roles: set[str] | frozenset[str], comment: str = "") -> Transition:
@@ -48,13 +62,13 @@ def transition_for(action: str, status: str, roles: set[str] | frozenset[str], c
     try:
         t = TRANSITIONS[action]
     except KeyError:
-        raise TransitionError(f"unknown action {action!r}") from None
-    if status not in t.sources:
-        raise TransitionError(f"{action} is not possible from {status}")
+        raise TransitionError(Why.UNKNOWN_ACTION, action, status) from None
     if not (t.roles & set(roles)):
-        raise TransitionError(f"{action} needs one of the roles {sorted(t.roles)}")
+        raise TransitionError(Why.WRONG_ROLE, action, status)
+    if status not in t.sources:
+        raise TransitionError(Why.WRONG_STATUS, action, status)
     if t.needs_comment and not comment.strip():
-        raise TransitionError(f"{action} needs a comment")
+        raise TransitionError(Why.NEEDS_COMMENT, action, status)
     return t
 
 

@@ -4,17 +4,17 @@ and again, through ``manage.py shell``, in the restored one — the two must be 
 import hashlib
 import json
 
+from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
+
+from evaluations.models import Answer, Evidence, PrerequisiteRecord, Worksheet, WorksheetEvent, WorksheetScore
+
 
 def _num(value):
     return None if value is None else f"{value:.2f}"
 
 
 def snapshot() -> dict:
-    from django.contrib.auth import get_user_model
-    from django.core.files.storage import default_storage
-
-    from evaluations.models import Answer, Evidence, PrerequisiteRecord, Worksheet, WorksheetEvent, WorksheetScore
-
     def file_sha(name):
         if not name:
             return ""

@@ -1,7 +1,9 @@
 import pytest
 from django.core.management import call_command
 
+from evaluations import services
 from tests import factories as f
+from tests.evaluations.test_services import complete
 from units.models import Membership
 
 
@@ -77,8 +79,6 @@ def worksheet(round_open, unit, reviewer):
 @pytest.fixture
 def submitted(round_open, unit, reviewer, kepala, member):
     """A complete worksheet of ``unit`` the kepala submitted to ``reviewer`` (everyone has an email)."""
-    from evaluations import services
-    from tests.evaluations.test_services import complete
 
     reviewer.email, member.email, kepala.email = "tpi@pemda.go.id", "op@pemda.go.id", "kepala@pemda.go.id"
     for u in (reviewer, member, kepala):

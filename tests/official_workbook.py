@@ -11,6 +11,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from evaluations.imports import ImportQuestion
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "lke_zi_permenpanrb_90_2021.json"
 TYPE_LABEL = {"ya_tidak": "Ya/Tidak", "ab": "A/B", "abc": "A/B/C", "abcd": "A/B/C/D", "abcde": "A/B/C/D/E",
               "persen": "%", "jumlah": "Jumlah", "indeks": "Nilai\n(0-4)"}
@@ -25,7 +27,6 @@ RETYPED = {
 
 def lke_questions():
     """Every question of the fixture as the importer sees it (ImportQuestion), in template order."""
-    from evaluations.imports import ImportQuestion
 
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
     out = []

@@ -1,11 +1,14 @@
 """Small hand-built template specs for pure tests (no database)."""
 
+import json
 from decimal import Decimal as D
+from pathlib import Path
 
 from evaluations.scoring import (
     AnswerValue,
     AreaSpec,
     ComponentSpec,
+    EmptyBase,
     IndicatorSpec,
     PartSpec,
     QuestionSpec,
@@ -66,10 +69,7 @@ def compact_answers(percent="100", ipak="4", ipkp="4", capaian="100", **override
 def lke_indicator(key: str) -> IndicatorSpec:
     """One indicator of the shipped LKE fixture as a pure spec ("V.reform.ii"): the real weight,
     question letters, formulas and empty-base cases, without a database."""
-    import json
-    from pathlib import Path
 
-    from evaluations.scoring import EmptyBase
 
     data = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "lke_zi_permenpanrb_90_2021.json")
                       .read_text(encoding="utf-8"))

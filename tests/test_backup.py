@@ -8,14 +8,16 @@ import json
 import tarfile
 import uuid
 
+import psycopg2
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 
-from evaluations import services
-from evaluations.models import Answer, Evidence, Question, Worksheet
+from evaluations import backup, services
+from evaluations.models import Answer, Evidence, PrerequisiteDefinition, Question, Worksheet
 from tests.backup_snapshot import snapshot
 from tests.test_deploy import _run
 
@@ -35,7 +37,6 @@ def institution():
         services.evidence_add_file(user=operator, worksheet=ws, question=question,
                                    upload=SimpleUploadedFile(name, content), description="uji cadangan")
     # A prerequisite's evidence is a stored file too (recorded by the unit's TPI member).
-    from evaluations.models import PrerequisiteDefinition
     services.prerequisite_record(user=ws.reviewers.first(), worksheet=ws, value="100", note="LHP",
                                  definition=PrerequisiteDefinition.objects.get(version=ws.round.version,
                                                                                key="tindak-lanjut"),
@@ -49,7 +50,6 @@ def fresh_database(tmp_path):
     if connection.vendor != "postgresql":
         yield f"sqlite:///{tmp_path / 'dipulihkan.sqlite3'}"
         return
-    import psycopg2
 
     db = settings.DATABASES["default"]
     name = f"zi_restore_{uuid.uuid4().hex[:10]}"
@@ -156,8 +156,6 @@ def _rewrite(archive, target, drop=None, manifest_change=None):
 
 
 def test_a_failed_backup_leaves_no_archive_behind(institution, tmp_path, monkeypatch):
-    from evaluations import backup
-
     def broken(*args, **kwargs):
         raise OSError("disk penuh")
 
@@ -169,8 +167,6 @@ def test_a_failed_backup_leaves_no_archive_behind(institution, tmp_path, monkeyp
 
 
 def test_an_evidence_file_already_gone_is_reported_not_fatal(institution, tmp_path, fresh_database):
-    from django.core.files.storage import default_storage
-
     lost = Evidence.objects.exclude(file="").order_by("pk").first()
     default_storage.delete(lost.file.name)
     out = io.StringIO()
@@ -213,8 +209,6 @@ def test_a_database_with_any_rows_is_refused(institution, tmp_path, fresh_databa
 
 def test_removing_evidence_deletes_its_file_only_once_committed(worksheet, member,
                                                                django_capture_on_commit_callbacks):
-    from django.core.files.storage import default_storage
-    from django.db import transaction
 
     question = Question.objects.get(version=worksheet.round.version, key="I.pemenuhan.i.a")
     item = services.evidence_add_file(user=member, worksheet=worksheet, question=question,

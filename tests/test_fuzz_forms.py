@@ -12,10 +12,12 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models.functions import Length
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from evaluations import limits
 from evaluations.models import (
@@ -28,6 +30,7 @@ from evaluations.models import (
     WorksheetEvent,
 )
 from tests import factories as f
+from tests.evaluations.test_imports import app_workbook
 from tests.evaluations.test_services import complete
 from units.models import Membership
 
@@ -64,7 +67,6 @@ def client_for(user):
 
 def assert_within_limits():
     """What the forms promise, checked in the database after every request."""
-    from django.db.models.functions import Length
 
     def longest(qs, field):
         return qs.annotate(n=Length(field)).order_by("-n").values_list("n", flat=True).first() or 0
@@ -186,9 +188,7 @@ def test_the_import_never_fails_on_damaged_or_random_workbooks(world, seed, cell
     ws = world["draft"]
     url = reverse("evaluations:import_lke", args=[ws.pk])
     export = client_for(member).get(reverse("evaluations:export_lke", args=[ws.pk])).content
-    from openpyxl.utils.exceptions import IllegalCharacterError
 
-    from tests.evaluations.test_imports import app_workbook
     candidates = list(_mutations(export, random.Random(seed)))
     try:
         candidates.append(app_workbook(cells).getvalue())

@@ -13,7 +13,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -408,8 +410,6 @@ def test_an_impossible_extension_date_is_refused_in_words(admin_client_zi, round
 
 
 def test_evidence_files_and_folders_are_private_whatever_the_umask(member, round_open, unit, settings):
-    from django.core.files.storage import default_storage
-
     ws = f.worksheet(round_open, unit)
     old = os.umask(0o022)
     try:
@@ -434,8 +434,6 @@ def test_the_sqlite_database_is_private_whatever_the_umask(tmp_path):
 
 
 def test_backup_members_are_private_when_unpacked_by_hand(tmp_path, round_open, unit):
-    from django.core.management import call_command
-
     f.worksheet(round_open, unit)
     call_command("backup", output=str(tmp_path), verbosity=0)
     with tarfile.open(next(tmp_path.glob("*.tar.gz"))) as tar:

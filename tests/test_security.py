@@ -3,10 +3,13 @@
 import re
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
+from evaluations.models import Evidence
 from tests import factories as f
 from tests.test_deploy import _run  # check --deploy itself is tested there
 from units.security import client_ip
@@ -32,11 +35,6 @@ def test_the_login_page_has_the_policy_too(client):
 
 
 def test_an_evidence_preview_may_be_framed_by_this_site_only(member_client, worksheet):
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    from evaluations.models import Evidence
-
     answer = worksheet.answers.get(question__key="I.pemenuhan.i.a")
     item = Evidence.objects.create(answer=answer, kind=Evidence.Kind.FILE, original_name="sk.pdf", size=9,
                                    content_type="application/pdf",

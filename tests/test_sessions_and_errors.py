@@ -9,8 +9,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.views.defaults import server_error
 
-from evaluations.models import Question
+from evaluations.models import PrerequisiteDefinition, Question
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,6 @@ def test_not_found_is_indonesian_in_the_layout_and_does_not_say_whose(production
 
 def test_a_refused_action_is_indonesian_in_the_layout(production, client, reviewer, round_open):
     client.force_login(reviewer)
-    from evaluations.models import PrerequisiteDefinition
     d = PrerequisiteDefinition.objects.get(key="opini-bpk")
     f.worksheet(round_open, f.unit(round_open.instansi, "Dinas TPI"), reviewers=[reviewer])
     response = client.post(reverse("evaluations:round_prerequisites", args=[round_open.pk]),
@@ -107,7 +107,6 @@ def test_a_refused_action_is_indonesian_in_the_layout(production, client, review
 
 def test_a_server_error_is_indonesian_in_the_layout(production, rf):
     """Django renders 500.html without any context (nothing else can be trusted then)."""
-    from django.views.defaults import server_error
 
     response = server_error(rf.get("/kertas-kerja/"))
     page = response.content.decode()

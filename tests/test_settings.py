@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.template import Context, Template
+from django.utils import translation
 
 
 def test_settings_are_production_like_in_tests():
@@ -12,8 +14,6 @@ def test_settings_are_production_like_in_tests():
 def test_ids_in_templates_are_never_grouped_like_numbers():
     """Regression: with thousand separators on, question 1097's card id became "q-1.097" and broke
     every htmx save once the database had more than 999 questions (seen late in a CI run)."""
-    from django.template import Context, Template
-    from django.utils import translation
 
     with translation.override("id"):
         html = Template('<div id="q-{{ pk }}" data-max-bytes="{{ size }}">{{ score|floatformat:2 }}</div>').render(

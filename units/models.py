@@ -1,6 +1,7 @@
 """Institutions, their units (a tree) and who works where in which role."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -147,8 +148,6 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} ({where})"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.role in self.UNIT_ROLES and not self.unit_id:
             raise ValidationError({"unit": _("Operator dan kepala unit harus terikat pada satu unit kerja.")})
         if self.role in self.INSTANSI_ROLES and self.unit_id:

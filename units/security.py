@@ -27,6 +27,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from .models import PasswordChangeRequired
+
 MUST_CHANGE = "must_change_password"  # session key, set at sign-in: no query on every request
 
 
@@ -120,8 +122,6 @@ class ThrottledPasswordChangeView(PasswordChangeView):
         return self._next() or super().get_success_url()
 
     def form_valid(self, form):
-        from .models import PasswordChangeRequired
-
         response = super().form_valid(form)
         PasswordChangeRequired.objects.filter(user=self.request.user).delete()
         if self.request.session.pop(MUST_CHANGE, False):
@@ -131,15 +131,11 @@ class ThrottledPasswordChangeView(PasswordChangeView):
 
 def require_password_change(user, *, by=None) -> None:
     """The password was set by someone else (an admin): ask for a new one at the next sign-in."""
-    from .models import PasswordChangeRequired
-
     PasswordChangeRequired.objects.update_or_create(user=user, defaults={"set_by": by})
 
 
 @receiver(user_logged_in, dispatch_uid="units.security.must_change_password")
 def _remember_must_change(sender, request, user, **kwargs):
-    from .models import PasswordChangeRequired
-
     if request is not None and hasattr(request, "session"):
         if PasswordChangeRequired.objects.filter(user=user).exists():
             request.session[MUST_CHANGE] = True

@@ -5,7 +5,10 @@ import stat
 from pathlib import Path
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.db.backends.signals import connection_created
+
+from . import checks
 
 PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
 
@@ -37,10 +40,6 @@ class ProjectConfig(AppConfig):
     verbose_name = "ZI Tracker"
 
     def ready(self):
-        from django.conf import settings
-
-        from . import checks
-
         checks.warn_at_start()
         connection_created.connect(private_sqlite, dispatch_uid="zi_tracker.private_sqlite")
         location = settings.STORAGES.get("default", {}).get("OPTIONS", {}).get("location")

@@ -1,6 +1,8 @@
 """The LKE template as data: version → component → area → part → indicator → question → option,
 and the readiness rules of each version."""
 
+import json
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -175,7 +177,6 @@ class Question(models.Model):
     @property
     def empty_base_json(self) -> str:
         """The empty-base cases for the live preview in the browser (the same data the server scores with)."""
-        import json
 
         return json.dumps(self.empty_base or [], ensure_ascii=False)
 

@@ -161,7 +161,7 @@ def review_decide(request, pk):
                                   "“%(status)s” oleh %(who)s. Periksa keadaannya sekarang sebelum memutuskan.") % {
             "status": exc.worksheet.get_status_display(), "who": who})
     except (PermissionDenied, services.Refused) as exc:
-        messages.error(request, str(exc) if isinstance(exc, services.Refused) else _reason(action, str(exc)))
+        messages.error(request, str(exc))
         # Nothing typed is lost: kept for this worksheet until a decision goes through, so the TPI
         # member can go and flag an answer and come back to the comment.
         drafts = request.session.get("decision_comments", {})
@@ -173,11 +173,3 @@ def review_decide(request, pk):
         if drafts.pop(str(worksheet.pk), None) is not None:
             request.session["decision_comments"] = drafts
     return redirect(worksheet)
-
-
-def _reason(action, detail):
-    if "comment" in detail:
-        return _("Tulis komentar untuk unit sebelum mengembalikan atau membuka kembali.")
-    if "roles" in detail or "possible" in detail:
-        return _("Tindakan ini tidak dapat dilakukan oleh Anda pada status kertas kerja sekarang.")
-    return detail

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from units.templatetags.people import person
+from units.people import display_name
+from units.permissions import user_roles
 
 from .. import evidence as evidence_rules
 from .. import scoring, selectors, services
@@ -31,7 +32,7 @@ from ..forms import (
     ReviewerAssignForm,
     SubmitForm,
 )
-from ..models import Area, Evidence, Question, Worksheet
+from ..models import Area, Evidence, Question, Round, Worksheet
 from ..permissions import can_edit, can_review, can_see_tpi_values, get_worksheet_for_user_or_404
 
 
@@ -182,9 +183,6 @@ def _evidence_error(form):
 
 def read_only_reason(user, worksheet) -> str:
     """Why this person cannot change the worksheet now, in words; "" when they can."""
-    from units.permissions import user_roles
-
-    from ..models import Round
 
     if can_edit(user, worksheet):
         return ""
@@ -295,7 +293,7 @@ def worksheet_submit(request, pk):
         messages.error(request, _("Kertas kerja belum dapat diajukan: %(n)d pertanyaan belum dijawab dan "
                                   "%(e)d pertanyaan belum memiliki bukti dukung. Rinciannya ada di bawah.") % {
             "n": len(exc.missing.unanswered), "e": len(exc.missing.no_evidence)})
-    except PermissionDenied as exc:
+    except (PermissionDenied, services.Refused) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Kertas kerja telah diajukan kepada TPI. Isian kini hanya dapat dibaca."))
@@ -319,7 +317,7 @@ def worksheet_assign(request, pk):
         return redirect(worksheet)
     except PermissionDenied as exc:
         raise Http404 from exc
-    names = ", ".join(person(u) for u in form.cleaned_data["reviewers"])
+    names = ", ".join(display_name(u) for u in form.cleaned_data["reviewers"])
     messages.success(request, _("Anggota TPI kertas kerja ini: %(names)s.") % {"names": names} if names else
                      _("Kertas kerja ini kini tidak memiliki anggota TPI."))
     return redirect(worksheet)

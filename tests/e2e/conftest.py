@@ -9,6 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+from evaluations import services
+from tests import factories as f
+from tests.evaluations.test_services import complete
+from units.models import Membership
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
 # themselves (fixtures, assertions) are synchronous and safe here.
@@ -28,8 +34,6 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's package (apt-get install -y chromium)")
     with sync_playwright() as p:
@@ -99,10 +103,6 @@ def demo_server(live_server, transactional_db):
 def submitted(live_server, transactional_db):
     """A complete RSUD worksheet the kepala submitted to its one TPI member (users operator,
     kepala, tpi): (base url, worksheet, tpi user)."""
-    from evaluations import services
-    from tests import factories as f
-    from tests.evaluations.test_services import complete
-    from units.models import Membership
 
     call_command("load_lke", verbosity=0)
     inst = f.instansi("Pemerintah Kabupaten Uji")

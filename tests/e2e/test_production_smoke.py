@@ -2,11 +2,14 @@
 whitenoise, a fresh database set up by the same commands as the README. Every demo role logs in
 through Chromium and lands on its page, with the stylesheet served."""
 
+import http.cookiejar
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -83,9 +86,6 @@ def test_debug_is_off_in_production_mode(production_server):
 
 def _login_at_once(url, usernames, password):
     """Every user posts the login form at the same instant; the statuses they get."""
-    import http.cookiejar
-    import threading
-    import urllib.parse
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):

@@ -1,13 +1,16 @@
 """Round dashboard, summary, scorecard and hasil input: what admins, TPI and units see."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.db import models
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from evaluations import score_store
-from evaluations.models import Answer, Kawasan, Worksheet
+from evaluations.models import Answer, Kawasan, PrerequisiteDefinition, PrerequisiteRecord, Question, Round, Worksheet
+from evaluations.views.dashboard import HASIL_PER_PAGE
 from tests import factories as f
 from units.models import Membership
 
@@ -145,7 +148,6 @@ def test_summary_query_count_is_fixed(admin_client_zi, instansi, round_open, rou
 def test_scorecard_has_charts_a_table_alternative_gaps_and_trend(admin_client_zi, instansi, round_open,
                                                                  round_with_units):
     gama = round_with_units["Kecamatan Gama"]
-    from evaluations.models import Round
     f.worksheet(f.round_(instansi, year=2025, status=Round.Status.CLOSED, name="Evaluasi ZI 2025"), gama.unit)
     page = admin_client_zi.get(reverse("evaluations:worksheet_scorecard", args=[gama.pk])).content.decode()
     for chart in ("scores", "parts", "trend"):
@@ -156,7 +158,6 @@ def test_scorecard_has_charts_a_table_alternative_gaps_and_trend(admin_client_zi
 
 
 def test_admin_enters_hasil_for_a_unit_still_filling_in(admin_client_zi, admin_user, round_open, round_with_units):
-    from evaluations.models import Question
     delta = round_with_units["Dinas Delta"]
     url = reverse("evaluations:round_hasil", args=[round_open.pk])
     qs = {q.key: q for q in Question.objects.filter(key__in=["H-I.hasil.i.a", "H-I.hasil.ii.a", "H-II.hasil.i.a"])}
@@ -182,8 +183,6 @@ def test_admin_enters_hasil_for_a_unit_still_filling_in(admin_client_zi, admin_u
 def test_hasil_page_filters_searches_pages_and_keeps_its_place_after_saving(admin_client_zi, instansi, round_open,
                                                                              round_with_units,
                                                                              django_assert_max_num_queries):
-    from evaluations.models import Question
-    from evaluations.views.dashboard import HASIL_PER_PAGE
     for i in range(HASIL_PER_PAGE):
         f.worksheet(round_open, f.unit(instansi, f"Puskesmas {i:03d}"), status="submitted")
     url = reverse("evaluations:round_hasil", args=[round_open.pk])
@@ -238,8 +237,6 @@ def _approve_with_tpi_values(ws, reviewer, **tpi_numbers):
 
 
 def _record_all_prerequisites(ws, round_, user):
-    from evaluations.models import PrerequisiteDefinition, PrerequisiteRecord
-
     values = {"opini-bpk": "WTP", "sakip-instansi": "BB", "indeks-rb": "B", "maturitas-spip": "3",
               "layanan-inti": "ya", "dampak-persepsi": "ya", "tindak-lanjut": "100", "kepatuhan-lhk": "100",
               "membangun-wbk": "2024-01-02", "sakip-unit": "BB"}
@@ -285,9 +282,7 @@ def test_readiness_is_counted_apart_by_the_tpis_values_and_the_units_own(admin_c
     wbk_row = summary.split('data-testid="summary-readiness-wbk"')[1].split("</tr>")[0]
     assert '<td class="num">1</td><td class="num">2</td>' in wbk_row
     assert '<td class="num">1</td>' in summary.split('data-testid="summary-ready"')[1].split("</tr>")[0]
-    import io
 
-    from openpyxl import load_workbook
     book = load_workbook(io.BytesIO(admin_client_zi.get(reverse("evaluations:export_recap",
                                                                 args=[round_open.pk])).content))
     rows = list(book["Ringkasan"].iter_rows(values_only=True))

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from evaluations import scoring, selectors, services
-from evaluations.models import Answer, Question, Worksheet
+from evaluations import exports, scoring, selectors, services
+from evaluations.models import Answer, Evidence, Question, Worksheet
 from tests import factories as f
+from tests.official_workbook import official_workbook
 from units.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -135,8 +136,6 @@ def test_a_bad_file_gets_a_report_and_changes_nothing(member_client, round_open,
 
 
 def test_import_is_refused_whole_if_someone_saved_after_the_preview(member_client, instansi, round_open, unit):
-    from evaluations import services
-    from evaluations.models import Question
     ws = f.worksheet(round_open, unit, answers="best")
     url = reverse("evaluations:import_lke", args=[ws.pk])
     member_client.post(url, {"file": edited_export(member_client, ws, {"I.pemenuhan.i.b": ("C", None),
@@ -221,7 +220,6 @@ def test_a_failed_export_says_why(admin_client_zi, instansi, round_open, monkeyp
     response = admin_client_zi.get(reverse("evaluations:export_recap", args=[round_open.pk]))
     assert response.status_code == 400 and "Belum ada unit peserta" in response.content.decode()
     f.worksheet(round_open, f.unit(instansi, "Unit A"))
-    from evaluations import exports
 
     def boom(*a, **k):
         raise MemoryError
@@ -232,7 +230,6 @@ def test_a_failed_export_says_why(admin_client_zi, instansi, round_open, monkeyp
 
 
 def test_evidence_file_addresses_use_the_host_the_user_is_on(member_client, round_open, unit):
-    from evaluations.models import Evidence
     ws = f.worksheet(round_open, unit)
     a = ws.answers.get(question__key="I.pemenuhan.i.a")
     item = Evidence.objects.create(answer=a, kind="file", file="x/sk.pdf", original_name="SK_Tim.pdf",
@@ -299,8 +296,6 @@ def test_locked_rows_are_shown_and_left_out_and_nothing_refusable_is_offered(mem
 
 
 def test_a_filled_official_workbook_imports_whole_and_scores_as_the_app_does(member_client, round_open, unit):
-    from tests.official_workbook import official_workbook
-
     ws = f.worksheet(round_open, unit)
     url = reverse("evaluations:import_lke", args=[ws.pk])
     page = member_client.post(url, {"file": official_workbook(explanation=lambda k: f"Catatan {k}")}).content.decode()

@@ -6,6 +6,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 
 from evaluations.imports import ImportQuestion, parse
+from tests.official_workbook import lke_questions, official_workbook
 
 QUESTIONS = [
     ImportQuestion("I.pemenuhan.i.a", "Unit kerja telah membentuk tim", "ya_tidak"),
@@ -25,19 +26,6 @@ def app_workbook(rows, sheet="LKE ZI"):
     ws.append(["No", "", "", "", "", "", "Pertanyaan", "Kunci", "", "", "Jawaban unit", "", "Penjelasan unit"])
     for key, answer, explanation in rows:
         ws.append([None] * 6 + ["teks", key, None, None, answer, None, explanation])
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return buf
-
-
-def official_workbook(rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "LKE ZI"
-    ws.append(["LEMBAR KERJA EVALUASI"])
-    for text, answer in rows:
-        ws.append([None] * 6 + [text, None, None, None, answer])
     buf = io.BytesIO()
     wb.save(buf)
     buf.seek(0)
@@ -84,7 +72,6 @@ def test_official_layout_is_read_by_its_structure():
     """Every row lands on its question by its place — area, part, indicator, position — in the
     official order (all of PEMENUHAN, then REFORM), whatever its letter ("a.", "a", "-", swapped
     "c."/"b."), with count rows, sub-headings, trailing spaces and retyped texts."""
-    from tests.official_workbook import lke_questions, official_workbook
 
     questions = lke_questions()
     result = parse(official_workbook(), questions)
@@ -101,8 +88,6 @@ def test_official_layout_is_read_by_its_structure():
 
 
 def test_an_extra_row_in_an_indicator_is_reported_where_it_is():
-    from tests.official_workbook import lke_questions, official_workbook
-
     extra = [None, None, None, None, None, "c.", "Pertanyaan tambahan yang tidak ada", None, "", "A/B/C", "A"]
     result = parse(official_workbook(extra_rows={"I.pemenuhan.i.b": [extra]}), lke_questions())
     assert len(result.errors) == 1

@@ -1,5 +1,6 @@
 """The shipped LKE ZI of PermenPANRB 90/2021: weights, structure, scoring on the real template."""
 
+import importlib
 import io
 import json
 from collections import defaultdict
@@ -7,12 +8,26 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.sites import site
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
+from django.test import RequestFactory
 
-from evaluations import lke_loader, readiness, scoring, selectors
-from evaluations.models import Area, Component, Indicator, Part, Question, TemplateVersion
+from evaluations import lke_loader, readiness, score_store, scoring, selectors
+from evaluations.models import (
+    Answer,
+    Area,
+    Component,
+    Indicator,
+    Part,
+    Question,
+    ReadinessRule,
+    TemplateVersion,
+    WorksheetScore,
+)
+from tests import factories as f
 from tests.factories import best_counts
 
 pytestmark = pytest.mark.django_db
@@ -135,11 +150,6 @@ def test_validate_reports_formula_on_a_non_count():
 
 
 def test_unedited_rules_follow_the_regulation_file_and_an_admins_edit_is_kept(version, admin_user):
-    from django.contrib.admin.sites import site
-    from django.test import RequestFactory
-
-    from evaluations.models import ReadinessRule
-
     total = version.readiness_rules.get(key="wbk-total")
     capaian = version.readiness_rules.get(key="wbbm-capaian")
     capaian.minimum = D("2.50")  # stale: what a copy of the file once said, never touched by an admin
@@ -165,8 +175,6 @@ def test_unedited_rules_follow_the_regulation_file_and_an_admins_edit_is_kept(ve
 
 
 def _old_migration():
-    import importlib
-
     return importlib.import_module("evaluations.migrations.0005_prerequisites_rule_keys_empty_base")
 
 
@@ -174,11 +182,7 @@ def test_the_rule_migration_updates_an_existing_installation_and_recomputes_stor
     """An installation from before Tabel 6 was complete: WBK with "hasil ≥ 32,25", WBBM total only,
     one WBK rule an admin changed and one an admin added; a WBK holder whose worksheet is stored
     as "Siap WBBM" although its capaian kinerja (C = 2,50) is short of WBBM's 3,75."""
-    from django.apps import apps
 
-    from evaluations import score_store
-    from evaluations.models import Answer, ReadinessRule, WorksheetScore
-    from tests import factories as f
 
     version.readiness_rules.all().delete()
     version.wbbm_rules_complete = False

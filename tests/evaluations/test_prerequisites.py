@@ -1,10 +1,15 @@
 """Proposal prerequisites (Tabel 5, PermenPANRB 5/2024) on the pages: recorded with who, when and
 evidence, judged apart from the scores, the Stranas PK exception said in words."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from evaluations import score_store
 from evaluations.models import PrerequisiteDefinition, PrerequisiteRecord, WorksheetEvent, WorksheetScore
 from tests import factories as f
 from tests.evaluations.test_evidence_rules import PDF
@@ -85,8 +90,6 @@ def test_unit_staff_read_their_prerequisites_but_do_not_record_them(member_clien
 
 
 def _client(user):
-    from django.test import Client
-
     c = Client()
     c.force_login(user)
     return c
@@ -118,7 +121,6 @@ def test_the_overview_shows_score_readiness_and_prerequisites_apart(member_clien
 
 def test_stranas_pk_units_of_a_regional_government_may_be_proposed_meanwhile(member_client, instansi, unit, ws):
     Unit.objects.filter(pk=unit.pk).update(stranas_pk_service="dukcapil")
-    from evaluations import score_store
     score_store.refresh([ws.pk])
     page = member_client.get(unit_page(ws)).content.decode()
     assert "Pengecualian Stranas PK: Kependudukan dan Pencatatan Sipil" in page.split('data-testid="exemption"')[1]
@@ -152,10 +154,6 @@ def test_the_round_prerequisites_page_has_a_fixed_number_of_queries(admin_client
 
 
 def test_a_pencanangan_date_that_has_not_happened_is_refused(reviewer_client, ws):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = post_fact(reviewer_client, unit_page(ws), "membangun-wbk", tomorrow)
     assert response.status_code == 400 and "Tanggal ini belum lewat" in response.content.decode()

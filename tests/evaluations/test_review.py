@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db import connection as conn
 from django.urls import reverse
 
-from evaluations import services
+from evaluations import selectors, services
 from evaluations.models import Answer, Question, WorksheetEvent
 from tests import factories as f
 from tests.evaluations.test_services import complete
@@ -55,10 +56,10 @@ def test_first_tpi_value_starts_the_review_and_is_audited(reviewer, submitted):
 
 def test_return_needs_a_flag_and_a_comment_and_gives_back_exactly_those_answers(reviewer, member, submitted):
     services.review_start(user=reviewer, worksheet=submitted)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(services.Refused, match="Tandai minimal satu jawaban"):  # a rule, not an access denial
         services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki")
     tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="Lampirkan SK", flag=True)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(services.Refused, match="Tulis komentar"):
         services.review_return(user=reviewer, worksheet=submitted, comment="  ")
     services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki jawaban bertanda")
     submitted.refresh_from_db()
@@ -109,9 +110,9 @@ def test_a_mail_server_outage_does_not_undo_the_decision(reviewer, submitted, se
 
 def test_only_an_admin_reopens_and_needs_a_reason(reviewer, admin_user, submitted):
     services.review_approve(user=reviewer, worksheet=submitted)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="bukan wewenang Anda"):
         services.review_reopen(user=reviewer, worksheet=submitted, comment="x")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(services.Refused, match="Tulis komentar"):
         services.review_reopen(user=admin_user, worksheet=submitted, comment="")
     services.review_reopen(user=admin_user, worksheet=submitted, comment="Salah hitung IPAK")
     submitted.refresh_from_db()
@@ -151,7 +152,6 @@ def test_concurrent_decisions_one_wins(round_open, unit, reviewer, kepala, insta
     barrier, outcomes = threading.Barrier(2), []
 
     def decide(fn, user, **kw):
-        from django.db import connection as conn
         try:
             barrier.wait()
             fn(user=user, worksheet=ws, expected_status="in_review", **kw)
@@ -329,7 +329,6 @@ def test_a_refused_return_keeps_its_comment_until_a_decision_goes_through(client
 def test_the_tpi_may_set_its_own_value_for_a_computed_percentage(client, reviewer, submitted):
     """No complaints at all scores 100% from the counts; the TPI judges the complaint channel unused
     and sets 50% of its own — the TPI's score follows, the card says whose value it is."""
-    from evaluations import selectors
 
     Answer.objects.filter(worksheet=submitted, question__key__in=["V.reform.ii.b", "V.reform.ii.c",
                                                                  "V.reform.ii.d"]).update(unit_number=0)
@@ -349,3 +348,17 @@ def test_the_tpi_may_set_its_own_value_for_a_computed_percentage(client, reviewe
     tpi = selectors.worksheet_assessment(submitted, user=reviewer).tpi
     assert tpi.indicators["V.reform.ii"].score == 1.5  # 50% of weight 3
     assert "Nilai TPI sendiri" in response.content.decode()
+
+
+def test_a_refused_decision_is_told_in_words_chosen_for_it_never_the_exceptions_text(client, reviewer, round_open,
+                                                                                       unit):
+    """Typed refusals: the view shows the service's message for the rule that refused, whatever the
+    exception's own text is (it used to search English messages for "comment" and "roles")."""
+    ws = f.worksheet(round_open, unit, reviewers=[reviewer])  # still being filled in
+    client.force_login(reviewer)
+    page = client.post(reverse("evaluations:review_decide", args=[ws.pk]),
+                       {"action": "approve", "expected_status": "draft", "comment": ""}, follow=True)
+    text = page.content.decode()
+    assert str(services.DECISION_NOT_NOW) in text and "approve" not in text.split('role="alert"')[1][:300]
+    ws.refresh_from_db()
+    assert ws.status == "draft"

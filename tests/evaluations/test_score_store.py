@@ -4,12 +4,14 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin.sites import site
+from django.forms import modelform_factory
 from django.test import RequestFactory
 
 from evaluations import readiness, score_store, scoring, selectors, services
-from evaluations.models import Answer, PrerequisiteDefinition, Question, ReadinessRule, WorksheetScore
+from evaluations.models import Answer, PrerequisiteDefinition, Question, ReadinessRule, Round, Worksheet, WorksheetScore
 from tests import factories as f
 from tests.evaluations.test_services import complete
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -118,9 +120,6 @@ def test_editing_a_rule_in_the_admin_recomputes_stored_verdicts(admin_user, roun
 
 
 def test_a_unit_gaining_wbk_gets_its_wbbm_verdict(admin_user, round_open, unit):
-    from django.forms import modelform_factory
-
-    from units.models import Unit
     ws = f.worksheet(round_open, unit, answers="best")
     score_store.refresh([ws.pk])
     assert stored(ws)["unit"][4] == "wbk"
@@ -134,9 +133,6 @@ def test_a_unit_gaining_wbk_gets_its_wbbm_verdict(admin_user, round_open, unit):
 
 
 def test_a_units_stranas_pk_service_is_kept_in_its_stored_standing(admin_user, round_open, unit):
-    from django.forms import modelform_factory
-
-    from units.models import Unit
     ws = f.worksheet(round_open, unit, answers="best")
     score_store.refresh([ws.pk])
     assert stored(ws)["unit"][8] is False
@@ -149,8 +145,6 @@ def test_a_units_stranas_pk_service_is_kept_in_its_stored_standing(admin_user, r
 
 
 def test_admin_enrols_every_active_unit_in_a_round_once(admin_user, instansi, round_open):
-    from evaluations.models import Round, Worksheet
-    from units.models import Unit
     f.unit(instansi, "Dinas A")
     f.unit(instansi, "Dinas B")
     f.unit(instansi, "Inspektorat Daerah", kind=Unit.Kind.INSPEKTORAT)

@@ -1,12 +1,16 @@
 """Pages as their users see them: landing by role, worksheet overview, queue, round overview."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db.models import F
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations.models import Answer, Round, Worksheet
+from evaluations.views.pages import QUEUE_PER_PAGE
 from tests import factories as f
 from units.models import Membership
 
@@ -107,10 +111,6 @@ def test_unit_does_not_see_tpi_values_while_the_review_is_under_way(client, memb
 
 
 def test_review_queue_lists_assigned_oldest_submission_first(reviewer_client, reviewer, instansi, round_open):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     a, b, c = (f.worksheet(round_open, f.unit(instansi, name), reviewers=[reviewer])
                for name in ["Dinas A", "Dinas B", "Dinas C"])
     f.worksheet(round_open, f.unit(instansi, "Dinas Tak Ditugaskan"))
@@ -143,7 +143,6 @@ def test_review_queue_shows_admins_handed_in_worksheets_without_a_tpi(admin_clie
 
 def test_review_queue_searches_and_pages_with_a_fixed_number_of_queries(admin_client_zi, reviewer, instansi,
                                                                          round_open, django_assert_num_queries):
-    from evaluations.views.pages import QUEUE_PER_PAGE
 
     for i in range(QUEUE_PER_PAGE + 5):
         f.worksheet(round_open, f.unit(instansi, f"Puskesmas {i:03d}"), status="submitted", reviewers=[reviewer])
@@ -187,7 +186,6 @@ def test_membership_roles_drive_the_navigation(client, instansi, unit):
 
 def test_review_queue_and_my_worksheets_query_counts_do_not_grow(reviewer_client, reviewer, member, instansi,
                                                                  round_open, unit, django_assert_num_queries):
-    from django.test import Client
     for i in range(3):
         f.worksheet(round_open, f.unit(instansi, f"Dinas Antre {i}"), reviewers=[reviewer])
     url = reverse("evaluations:review_queue") + "?status=semua"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from evaluations import services
 from evaluations.models import Answer
+from tests import factories as f
 from tests.evaluations.test_review import q, tpi_save
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +129,6 @@ def test_the_hasil_page_names_the_tpi_member_for_the_tpi_value(client, admin_use
 
 
 def test_the_missing_summary_leaves_out_a_zero_part(member_client, round_open, unit):
-    from tests import factories as f
-
     ws = f.worksheet(round_open, unit, answers="best")  # everything answered, no evidence yet
     page = member_client.get(ws.get_absolute_url()).content.decode()
     summary = page[page.index('data-testid="missing-summary"'):][:300]
@@ -147,8 +146,6 @@ def test_history_shows_numbers_with_the_same_decimals_and_counts_whole(reviewer,
 
 
 def test_area_tabs_name_their_areas(member_client, round_open, unit):
-    from tests import factories as f
-
     ws = f.worksheet(round_open, unit)
     page = member_client.get(reverse("evaluations:area_detail", args=[ws.pk, "II"])).content.decode()
     nav = page[page.index('data-testid="area-nav"'):page.index("</nav>", page.index('data-testid="area-nav"'))]
@@ -158,8 +155,6 @@ def test_area_tabs_name_their_areas(member_client, round_open, unit):
 
 
 def test_chart_labels_are_whole(admin_client_zi, round_open, unit):
-    from tests import factories as f
-
     ws = f.worksheet(round_open, unit, answers="best")
     page = admin_client_zi.get(reverse("evaluations:worksheet_scorecard", args=[ws.pk])).content.decode()
     assert 'data-testid="chart-label">III. Penataan Sistem Manajemen SDM Aparatur<' in page
@@ -217,8 +212,6 @@ def test_after_a_resubmission_the_review_opens_where_the_unit_changed_something(
 
 
 def test_the_gap_list_names_hasil_areas_and_indicators_say_how_many_are_answered(admin_client_zi, round_open, unit):
-    from tests import factories as f
-
     ws = f.worksheet(round_open, unit, answers="best")
     Answer.objects.filter(worksheet=ws, question__key="H-II.hasil.i.a").update(unit_number=Decimal("2"))
     page = admin_client_zi.get(reverse("evaluations:worksheet_scorecard", args=[ws.pk])).content.decode()

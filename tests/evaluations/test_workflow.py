@@ -33,8 +33,21 @@ def test_refused_moves(action, status, roles):
 
 
 def test_return_needs_a_comment():
-    with pytest.raises(wf.TransitionError, match="comment"):
+    with pytest.raises(wf.TransitionError) as refused:
         wf.transition_for("return", wf.IN_REVIEW, {wf.TPI}, "   ")
+    assert refused.value.why == wf.Why.NEEDS_COMMENT
+
+
+@pytest.mark.parametrize("action, status, roles, why", [
+    ("approve", wf.IN_REVIEW, {wf.KEPALA}, wf.Why.WRONG_ROLE),  # not this person's move, whatever the status
+    ("approve", wf.DRAFT, {wf.KEPALA}, wf.Why.WRONG_ROLE),
+    ("approve", wf.DRAFT, {wf.TPI}, wf.Why.WRONG_STATUS),
+    ("fly", wf.DRAFT, {wf.ADMIN}, wf.Why.UNKNOWN_ACTION),
+])
+def test_a_refused_move_says_which_rule_refused_it(action, status, roles, why):
+    with pytest.raises(wf.TransitionError) as refused:
+        wf.transition_for(action, status, roles, "catatan")
+    assert refused.value.why == why
 
 
 def test_allowed_actions_per_role():

@@ -1,13 +1,15 @@
 """The kertas kerja pages as operators and kepala use them: in place (htmx) and plain POST."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations.models import Answer, Evidence, Question, Round, Worksheet
+from evaluations.models import Answer, Evidence, Question, Round, Worksheet, WorksheetEvent
 from tests import factories as f
 from tests.evaluations.test_evidence_rules import PDF
 from tests.evaluations.test_services import complete
@@ -134,7 +136,6 @@ def upload_url(ws, key):
 
 
 def pdf(name="SK Tim ZI.pdf", content=PDF):
-    from django.core.files.uploadedfile import SimpleUploadedFile
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
@@ -244,7 +245,6 @@ def test_returned_worksheet_highlights_flagged_answers_with_notes(member_client,
 
 def test_pages_render_when_the_person_behind_an_answer_or_event_is_gone(member_client, worksheet):
     """Regression: an answer saved by a since-deleted user (updated_by NULL) crashed the area page."""
-    from evaluations.models import WorksheetEvent
     Answer.objects.filter(worksheet=worksheet, question__key="I.pemenuhan.i.a").update(
         unit_option="Ya", revision=3, updated_by=None, unit_updated_at=timezone.now())
     WorksheetEvent.objects.create(worksheet=worksheet, actor=None, kind="status", from_status="draft",
@@ -277,7 +277,6 @@ def test_link_error_appears_once_next_to_the_field_and_keeps_what_was_typed(memb
 
 
 def test_every_form_field_id_is_unique_on_the_area_page(member_client, worksheet):
-    import re
     page = member_client.get(area_url(worksheet, "V")).content.decode()
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), [i for i in set(ids) if ids.count(i) > 1][:5]

@@ -1,15 +1,14 @@
 from django import template
-from django.utils.translation import gettext as _
+
+from units.people import display_name
 
 register = template.Library()
 
 
 @register.filter
 def person(user, empty=""):
-    """A user's full name, else the username; ``empty`` (default "sistem") when there is no user."""
-    if user is None:
-        return empty or _("sistem")
-    return user.get_full_name() or user.get_username()
+    """``units.people.display_name`` for templates."""
+    return display_name(user, empty)
 
 
 @register.filter
