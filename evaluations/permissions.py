@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from units.permissions import user_roles
@@ -89,6 +90,26 @@ def can_edit(user, worksheet: Worksheet, now=None) -> bool:
             and not worksheet.is_past_deadline(now or timezone.now()))
 
 
+def answer_is_editable(worksheet: Worksheet, answer) -> bool:
+    """Which answers are open to the unit: in draft every one; once returned, only those flagged
+    for rework (the person's right to edit at all is ``can_edit``)."""
+    if worksheet.status == Worksheet.Status.DRAFT:
+        return True
+    return worksheet.status == Worksheet.Status.RETURNED and bool(answer and answer.needs_revision)
+
+
+def can_fill_in_for_unit(user, worksheet: Worksheet) -> bool:
+    """An admin fills in for a unit (survey results on the hasil page, a workbook import) while the
+    unit is still filling in and the round is open — never for the admin's own unit."""
+    return (workflow.ADMIN in workflow_roles(user, worksheet) and worksheet.status == Worksheet.Status.DRAFT
+            and worksheet.round.status == Round.Status.OPEN)
+
+
+def can_import(user, worksheet: Worksheet) -> bool:
+    """Who may bring answers in from a workbook: whoever may edit, and an admin filling in."""
+    return can_edit(user, worksheet) or can_fill_in_for_unit(user, worksheet)
+
+
 def can_review(user, worksheet: Worksheet) -> bool:
     return bool(workflow_roles(user, worksheet) & {workflow.TPI, workflow.ADMIN})
 
@@ -96,7 +117,24 @@ def can_review(user, worksheet: Worksheet) -> bool:
 def can_see_tpi_values(user, worksheet: Worksheet) -> bool:
     """The unit sees the TPI's values and notes once the TPI has decided (returned or approved);
     reviewers and admins see them while the review is under way."""
-    return worksheet.status in (Worksheet.Status.RETURNED, Worksheet.Status.APPROVED) or can_review(user, worksheet)
+    return worksheet.status in workflow.TPI_DECIDED or can_review(user, worksheet)
+
+
+def read_only_reason(user, worksheet: Worksheet) -> str:
+    """Why this person cannot change the worksheet now, in words; "" when they can."""
+    if can_edit(user, worksheet):
+        return ""
+    if worksheet.round.status != Round.Status.OPEN:
+        return _("Periode evaluasi tidak sedang berjalan.")
+    if worksheet.status == Worksheet.Status.APPROVED:
+        return _("Kertas kerja telah disetujui TPI; nilai TPI final dan terkunci.")
+    if not user_roles(user).roles_in_unit(worksheet.unit_id):
+        if can_review(user, worksheet):
+            return _("Jawaban unit diisi oleh operator dan kepala unit; nilai dan catatan TPI diisi di lembar reviu.")
+        return _("Halaman ini hanya dapat diisi oleh operator dan kepala unit.")
+    if worksheet.status in (Worksheet.Status.SUBMITTED, Worksheet.Status.IN_REVIEW):
+        return _("Kertas kerja sudah diajukan dan sedang menunggu atau menjalani reviu TPI.")
+    return _("Batas pengisian telah lewat; admin dapat memperpanjangnya untuk unit ini.")
 
 
 def can_record_instansi_prerequisites(user, round_) -> bool:

@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Floor, Least
 from django.utils.translation import gettext as _
 
-from . import readiness, scoring
+from . import readiness, scoring, workflow
 from .models import (
     Answer,
     Area,
@@ -439,6 +439,21 @@ def _explain_computed(rows: list[QuestionRow], *, with_tpi: bool) -> None:
                 setattr(row, f"{prefix}computed", scoring.compute(spec, counts, answers.get(spec.key)))
 
 
+def events_visible_to(worksheet: Worksheet, *, sees_tpi: bool) -> list[WorksheetEvent]:
+    """The worksheet's history, newest first, as this person may read it: the TPI's values and notes
+    since the last submission stay with the TPI until it decides; what it decided before (a return)
+    stays visible to the unit. One query."""
+    events = list(worksheet.events.select_related("actor", "answer__question__indicator__part__area")
+                  .order_by("-created_at", "-pk"))
+    if sees_tpi:
+        return events
+    submitted = next((i for i, e in enumerate(events) if e.kind == e.Kind.STATUS
+                      and e.to_status == Worksheet.Status.SUBMITTED), len(events))
+    unit_fields = ("unit_value", "unit_explanation", "evidence")
+    return [e for i, e in enumerate(events)
+            if not (i < submitted and e.kind == e.Kind.VALUE and e.field not in unit_fields)]
+
+
 def changed_since_last_return(worksheet: Worksheet) -> set[int]:
     """Answers the unit changed after the TPI last returned the worksheet (two queries)."""
 
@@ -452,7 +467,6 @@ def changed_since_last_return(worksheet: Worksheet) -> set[int]:
 
 # --------------------------------------------------------------------------- dashboard (precomputed scores)
 
-TPI_VISIBLE_TO_UNIT = (Worksheet.Status.RETURNED, Worksheet.Status.APPROVED)
 SORTS = {
     "unit": ("unit__name",), "status": ("status_rank", "unit__name"), "progress": ("unit_answered", "unit__name"),
     "unit_total": ("unit_total",), "tpi_total": ("tpi_total",), "pengungkit": ("pengungkit",),
@@ -482,7 +496,7 @@ def with_scores(worksheets, *, reviewer: bool, instansi_ok: dict[str, bool] | No
         us=FilteredRelation("scores", condition=Q(scores__value_set="unit")),
         ts=FilteredRelation("scores", condition=Q(scores__value_set="tpi")),
     )
-    decided = Q(status__in=TPI_VISIBLE_TO_UNIT)
+    decided = Q(status__in=workflow.TPI_DECIDED)
     tpi_shown = Q(ts__id__isnull=False) & ((~Q(unit_id__in=list(own_units)) | decided) if reviewer else decided)
 
     def pick(field, output=None):
@@ -599,7 +613,7 @@ def area_averages(worksheets, *, reviewer: bool) -> list[dict]:
     if reviewer:
         basis = Q(score__value_set="tpi") | (Q(score__value_set="unit") & ~Q(tpi_exists))
     else:
-        visible = Q(score__worksheet__status__in=TPI_VISIBLE_TO_UNIT)
+        visible = Q(score__worksheet__status__in=workflow.TPI_DECIDED)
         basis = (Q(score__value_set="tpi") & visible) | (Q(score__value_set="unit") & ~(Q(tpi_exists) & visible))
     rows = AreaScore.objects.filter(score__worksheet__in=worksheets).filter(basis)
     data = (rows.order_by().values("area_code", "weight")

@@ -34,7 +34,10 @@ from .models import (
 )
 from .permissions import (
     ROUND_CLOSED,
+    answer_is_editable,
     can_edit,
+    can_fill_in_for_unit,
+    can_import,
     can_record_instansi_prerequisites,
     can_record_unit_prerequisites,
     review_closed_reason,
@@ -80,13 +83,6 @@ class IncompleteError(Exception):
     def __init__(self, missing):
         super().__init__("worksheet incomplete")
         self.missing = missing
-
-
-def answer_is_editable(worksheet: Worksheet, answer: Answer | None) -> bool:
-    """In draft every answer is open; once returned, only the answers flagged for rework."""
-    if worksheet.status == Worksheet.Status.DRAFT:
-        return True
-    return worksheet.status == Worksheet.Status.RETURNED and bool(answer and answer.needs_revision)
 
 
 def _locked_worksheet(pk) -> Worksheet:
@@ -164,7 +160,7 @@ def hasil_save(*, user, worksheet: Worksheet, values: dict, comment: str = "") -
     ws = _locked_worksheet(worksheet.pk)
     if workflow.ADMIN not in workflow_roles(user, ws):
         raise PermissionDenied(_("Hanya admin yang dapat mengisi nilai hasil untuk unit."))
-    if ws.status != Worksheet.Status.DRAFT or ws.round.status != ws.round.Status.OPEN:
+    if not can_fill_in_for_unit(user, ws):
         raise PermissionDenied(_("Nilai hasil hanya dapat diisi admin selama unit masih mengisi kertas kerja."))
     for question, (option, number, revision) in values.items():
         if question.indicator.part.kind != "hasil":
@@ -613,8 +609,7 @@ def worksheet_import(*, user, worksheet: Worksheet, rows: list[dict], revisions:
     """
     ws = _locked_worksheet(worksheet.pk)
     roles = workflow_roles(user, ws)
-    if not (can_edit(user, ws) or (workflow.ADMIN in roles and ws.status == Worksheet.Status.DRAFT
-                                   and ws.round.status == ws.round.Status.OPEN)):
+    if not can_import(user, ws):
         raise PermissionDenied(_("Kertas kerja ini tidak dapat diubah saat ini."))
     questions = {q.key: q for q in Question.objects.filter(version_id=ws.round.version_id, key__in=[r["key"] for r in rows])}
     answers = {a.question.key: a for a in Answer.objects.select_for_update().filter(

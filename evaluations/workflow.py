@@ -38,6 +38,7 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
 
 UNIT_EDITABLE = frozenset({DRAFT, RETURNED})
 TPI_EDITABLE = frozenset({SUBMITTED, IN_REVIEW})
+TPI_DECIDED = frozenset({RETURNED, APPROVED})  # the unit sees the TPI's values and notes from here
 
 
 class Why(enum.Enum):

@@ -18,8 +18,9 @@ from units.permissions import user_roles
 
 from .. import charts, selectors, services
 from ..forms import RoundStatusForm, ValueForm
-from ..models import Answer, Question, Worksheet
+from ..models import Answer, Part, Question, Worksheet
 from ..permissions import (
+    can_fill_in_for_unit,
     can_review_round,
     get_round_for_user_or_404,
     get_worksheet_for_user_or_404,
@@ -169,7 +170,6 @@ def worksheet_scorecard(request, pk):
     })
 
 
-HASIL_KEYS = ("H-I.hasil.i.a", "H-I.hasil.ii.a", "H-II.hasil.i.a")
 HASIL_PER_PAGE = 50
 
 
@@ -182,9 +182,9 @@ def round_hasil(request, pk):
         raise Http404
     roles = user_roles(request.user)
     is_admin = roles.is_admin_of(round_.instansi_id)
-    questions = list(Question.objects.filter(version_id=round_.version_id, key__in=HASIL_KEYS)
+    questions = list(Question.objects.filter(version_id=round_.version_id, indicator__part__kind=Part.Kind.HASIL)
                      .select_related("indicator__part").prefetch_related("options").order_by("order"))
-    worksheets = (worksheets_for_user(request.user).filter(round=round_).select_related("unit")
+    worksheets = (worksheets_for_user(request.user).filter(round=round_).select_related("unit", "round")
                   .order_by("unit__name"))
     back = f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path  # same filters and page
     if request.method == "POST":
@@ -226,7 +226,7 @@ def round_hasil(request, pk):
         n_evidence=Count("evidence"))}
     rows = []
     for ws in worksheets:
-        editable = is_admin and ws.status == Worksheet.Status.DRAFT and round_.status == round_.Status.OPEN
+        editable = is_admin and can_fill_in_for_unit(request.user, ws)
         cells = []
         for q in questions:
             a = answers.get((ws.pk, q.pk))

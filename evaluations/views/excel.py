@@ -18,15 +18,16 @@ from django.views.decorators.http import require_GET
 
 from units.permissions import user_roles
 
-from .. import export_rows, exports, imports, numbers, services, workflow
+from .. import export_rows, exports, imports, numbers, services
 from ..forms import WorkbookUploadForm
 from ..models import Answer, Question
 from ..permissions import (
-    can_edit,
+    answer_is_editable,
+    can_import,
+    can_review_round,
     can_see_tpi_values,
     get_round_for_user_or_404,
     get_worksheet_for_user_or_404,
-    workflow_roles,
     worksheets_for_user,
 )
 
@@ -72,10 +73,9 @@ def export_lke(request, pk):
 @require_GET
 def export_recap(request, pk):
     round_ = get_round_for_user_or_404(request.user, pk)
-    roles = user_roles(request.user)
-    reviewer = roles.is_admin_of(round_.instansi_id) or round_.instansi_id in roles.tpi_instansi
-    if not reviewer:
+    if not can_review_round(request.user, round_):
         raise Http404
+    roles = user_roles(request.user)
     worksheets = worksheets_for_user(request.user).filter(round=round_)
     if not worksheets.exists():
         return HttpResponse(_("Belum ada unit peserta pada periode ini; tidak ada yang direkap."), status=400,
@@ -88,12 +88,6 @@ def export_recap(request, pk):
     return _xlsx(workbook, f"Rekap-ZI-{slugify(round_.name)}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-def _may_import(user, worksheet):
-    roles = workflow_roles(user, worksheet)
-    return can_edit(user, worksheet) or (workflow.ADMIN in roles and worksheet.status == "draft"
-                                         and worksheet.round.status == "open")
-
-
 @transaction.non_atomic_requests  # an upload is read and checked before any transaction (and lock) opens
 @login_required
 def import_lke(request, pk):
@@ -103,7 +97,7 @@ def import_lke(request, pk):
     left out; rows whose answer changed in the app after the file was downloaded are shown as
     conflicts and applied only when the person ticks them knowingly."""
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
-    if not _may_import(request.user, worksheet):
+    if not can_import(request.user, worksheet):
         messages.error(request, _("Kertas kerja ini tidak dapat diubah saat ini, sehingga tidak dapat diimpor."))
         return redirect(worksheet)
     context = {"worksheet": worksheet, "form": WorkbookUploadForm(), "clear_marker": imports.CLEAR}
@@ -165,7 +159,7 @@ def _changes(worksheet, questions, result):
         new_number = row.number
         if (old[0], old[1], old[2]) == (row.option, new_number, new_expl):
             continue
-        locked = not services.answer_is_editable(worksheet, a)
+        locked = not answer_is_editable(worksheet, a)
         # Changed in the app (by the unit, not the TPI) after this file was downloaded: the file is older.
         conflict = bool(a and row.revision is not None and a.revision > row.revision and exported_at
                         and a.unit_updated_at and a.unit_updated_at > exported_at)

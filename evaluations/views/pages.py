@@ -17,13 +17,14 @@ from ..forms import DeadlineExtensionForm, DecisionForm, ReviewerAssignForm, Sub
 from ..models import Answer, Round, Worksheet
 from ..permissions import (
     can_edit,
+    can_fill_in_for_unit,
     get_worksheet_for_user_or_404,
+    read_only_reason,
     review_closed_reason,
     rounds_for_user,
     workflow_roles,
     worksheets_for_user,
 )
-from .worksheet import read_only_reason
 
 
 @login_required
@@ -84,16 +85,8 @@ def worksheet_detail(request, pk):
                           "unanswered": unanswered_by_area[area.code]})
         components.append({"spec": comp, "unit": unit.components[comp.code], "tpi": tpi.components[comp.code],
                            "areas": areas})
-    events = list(worksheet.events.select_related("actor", "answer__question__indicator__part__area")
-                  .order_by("-created_at", "-pk"))
+    events = selectors.events_visible_to(worksheet, sees_tpi=sees_tpi)
     my_roles = workflow_roles(request.user, worksheet)
-    if not sees_tpi:  # the TPI's work since the last submission stays with the TPI until it decides;
-        # what it decided before (a return) the unit has seen already and keeps seeing
-        submitted = next((i for i, e in enumerate(events) if e.kind == e.Kind.STATUS
-                          and e.to_status == Worksheet.Status.SUBMITTED), len(events))
-        events = [e for i, e in enumerate(events)
-                  if not (i < submitted and e.kind == e.Kind.VALUE
-                          and e.field not in ("unit_value", "unit_explanation", "evidence"))]
     reviewer = bool(my_roles & {workflow.TPI, workflow.ADMIN})
     review_closed = review_closed_reason(worksheet) if reviewer else ""
     editable = can_edit(request.user, worksheet)
@@ -117,6 +110,7 @@ def worksheet_detail(request, pk):
         "verdict": assessment.verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
         "missing": missing, "flagged": flagged, "last_return": last_return, "unchanged_flags": unchanged_flags,
         "can_submit": editable and workflow.KEPALA in my_roles,
+        "can_import": editable or can_fill_in_for_unit(request.user, worksheet),
         "is_admin": workflow.ADMIN in my_roles,
         "submit_form": SubmitForm(), "extend_form": DeadlineExtensionForm(),
         "assign_form": ReviewerAssignForm(members=services.tpi_members(worksheet.unit.instansi_id,

@@ -20,7 +20,6 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from units.people import display_name
-from units.permissions import user_roles
 
 from .. import evidence as evidence_rules
 from .. import scoring, selectors, services
@@ -32,8 +31,15 @@ from ..forms import (
     ReviewerAssignForm,
     SubmitForm,
 )
-from ..models import Area, Evidence, Question, Round, Worksheet
-from ..permissions import can_edit, can_review, can_see_tpi_values, get_worksheet_for_user_or_404
+from ..models import Area, Evidence, Question, Worksheet
+from ..permissions import (
+    answer_is_editable,
+    can_edit,
+    can_review,
+    can_see_tpi_values,
+    get_worksheet_for_user_or_404,
+    read_only_reason,
+)
 
 
 def _area_or_404(worksheet, code):
@@ -72,7 +78,7 @@ def _area_context(request, worksheet, area, override=None):
     result, tpi = _results(worksheet, spec, with_tpi=sees_tpi)
     editable = can_edit(request.user, worksheet)
     parts = selectors.area_rows(worksheet, area, result,
-                                lambda a: editable and services.answer_is_editable(worksheet, a), tpi_result=tpi)
+                                lambda a: editable and answer_is_editable(worksheet, a), tpi_result=tpi)
     override = override or {}
     for part in parts:
         for ind in part["indicators"]:
@@ -179,24 +185,6 @@ def _evidence_response(request, worksheet, question, error=None, which="", statu
 
 def _evidence_error(form):
     return " ".join(dict.fromkeys(str(e) for errors in form.errors.values() for e in errors))
-
-
-def read_only_reason(user, worksheet) -> str:
-    """Why this person cannot change the worksheet now, in words; "" when they can."""
-
-    if can_edit(user, worksheet):
-        return ""
-    if worksheet.round.status != Round.Status.OPEN:
-        return _("Periode evaluasi tidak sedang berjalan.")
-    if worksheet.status == Worksheet.Status.APPROVED:
-        return _("Kertas kerja telah disetujui TPI; nilai TPI final dan terkunci.")
-    if not user_roles(user).roles_in_unit(worksheet.unit_id):
-        if can_review(user, worksheet):
-            return _("Jawaban unit diisi oleh operator dan kepala unit; nilai dan catatan TPI diisi di lembar reviu.")
-        return _("Halaman ini hanya dapat diisi oleh operator dan kepala unit.")
-    if worksheet.status in (Worksheet.Status.SUBMITTED, Worksheet.Status.IN_REVIEW):
-        return _("Kertas kerja sudah diajukan dan sedang menunggu atau menjalani reviu TPI.")
-    return _("Batas pengisian telah lewat; admin dapat memperpanjangnya untuk unit ini.")
 
 
 @transaction.non_atomic_requests  # an upload is read and checked before any transaction (and lock) opens
