@@ -37,6 +37,8 @@ from django.db import connection, transaction
 from django.db.models import FileField
 from django.utils import timezone
 
+from . import numbers
+
 FORMAT = 1
 # Recreated by migrate (content types, permissions) or worthless after a restore (sessions).
 EXCLUDE = ["contenttypes", "auth.permission", "sessions"]
@@ -56,7 +58,7 @@ class Report:
 
 
 def thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")  # 68.500, as Indonesian readers group digits
+    return numbers.plain(n)  # 68.500, as Indonesian readers group digits
 
 
 def _sha256(stream, chunk=1 << 20) -> str:

@@ -11,10 +11,11 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from . import packages
+from . import numbers, packages
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -119,7 +120,7 @@ def check_upload(upload, max_bytes: int) -> tuple[str, Kind]:
     ext = extension(name)
     if upload.size > max_bytes:
         raise EvidenceError(_("Berkas terlalu besar: %(size)s MB; batasnya %(limit)s MB.") % {
-            "size": f"{upload.size / 1_048_576:.1f}".replace(".", ","), "limit": max_bytes // 1_048_576})
+            "size": numbers.plain(Decimal(upload.size) / 1_048_576, 1), "limit": max_bytes // 1_048_576})
     if upload.size == 0:
         raise EvidenceError(_("Berkas kosong."))
     if ext not in KINDS:

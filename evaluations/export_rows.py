@@ -13,12 +13,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import exports, readiness, scoring, selectors
+from . import answer_types, exports, readiness, scoring, selectors
 from .models import Answer, AnswerType, Evidence, Question, Worksheet, WorksheetScore
 
-TYPE_LABEL = {AnswerType.YA_TIDAK: "Ya/Tidak", AnswerType.AB: "A/B", AnswerType.ABC: "A/B/C",
-              AnswerType.ABCD: "A/B/C/D", AnswerType.ABCDE: "A/B/C/D/E", AnswerType.PERSEN: "%",
-              AnswerType.JUMLAH: "Jumlah", AnswerType.INDEKS: "Nilai"}
+TYPE_LABEL = {code: t.workbook_label for code, t in answer_types.TYPES.items()}
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 
 

@@ -17,6 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 
+from . import answer_types
+
 LKE_SHEET = "LKE ZI"
 TITLE_ROWS = 5  # title block above the header row
 HEADER_ROW = 6
@@ -154,8 +156,7 @@ def lke_workbook(meta: LkeMeta, rows: list[LkeRow]) -> Workbook:
     return wb
 
 
-ANSWER_LISTS = {"Ya/Tidak": "Ya,Tidak", "A/B": "A,B", "A/B/C": "A,B,C", "A/B/C/D": "A,B,C,D",
-                "A/B/C/D/E": "A,B,C,D,E"}
+ANSWER_LISTS = {t.workbook_label: ",".join(t.letters) for t in answer_types.TYPES.values() if t.takes_option}
 
 
 def _answer_dropdowns(ws, rows):

@@ -1,6 +1,5 @@
 """Forms validate; they never change status. Numbers are typed the Indonesian way (87,5)."""
 
-import re
 from decimal import Decimal
 
 from django import forms
@@ -10,14 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from units.people import display_name
 
-from . import limits, numbers
+from . import answer_types, limits, numbers
 from .models import NUMBER_TYPES, OPTION_TYPES, AnswerType
 
-NUMBER_RULES = {
-    AnswerType.PERSEN: (Decimal("0"), Decimal("100"), 2, _("Isi persentase 0–100, mis. 87,5.")),
-    AnswerType.JUMLAH: (Decimal("0"), Decimal("999999999"), 0, _("Isi bilangan bulat 0 atau lebih.")),
-    AnswerType.INDEKS: (Decimal("0"), Decimal("4"), 2, _("Isi nilai survei 0–4, mis. 3,62.")),
+NUMBER_HINTS = {
+    AnswerType.PERSEN: _("Isi persentase 0–100, mis. 87,5."),
+    AnswerType.JUMLAH: _("Isi bilangan bulat 0 atau lebih."),
+    AnswerType.INDEKS: _("Isi nilai survei 0–4, mis. 3,62."),
 }
+NUMBER_RULES = {code: (answer_types.TYPES[code].low, answer_types.TYPES[code].high, answer_types.TYPES[code].places,
+                       NUMBER_HINTS[code]) for code in answer_types.NUMBER_TYPES}
 NUMBER_ERRORS = {
     AnswerType.PERSEN: {"invalid": _("Bukan angka. Tulis persentase seperti 87,5."),
                         "min_value": _("Persentase tidak boleh di bawah 0."),
@@ -47,12 +48,7 @@ class IndonesianDecimalField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            text = value.strip().replace(" ", "").replace("\u00a0", "")
-            if "," in text:
-                text = text.replace(".", "").replace(",", ".")
-            elif self.grouping and re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-                text = text.replace(".", "")
-            value = text
+            value = numbers.typed(value, grouping=self.grouping)
         return super().to_python(value)
 
 

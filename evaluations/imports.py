@@ -14,21 +14,20 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from difflib import SequenceMatcher
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from . import limits, packages
+from . import answer_types, limits, numbers, packages
 from .exports import KEY_HEADER, LKE_SHEET
 from .scoring import OPTION_VALUES
 
-LIMITS = {"persen": (Decimal("0"), Decimal("100")), "jumlah": (Decimal("0"), Decimal("999999999")),
-          "indeks": (Decimal("0"), Decimal("4"))}  # the survey value 0–4, as the workbook validates it
+LIMITS = {code: (t.low, t.high) for code, t in answer_types.TYPES.items() if not t.takes_option}
 log = logging.getLogger(__name__)
-TYPE_LABEL = {"ya_tidak": "Ya/Tidak", "ab": "A/B", "abc": "A/B/C", "abcd": "A/B/C/D", "abcde": "A/B/C/D/E"}
+TYPE_LABEL = {code: t.workbook_label for code, t in answer_types.TYPES.items() if t.takes_option}
 TYPE_NAME = {"persen": gettext_lazy("persentase"), "jumlah": gettext_lazy("jumlah"), "indeks": gettext_lazy("nilai survei")}
 
 
@@ -168,7 +167,7 @@ def _explanation(text, row, q, errors):
         return ""
     if len(text) > MAX_TEXT:
         errors.append(_("Baris %(row)d (%(key)s): penjelasan %(n)s karakter; paling banyak %(max)s.") % {
-            "row": row, "key": q.label, "n": f"{len(text):,}".replace(",", "."), "max": f"{MAX_TEXT:,}".replace(",", ".")})
+            "row": row, "key": q.label, "n": numbers.plain(len(text)), "max": numbers.plain(MAX_TEXT)})
         return False
     return text
 
@@ -287,7 +286,7 @@ def _parse_answer(q, value, cell, row, errors):
                 "where": where, "value": text, "type": TYPE_LABEL[q.answer_type], "letters": ", ".join(letters)})
             return None
         return match, None
-    number = _number(value)
+    number = _number(value, grouping=q.answer_type == answer_types.JUMLAH)
     if number is None:
         errors.append(_("%(where)s: “%(value)s” bukan angka.") % {"where": where, "value": value})
         return None
@@ -309,22 +308,16 @@ def _parse_answer(q, value, cell, row, errors):
     return "", number.quantize(Decimal("0.01"))
 
 
-def _number(value) -> Decimal | None:
+def _number(value, *, grouping: bool = False) -> Decimal | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return Decimal(str(value))
-    text = str(value).strip().replace(" ", "").rstrip("%")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
+    return numbers.parse(str(value).strip().rstrip("%"), grouping=grouping)
 
 
 def _plain(d: Decimal) -> str:
-    return f"{d.normalize():f}".replace(".", ",")
+    return numbers.plain(d, grouping=False)
 
 
 def _read_rows(fileobj, result: ImportResult):
@@ -340,7 +333,7 @@ def _read_rows(fileobj, result: ImportResult):
             if len(rows) == MAX_ROWS:
                 result.errors.append(_("Lembar “%(sheet)s” berisi lebih dari %(max)s baris; LKE hanya beberapa ratus "
                                        "baris. Hapus baris tambahan lalu unggah lagi.") % {
-                    "sheet": LKE_SHEET, "max": f"{MAX_ROWS:,}".replace(",", ".")})
+                    "sheet": LKE_SHEET, "max": numbers.plain(MAX_ROWS)})
                 return None
             rows.append(cells)
         return rows

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from . import scoring
+from . import answer_types, scoring
 from .models import (
     OPTION_TYPES,
     Area,
@@ -29,11 +29,8 @@ from .models import (
 )
 from .scoring import indicator_key
 
-OPTION_LETTERS = {
-    "ya_tidak": ["Ya", "Tidak"], "ab": ["A", "B"], "abc": ["A", "B", "C"], "abcd": ["A", "B", "C", "D"],
-    "abcde": ["A", "B", "C", "D", "E"],
-}
-ANSWER_TYPES = set(OPTION_LETTERS) | {"persen", "jumlah", "indeks"}
+OPTION_LETTERS = {code: list(answer_types.TYPES[code].letters) for code in answer_types.OPTION_TYPES}
+ANSWER_TYPES = set(answer_types.TYPES)
 
 
 class LKEFormatError(ValueError):

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from . import numbers
+
 EOCD = b"PK\x05\x06"
 EOCD64_LOCATOR = b"PK\x06\x07"
 MB = 1_048_576
@@ -47,7 +49,7 @@ DOCUMENT = Limits(max_members=5000, max_member_bytes=2**62, max_total_bytes=2**6
 
 
 def _size(n: int) -> str:
-    return f"{n / MB:,.0f}".replace(",", ".") + " MB"
+    return numbers.plain(round(n / MB)) + " MB"
 
 
 def member_count(fileobj) -> int | None:
@@ -78,7 +80,7 @@ def open_zip(fileobj, limits: Limits, *, forbid_doctype: bool = False) -> zipfil
         raise PackageError(_("Berkas ini bukan dokumen Office (seperti .xlsx atau .docx) yang utuh: rusak, terpotong, atau berkas jenis lain."))
     if count > limits.max_members:
         raise PackageError(_("Berkas berisi terlalu banyak bagian (%(n)s; paling banyak %(max)s).") % {
-            "n": f"{count:,}".replace(",", "."), "max": f"{limits.max_members:,}".replace(",", ".")})
+            "n": numbers.plain(count), "max": numbers.plain(limits.max_members)})
     try:
         archive = zipfile.ZipFile(fileobj)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error,
@@ -97,7 +99,7 @@ def open_zip(fileobj, limits: Limits, *, forbid_doctype: bool = False) -> zipfil
                 or (info.file_size > limits.ratio_from_bytes and ratio > limits.max_ratio)):
             raise PackageError(_("Bagian “%(name)s” mengembang menjadi %(size)s (rasio %(ratio)s:1); berkas "
                                  "ditolak karena tidak wajar untuk dokumen ini.") % {
-                "name": info.filename[:80], "size": _size(info.file_size), "ratio": f"{ratio:,.0f}".replace(",", ".")})
+                "name": info.filename[:80], "size": _size(info.file_size), "ratio": numbers.plain(round(ratio))})
         if total > limits.max_total_bytes:
             raise PackageError(_("Isi berkas mengembang lebih dari %(max)s; berkas ditolak.") % {
                 "max": _size(limits.max_total_bytes)})

@@ -30,19 +30,21 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Mapping
 
-YA_TIDAK, AB, ABC, ABCD, ABCDE = "ya_tidak", "ab", "abc", "abcd", "abcde"
-PERSEN, JUMLAH, INDEKS = "persen", "jumlah", "indeks"
+from .answer_types import (  # noqa: F401  (re-exported: scoring's callers name the types through it)
+    AB,
+    ABC,
+    ABCD,
+    ABCDE,
+    INDEKS,
+    JUMLAH,
+    NUMBER_TYPES,
+    OPTION_VALUES,
+    PERSEN,
+    TYPES,
+    YA_TIDAK,
+)
 
-OPTION_VALUES: dict[str, dict[str, Decimal]] = {
-    YA_TIDAK: {"Ya": Decimal("1"), "Tidak": Decimal("0")},
-    AB: {"A": Decimal("1"), "B": Decimal("0")},
-    ABC: {"A": Decimal("1"), "B": Decimal("0.5"), "C": Decimal("0")},
-    ABCD: {"A": Decimal("1"), "B": Decimal("0.67"), "C": Decimal("0.33"), "D": Decimal("0")},
-    ABCDE: {"A": Decimal("1"), "B": Decimal("0.75"), "C": Decimal("0.5"), "D": Decimal("0.25"),
-            "E": Decimal("0")},
-}
-NUMBER_TYPES = (PERSEN, JUMLAH, INDEKS)
-INDEX_MIN, INDEX_MAX = Decimal("0"), Decimal("4")
+INDEX_MIN, INDEX_MAX = TYPES[INDEKS].low, TYPES[INDEKS].high
 CENT = Decimal("0.01")
 
 

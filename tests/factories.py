@@ -8,7 +8,7 @@ from itertools import count
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from evaluations import score_store
+from evaluations import answer_types, score_store
 from evaluations.models import Answer, Question, Round, TemplateVersion, Worksheet
 from evaluations.scoring import evaluate_formula
 from units.models import Instansi, Membership, Unit
@@ -87,7 +87,7 @@ def best_counts(questions):
     raise AssertionError("no counts give 100%")
 
 
-BEST_OPTION = {"ya_tidak": "Ya", "ab": "A", "abc": "A", "abcd": "A", "abcde": "A"}
+BEST_OPTION = {code: answer_types.TYPES[code].letters[0] for code in answer_types.OPTION_TYPES}
 
 
 def fill_best(a, q, which="unit", counts=None):

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import answer_types
+
 
 class AnswerType(models.TextChoices):
     YA_TIDAK = "ya_tidak", _("Ya/Tidak")
@@ -20,10 +22,8 @@ class AnswerType(models.TextChoices):
     INDEKS = "indeks", _("Nilai survei (0–4)")
 
 
-OPTION_TYPES = {
-    AnswerType.YA_TIDAK, AnswerType.AB, AnswerType.ABC, AnswerType.ABCD, AnswerType.ABCDE,
-}
-NUMBER_TYPES = {AnswerType.PERSEN, AnswerType.JUMLAH, AnswerType.INDEKS}
+OPTION_TYPES = {AnswerType(code) for code in answer_types.OPTION_TYPES}
+NUMBER_TYPES = {AnswerType(code) for code in answer_types.NUMBER_TYPES}
 
 
 class TemplateVersion(models.Model):

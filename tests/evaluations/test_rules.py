@@ -4,8 +4,8 @@ and service asking the same function — the copies used to disagree."""
 import pytest
 from django.urls import reverse
 
-from evaluations import permissions, selectors, workflow
-from evaluations.models import Round
+from evaluations import answer_types, permissions, scoring, selectors, workflow
+from evaluations.models import AnswerType, Round, Worksheet
 from tests import factories as f
 from tests.evaluations.test_review import tpi_save
 from tests.evaluations.test_what_each_side_sees import return_fix_resubmit
@@ -51,3 +51,15 @@ def test_the_unit_reads_the_history_the_tpi_has_decided(reviewer, member, kepala
     assert [e for e in for_tpi if e.comment == "Belum diputuskan"]
     assert not [e for e in for_unit if e.comment == "Belum diputuskan"]
     assert [e for e in for_unit if e.field == "tpi_value" and e.new_value == "B"]  # decided before: kept
+
+
+def test_the_answer_type_table_and_the_model_choices_name_the_same_types():
+    assert set(answer_types.TYPES) == set(AnswerType.values)
+    assert answer_types.OPTION_TYPES | answer_types.NUMBER_TYPES == set(AnswerType.values)
+    assert scoring.OPTION_VALUES is answer_types.OPTION_VALUES  # scoring reads the table, not a copy
+
+
+def test_the_workflow_constants_are_the_models_choices():
+    statuses = {workflow.DRAFT, workflow.SUBMITTED, workflow.IN_REVIEW, workflow.RETURNED, workflow.APPROVED}
+    assert statuses == set(Worksheet.Status.values)
+    assert {workflow.OPERATOR, workflow.KEPALA, workflow.TPI, workflow.ADMIN} == set(Membership.Role.values)

@@ -1,8 +1,9 @@
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evaluations import backup
+from evaluations import backup, numbers
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
         rows = sum(report.rows.values())
-        size = f"{report.bytes / 1_048_576:.1f}".replace(".", ",")
+        size = numbers.plain(Decimal(report.bytes) / 1_048_576, 1)
         self.stdout.write(self.style.SUCCESS(
             f"Cadangan dibuat: {report.path} — {backup.thousands(rows)} baris, {report.files} berkas bukti dukung "
             f"({size} MB)."))
