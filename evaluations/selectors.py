@@ -98,12 +98,6 @@ def answers_by_worksheet(worksheet_ids) -> dict[int, dict[str, dict[str, scoring
     return out
 
 
-def worksheet_scores(worksheet: Worksheet, spec: scoring.TemplateSpec | None = None) -> dict[str, scoring.ScoreResult]:
-    spec = spec or template_spec(worksheet.round.version_id)
-    sets = answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in VALUE_SETS}
-    return scoring.score_sets(spec, sets)
-
-
 def readiness_rules(version_id: int) -> list[readiness.Rule]:
     return [readiness.Rule(r.predicate, r.scope, r.label, r.target, r.minimum, r.minimum_percent,
                            r.source, r.is_confirmed)

@@ -90,10 +90,15 @@ def _all(expected, roles=SIGNED_IN):
 
 
 SEERS = ["tpi", "admin", "superuser"]  # see the own unit's worksheet without belonging to the unit
+# The own unit's worksheets of earlier rounds in the other states: "in_review", "returned" (its
+# I.pemenuhan.i.a answer — the one the requests touch — flagged for rework) and "approved".
+LATER = ("in_review", "returned", "approved")
 EDIT = {"own": {**_all(DONE, STAFF), **_all(REFUSED_HTMX, SEERS)}, "submitted": _all(REFUSED_HTMX, SEES_OWN),
-        "foreign": _all(REFUSED_HTMX, SEES_FOREIGN)}
-READ = {"own": _all(200, SEES_OWN), "foreign": _all(200, SEES_FOREIGN)}
-REVIEW_READ = {"own": _all(200, SEERS), "submitted": _all(200, SEERS), "foreign": _all(200, SEES_FOREIGN)}
+        "in_review": _all(REFUSED_HTMX, SEES_OWN), "returned": {**_all(DONE, STAFF), **_all(REFUSED_HTMX, SEERS)},
+        "approved": _all(REFUSED_HTMX, SEES_OWN), "foreign": _all(REFUSED_HTMX, SEES_FOREIGN)}
+READ = {"own": _all(200, SEES_OWN), **{k: _all(200, SEES_OWN) for k in LATER}, "foreign": _all(200, SEES_FOREIGN)}
+REVIEW_READ = {"own": _all(200, SEERS), "submitted": _all(200, SEERS), **{k: _all(200, SEERS) for k in LATER},
+               "foreign": _all(200, SEES_FOREIGN)}
 ROUND_READ = {"rnd": _all(200, ["operator", "kepala", "operator_lain", "tpi", "admin", "superuser"]),
               "foreign_rnd": _all(200, SEES_FOREIGN)}
 ROUND_TPI = {"rnd": _all(200, SEERS), "foreign_rnd": _all(200, SEES_FOREIGN)}
@@ -125,6 +130,10 @@ MATRIX = {
                                        "foreign": _all(200, SEES_FOREIGN)}),
     # Submitting is the kepala's; extending the deadline the admin's (hidden from everyone else).
     "evaluations:worksheet_submit": ("POST", {"own": {"kepala": DONE, **_all(HIDDEN_OR_REFUSED, ["operator"] + SEERS)},
+                                              "returned": {"kepala": DONE,
+                                                           **_all(HIDDEN_OR_REFUSED, ["operator"] + SEERS)},
+                                              "in_review": _all(HIDDEN_OR_REFUSED, SEES_OWN),
+                                              "approved": _all(HIDDEN_OR_REFUSED, SEES_OWN),
                                               "foreign": _all(HIDDEN_OR_REFUSED, SEES_FOREIGN)}),
     "evaluations:worksheet_extend": ("POST", {"own": {"admin": DONE, "superuser": DONE},
                                               "foreign": {"admin_lain": DONE, "superuser": DONE}}),
@@ -137,9 +146,14 @@ MATRIX = {
     # Review: the assigned TPI member and the instansi's admin, once the worksheet is submitted.
     "evaluations:review_area": ("GET", REVIEW_READ),
     "evaluations:review_answer_save": ("POST", {"own": _all(REFUSED_HTMX, SEERS), "submitted": _all(DONE, SEERS),
+                                                "in_review": _all(DONE, SEERS),
+                                                "returned": _all(REFUSED_HTMX, SEERS),
+                                                "approved": _all(REFUSED_HTMX, SEERS),
                                                 "foreign": _all(REFUSED_HTMX, SEES_FOREIGN)}),
+    # (the payload's action is "start": possible only from "submitted")
     "evaluations:review_decide": ("POST", {"own": _all(HIDDEN_OR_REFUSED, STAFF + SEERS),
                                            "submitted": {**_all(DONE, SEERS), **_all(HIDDEN_OR_REFUSED, STAFF)},
+                                           **{k: _all(HIDDEN_OR_REFUSED, STAFF + SEERS) for k in LATER},
                                            "foreign": _all(HIDDEN_OR_REFUSED, SEES_FOREIGN)}),
     # Rounds: staff see their own unit's row; a TPI member the rounds they have worksheets in.
     "evaluations:round_detail": ("GET", ROUND_READ),
@@ -220,16 +234,25 @@ def world():
     }
     objects = {"own": f.worksheet(rnd, own, reviewers=[tpi], answers="best"),
                "submitted": f.worksheet(earlier, own, status=Worksheet.Status.SUBMITTED, reviewers=[tpi]),
+               **{status: f.worksheet(f.round_(inst, year=year), own, status=status, reviewers=[tpi], answers="best")
+                  for status, year in (("in_review", 2024), ("returned", 2023), ("approved", 2022))},
                "other": f.worksheet(rnd, other),
                "foreign": f.worksheet(foreign_rnd, foreign), "rnd": rnd, "foreign_rnd": foreign_rnd}
-    for key in ("own", "submitted", "other", "foreign"):
+    for key in ("own", "submitted", "other", "foreign", *LATER):
         _evidence(objects[key])
-    for key in ("own", "submitted", "other", "foreign", "rnd", "foreign_rnd"):
+    for key in ("own", "submitted", "other", "foreign", "rnd", "foreign_rnd", *LATER):
         _prerequisite_evidence(objects[key])
-    # Every answer that needs evidence has some, so the kepala can submit the own worksheet.
+    # Every answer that needs evidence has some, so the kepala can submit the own worksheet (and
+    # resubmit the returned one).
     Evidence.objects.bulk_create([Evidence(answer=a, kind=Evidence.Kind.LINK, url="https://drive.pemda.go.id/b")
-                                  for a in objects["own"].answers.filter(question__evidence_required=True)
+                                  for key in ("own", "returned")
+                                  for a in objects[key].answers.filter(question__evidence_required=True)
                                   .exclude(question__key="I.pemenuhan.i.a")])
+    objects["returned"].answers.filter(question__key="I.pemenuhan.i.a").update(
+        needs_revision=True, tpi_option="Tidak", tpi_note="Lampirkan SK")
+    for key in LATER:
+        WorksheetEvent.objects.create(worksheet=objects[key], actor=users["kepala"], kind="status",
+                                      from_status="draft", to_status="submitted")
     WorksheetEvent.objects.create(worksheet=objects["submitted"], actor=users["kepala"], kind="status",
                                   from_status="draft", to_status="submitted")
     Kawasan.objects.create(instansi=inst, name="Kawasan Pelayanan Terpadu").units.add(own, other)
@@ -496,9 +519,11 @@ def test_round_detail_shows_unit_staff_only_their_unit(client, world):
 
 def test_review_queue_lists_only_assigned_worksheets(client, world):
     users, _ = world
+    client.force_login(users["tpi"])  # assigned: the unit is listed (the page works)
+    assert "Dinas Sendiri" in client.get(reverse("evaluations:review_queue") + "?status=semua").content.decode()
     client.force_login(users["tpi_lain"])
     page = client.get(reverse("evaluations:review_queue") + "?status=semua").content.decode()
-    assert "Dinas Sendiri" not in page
+    assert 'data-testid="review-queue"' in page and "Dinas Sendiri" not in page
 
 
 def test_a_guessed_evidence_id_of_another_worksheet_is_404(client, world):

@@ -33,11 +33,6 @@ class Instansi(models.Model):
         return "kl" if self.kind in (self.Kind.KEMENTERIAN, self.Kind.LEMBAGA) else "pemda"
 
 
-class UnitQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
-
 class Unit(models.Model):
     class Kind(models.TextChoices):
         SEKRETARIAT = "sekretariat", _("Sekretariat")
@@ -87,7 +82,6 @@ class Unit(models.Model):
                     "syarat pengusulan (PermenPANRB 5/2024)."))
     is_active = models.BooleanField(_("aktif"), default=True)
 
-    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit kerja")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Membership, Unit
+from .models import Membership
 
 
 @dataclass(frozen=True)
@@ -78,14 +78,3 @@ def user_roles(user) -> Roles:
                   user.is_superuser)
     user._zi_roles = roles
     return roles
-
-
-def units_for_user(user):
-    """Units the user may see as a member or an admin (TPI reach units through assignments)."""
-    roles = user_roles(user)
-    if roles.superuser:
-        return Unit.objects.all()
-    if roles.admin_instansi:
-        return Unit.objects.filter(instansi_id__in=roles.admin_instansi) | Unit.objects.filter(
-            pk__in=roles.unit_ids)
-    return Unit.objects.filter(pk__in=roles.unit_ids)

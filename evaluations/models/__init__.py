@@ -26,13 +26,12 @@ from .worksheets import (
     Evidence,
     Worksheet,
     WorksheetEvent,
-    WorksheetQuerySet,
     evidence_upload_to,
 )
 
 __all__ = [
     "NUMBER_TYPES", "OPTION_TYPES", "Answer", "AnswerType", "Area", "AreaScore", "Component", "Evidence",
     "Indicator", "Kawasan", "Option", "Part", "PrerequisiteDefinition", "PrerequisiteRecord", "Question", "ReadinessRule",
-    "Round", "RoundEvent", "RoundQuerySet", "TemplateVersion", "Worksheet", "WorksheetEvent", "WorksheetQuerySet",
+    "Round", "RoundEvent", "RoundQuerySet", "TemplateVersion", "Worksheet", "WorksheetEvent",
     "WorksheetScore", "evidence_upload_to", "prerequisite_upload_to",
 ]

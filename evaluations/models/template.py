@@ -166,10 +166,6 @@ class Question(models.Model):
         return self.answer_type != AnswerType.JUMLAH
 
     @property
-    def is_computed(self):
-        return bool(self.formula)
-
-    @property
     def takes_input(self):
         """Computed percentages and counts are derived from counts; every other question is answered."""
         return not self.formula

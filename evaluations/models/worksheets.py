@@ -14,11 +14,6 @@ from .rounds import Round
 from .template import Question
 
 
-class WorksheetQuerySet(models.QuerySet):
-    def in_round(self, round_):
-        return self.filter(round=round_)
-
-
 class Worksheet(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Pengisian")
@@ -45,7 +40,6 @@ class Worksheet(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
-    objects = WorksheetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kertas kerja")
@@ -115,10 +109,6 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.worksheet} / {self.question.key}"
-
-    def value_set(self, which):
-        """(option, number) of one value set: 'unit', 'tpi' or 'tpn'."""
-        return getattr(self, f"{which}_option"), getattr(self, f"{which}_number")
 
 
 def evidence_upload_to(instance, filename):

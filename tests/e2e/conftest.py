@@ -5,6 +5,7 @@ Screenshots of every step land in test-artifacts/ (ignored by git) for a person 
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,14 @@ def submitted(live_server, transactional_db):
     complete(ws)
     services.worksheet_submit(user=kepala, worksheet=ws)
     return live_server.url, ws, tpi
+
+
+def wait_until(check, timeout=10.0):
+    """Poll ``check`` (e.g. what the database holds after a save the browser made) until it holds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "still not so after waiting"
+        time.sleep(0.05)
 
 
 def login(page, base_url, username, password):

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from evaluations.models import Answer, Evidence
 from tests import factories as f
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, wait_until
 from tests.evaluations.test_evidence_rules import PDF
 from units.models import Membership
 
@@ -114,8 +114,7 @@ def test_typing_while_an_autosave_returns_loses_nothing_and_failed_saves_say_so(
     page.wait_for_function(
         "(t) => document.querySelector('#expl-' + document.querySelector('[data-testid=\"question-I.pemenuhan.i.a\"]').id.slice(2)).value === t",
         arg=text)
-    page.wait_for_timeout(600)
-    assert Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.i.a").unit_explanation == text
+    wait_until(lambda: Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.i.a").unit_explanation == text)
 
     page.route("**/jawaban/**", lambda route: route.fulfill(status=500, body="galat"))
     card_b = page.get_by_test_id("question-I.pemenuhan.i.b")

@@ -182,7 +182,9 @@ def test_recap_has_every_sheet_one_row_per_unit_and_a_chart(admin_client_zi, ins
     for i in range(3, 8):
         f.worksheet(round_open, f.unit(instansi, f"Unit {i}"), answers="best")
     with django_assert_max_num_queries(22):  # no query per unit: the same for 3 or 8 units
-        admin_client_zi.get(url)
+        response = admin_client_zi.get(url)
+    assert response.status_code == 200
+    assert len(list(load_workbook(io.BytesIO(response.content))["Rekap unit"].iter_rows())) == 3 + 8
 
 
 def test_recap_area_averages_are_the_summary_page_s(admin_client_zi, instansi, round_open):

@@ -201,7 +201,8 @@ def test_review_page_query_count_is_fixed(client, reviewer, submitted, django_as
         # savepoint, session, user, memberships, worksheet, reviewer check, area, template, answers,
         # questions, options, area answers, evidence, last return, release: 15 for any area.
         with django_assert_num_queries(15):
-            client.get(reverse("evaluations:review_area", args=[submitted.pk, code]))
+            response = client.get(reverse("evaluations:review_area", args=[submitted.pk, code]))
+        assert response.status_code == 200 and 'data-testid="review-summary"' in response.content.decode()
 
 
 def test_review_save_in_place_and_flag_needs_a_note(client, reviewer, submitted):

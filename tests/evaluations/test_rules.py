@@ -1,10 +1,13 @@
 """Rules with one home (evaluations/permissions.py, workflow.py): each decided once, and every page
 and service asking the same function — the copies used to disagree."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from evaluations import answer_types, permissions, scoring, selectors, workflow
+from evaluations.charts import axis_end
 from evaluations.models import AnswerType, Round, Worksheet
 from tests import factories as f
 from tests.evaluations.test_review import tpi_save
@@ -63,3 +66,10 @@ def test_the_workflow_constants_are_the_models_choices():
     statuses = {workflow.DRAFT, workflow.SUBMITTED, workflow.IN_REVIEW, workflow.RETURNED, workflow.APPROVED}
     assert statuses == set(Worksheet.Status.values)
     assert {workflow.OPERATOR, workflow.KEPALA, workflow.TPI, workflow.ADMIN} == set(Membership.Role.values)
+
+
+@pytest.mark.parametrize("maximum, integer, end", [
+    ("15", False, "15"), ("22.5", False, "25"), ("7", True, "8"), ("0.3", False, "0.5"), ("1", True, "1"),
+])
+def test_a_chart_axis_ends_on_a_round_number(maximum, integer, end):
+    assert axis_end(Decimal(maximum), integer=integer) == Decimal(end)

@@ -48,7 +48,8 @@ def test_area_page_query_count_is_fixed_whatever_the_area(member_client, round_o
     # options, answers of the area, evidence, release — the same for the smallest and largest area.
     for code in ("II", "V", "H-I"):
         with django_assert_num_queries(13):
-            assert member_client.get(area_url(ws, code)).status_code == 200
+            response = member_client.get(area_url(ws, code))
+        assert response.status_code == 200 and 'data-testid="area-summary"' in response.content.decode()
 
 
 def test_unknown_area_is_404(member_client, worksheet):
@@ -128,7 +129,9 @@ def test_saving_one_answer_takes_a_fixed_handful_of_queries(member_client, works
     # ×2, template, rules, prerequisite definitions, answers, prerequisite records, insert ×2, release ×3
     # — 26 however big the worksheet or round.
     with django_assert_max_num_queries(26):
-        member_client.post(url, {"option": "Tidak", "revision": 1})
+        response = member_client.post(url, {"option": "Tidak", "revision": 1})
+    assert response.status_code == 302  # saved, back to the area
+    assert worksheet.answers.get(question__key="I.pemenuhan.i.a").unit_option == "Tidak"
 
 
 def upload_url(ws, key):
