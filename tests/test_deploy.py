@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE") and not k.startswith(
+    base = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE") and not k.startswith(
         ("SECRET_KEY", "DEBUG", "SECURE_", "SESSION_", "CSRF_", "STATICFILES_", "EVIDENCE_", "EMAIL_URL"))}
     base["ENV_FILE"] = "/nonexistent/.env"  # a developer's own .env must not change what is tested
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
@@ -49,3 +49,10 @@ def test_security_flags_default_on_in_production(flag):
     result = _run("shell", "-c", f"from django.conf import settings; print(settings.{flag}, settings.DEBUG)",
                   SECRET_KEY="k" * 60)
     assert result.stdout.split()[-2:] == ["True", "False"], result.stderr
+
+
+def test_production_settings_do_not_know_the_test_runner():
+    """Test defaults live in tests/settings.py: a production process started from a test shell
+    (PYTEST_VERSION set) still refuses to start without a SECRET_KEY."""
+    result = _run("check", PYTEST_VERSION="8.3")
+    assert result.returncode != 0 and "SECRET_KEY is not set" in result.stderr

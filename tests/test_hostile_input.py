@@ -427,6 +427,7 @@ def test_the_sqlite_database_is_private_whatever_the_umask(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "t" * 50, "DEBUG": "false",
            "EVIDENCE_ROOT": str(tmp_path / "bukti")}
     env.pop("PYTEST_VERSION", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
     result = subprocess.run(["sh", "-c", f"umask 022 && {sys.executable} manage.py migrate --noinput -v 0"],
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

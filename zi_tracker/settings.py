@@ -4,7 +4,6 @@ Every variable is listed, with its default, in README.md ("Konfigurasi") and .en
 """
 
 import os
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,20 +16,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-# Test runs (pytest sets PYTEST_VERSION) get harmless defaults: DEBUG stays off as in
-# production, but over plain HTTP on localhost, with a plain static storage (no collectstatic),
-# a throw-away evidence folder and an in-memory mailbox. Variables already set still win.
-if "PYTEST_VERSION" in os.environ:
-    for key, value in {
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "EVIDENCE_ROOT": tempfile.mkdtemp(prefix="zi-evidence-"),
-        "EMAIL_URL": "memorymail://",
-    }.items():
-        os.environ.setdefault(key, value)
 ENV_FILE = Path(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
 if ENV_FILE.is_file():
     env.read_env(ENV_FILE)

@@ -32,7 +32,8 @@ def _free_port():
 def production_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("prod")
     env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE", "STATICFILES_STORAGE", "DATABASE_URL")}
+           if k not in ("PYTEST_VERSION", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "STATICFILES_STORAGE",
+                        "DATABASE_URL")}
     env.update({
         "SECRET_KEY": "smoke-test-secret-key-" + "x" * 40, "DEBUG": "false",
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}", "STATIC_ROOT": str(tmp / "static"),
