@@ -1,13 +1,13 @@
 from .dashboard import round_detail, round_hasil, round_status, round_summary, worksheet_scorecard  # noqa: F401
 from .excel import export_lke, export_recap, import_lke  # noqa: F401
-from .pages import home, my_worksheets, review_queue, round_list, worksheet_detail  # noqa: F401
+from .home import home, my_worksheets, round_list  # noqa: F401
 from .prerequisites import (  # noqa: F401
     round_prerequisite_evidence,
     round_prerequisites,
     worksheet_prerequisite_evidence,
     worksheet_prerequisites,
 )
-from .review import review_answer_save, review_area, review_decide  # noqa: F401
+from .review import review_answer_save, review_area, review_decide, review_queue  # noqa: F401
 from .worksheet import (  # noqa: F401
                         answer_save,
                         area_detail,
@@ -16,6 +16,7 @@ from .worksheet import (  # noqa: F401
                         evidence_link,
                         evidence_upload,
                         worksheet_assign,
+                        worksheet_detail,
                         worksheet_extend,
                         worksheet_extend_review,
                         worksheet_submit,

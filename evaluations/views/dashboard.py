@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from ..permissions import (
     get_worksheet_for_user_or_404,
     worksheets_for_user,
 )
+from ._lists import paged
 
 READINESS_FILTER = {"wbk": "wbk", "wbbm": "wbbm", "belum": ""}
 READY = "usul"  # the units that may be proposed
@@ -54,15 +54,13 @@ def round_detail(request, pk):
                                sort=sort, descending=descending, instansi_ok=instansi_ok,
                                ready_only=readiness_key == READY, own_units=user_roles(request.user).unit_ids)
     per = g.get("per") if g.get("per") in PER_PAGE else "50"
-    page = Paginator(rows, PER_PAGE[per]).get_page(g.get("page"))
+    page, query = paged(request, rows, PER_PAGE[per])
     for ws in page.object_list:  # words for each row's prerequisites, from stored counts (no query)
         ws.prerequisite_text = selectors.describe_prerequisites(ws, instansi)
     counts = selectors.readiness_counts_by_basis(worksheets, instansi_ok)
     statuses = selectors.status_counts(worksheets)
-    params = g.copy()
-    params.pop("page", None)
     return render(request, "evaluations/round_detail.html", {
-        "round": round_, "page": page, "reviewer": reviewer, "query": params.urlencode(),
+        "round": round_, "page": page, "reviewer": reviewer, "query": query,
         "filters": {"status": status, "kind": kind, "kesiapan": readiness_key, "dasar": basis, "q": search,
                     "sort": sort, "dir": "desc" if descending else "asc", "per": per},
         "statuses": [(v, label, statuses.get(v, 0)) for v, label in Worksheet.Status.choices],
@@ -217,10 +215,8 @@ def round_hasil(request, pk):
         worksheets = worksheets.filter(status=status)
     if search:
         worksheets = worksheets.filter(unit__name__icontains=search)
-    page = Paginator(worksheets, HASIL_PER_PAGE).get_page(request.GET.get("page"))
+    page, query = paged(request, worksheets, HASIL_PER_PAGE)
     worksheets = list(page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
     answers = {(a.worksheet_id, a.question_id): a for a in Answer.objects.filter(
         worksheet__in=worksheets, question__in=questions).select_related("updated_by", "tpi_updated_by").annotate(
         n_evidence=Count("evidence"))}
@@ -242,7 +238,7 @@ def round_hasil(request, pk):
         rows.append({"worksheet": ws, "cells": cells, "editable": editable, "saved": ws.pk == saved})
     return render(request, "evaluations/round_hasil.html", {
         "round": round_, "questions": questions, "rows": rows, "is_admin": is_admin, "page": page,
-        "query": params.urlencode(), "status": status, "q": search,
+        "query": query, "status": status, "q": search,
         "statuses": [(v, label, counts.get(v, 0)) for v, label in Worksheet.Status.choices]})
 
 

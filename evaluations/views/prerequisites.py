@@ -10,7 +10,6 @@ with the reason next to the field and everything typed kept.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +28,7 @@ from ..permissions import (
     get_worksheet_for_user_or_404,
     worksheets_for_user,
 )
+from ._lists import paged
 
 UNITS_PER_PAGE = 50
 
@@ -114,14 +114,12 @@ def round_prerequisites(request, pk):
         rows = rows.filter(unit__name__icontains=search)
     if request.GET.get("syarat") == "belum":
         rows = rows.filter(us__prereq_unmet__gt=0)
-    page = Paginator(rows.order_by("unit__name"), UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    page, query = paged(request, rows.order_by("unit__name"), UNITS_PER_PAGE)
     for ws in page.object_list:
         ws.prerequisite_text = selectors.describe_prerequisites(ws, verdicts)
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(request, "evaluations/round_prerequisites.html", {
         "round": round_, "editable": editable, "verdicts": verdicts, "page": page, "q": search,
-        "only_unmet": request.GET.get("syarat") == "belum", "query": params.urlencode(),
+        "only_unmet": request.GET.get("syarat") == "belum", "query": query,
         "items": _items(definitions, records, verdicts, _history(round=round_), editable=editable, bound=bound),
     }, status=400 if bound is not None else 200)
 

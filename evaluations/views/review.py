@@ -7,16 +7,64 @@ gets a 404, the unit included (it sees the outcome on its own pages once decided
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+
+from units.permissions import user_roles
 
 from .. import scoring, selectors, services, workflow
 from ..forms import DecisionForm, ReviewForm
-from ..models import Worksheet
-from ..permissions import can_review, get_worksheet_for_user_or_404, review_closed_reason
-from .worksheet import _area_or_404, _find_row, _question_or_404
+from ..models import Round, Worksheet
+from ..permissions import can_review, get_worksheet_for_user_or_404, review_closed_reason, worksheets_for_user
+from ._cards import CardSheet, area_or_404, find_row, question_or_404, save_card
+from ._lists import paged
+
+ACTION = "aksi"  # the default tab of the queue: submitted or in review, waiting for the TPI
+QUEUE_PER_PAGE = 50
+
+
+@login_required
+def review_queue(request):
+    """What waits for the TPI: by default the worksheets submitted or in review (oldest submission
+    first), other statuses on their own tabs; search by unit; admins also see which handed-in
+    worksheets have no TPI member assigned yet. 50 rows a page."""
+    roles = user_roles(request.user)
+    if not (roles.is_tpi or roles.is_admin):
+        raise Http404(_("Halaman ini untuk TPI."))
+    worksheets = worksheets_for_user(request.user).filter(round__status=Round.Status.OPEN)
+    if not roles.is_admin:
+        worksheets = worksheets.filter(reviewers=request.user)
+    counts = selectors.status_counts(worksheets)
+    waiting = (Worksheet.Status.SUBMITTED, Worksheet.Status.IN_REVIEW)
+    unassigned = worksheets.exclude(status=Worksheet.Status.DRAFT).filter(reviewers=None)
+    n_unassigned = unassigned.count() if roles.is_admin else 0
+    status = request.GET.get("status", ACTION)
+    if roles.is_admin and request.GET.get("tpi") == "belum":
+        worksheets, status = unassigned, "belum"
+    elif status == ACTION:
+        worksheets = worksheets.filter(status__in=waiting)
+    elif status in Worksheet.Status.values:
+        worksheets = worksheets.filter(status=status)
+    else:
+        status = "semua"
+    q = request.GET.get("q", "").strip()
+    if q:
+        worksheets = worksheets.filter(unit__name__icontains=q)
+    worksheets = worksheets.select_related("unit", "round").prefetch_related("reviewers").annotate(
+        n_flagged=Count("answers", filter=Q(answers__needs_revision=True))).order_by(
+        F("submitted_at").asc(nulls_last=True), "unit__name")
+    page, query = paged(request, worksheets, QUEUE_PER_PAGE)
+    shown = [(value, label, counts.get(value, 0)) for value, label in Worksheet.Status.choices
+             if value != Worksheet.Status.DRAFT or roles.is_admin]
+    return render(request, "evaluations/review_queue.html", {
+        "page": page, "worksheets": page.object_list, "status": status, "q": q, "query": query,
+        "statuses": shown, "n_waiting": sum(counts.get(s, 0) for s in waiting), "n_all": sum(counts.values()),
+        "n_unassigned": n_unassigned, "is_admin": roles.is_admin,
+    })
 
 
 def _reviewable_or_404(user, pk) -> Worksheet:
@@ -72,56 +120,39 @@ def _initial_review_form(row):
 @require_GET
 def review_area(request, pk, code):
     worksheet = _reviewable_or_404(request.user, pk)
-    area = _area_or_404(worksheet, code)
+    area = area_or_404(worksheet, code)
     return render(request, "evaluations/review_area.html", _review_context(request, worksheet, area))
 
 
 def _respond(request, worksheet, question, override=None, status=200, rejected=None):
     """htmx: the review card plus its indicator and area totals (out of band)."""
     context = _review_context(request, worksheet, question.indicator.part.area, override)
-    part, ind, row = _find_row(context, question.pk)
+    part, ind, row = find_row(context, question.pk)
     row.rejected = rejected
     context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})
     return render(request, "evaluations/_review_response.html", context, status=status)
+
+
+def _tpi_save(request, worksheet, question, form):
+    option, number = form.cleaned_value()
+    services.review_answer_save(user=request.user, worksheet=worksheet, question=question, option=option,
+                                number=number, note=form.cleaned_data["note"],
+                                needs_revision=form.cleaned_data["needs_revision"],
+                                revision=form.cleaned_data["revision"])
+
+
+TPI_SHEET = CardSheet(
+    form_class=ReviewForm, save=_tpi_save, respond=lambda *a, **k: _respond(*a, **k),
+    context=lambda *a: _review_context(*a), template="evaluations/review_area.html",
+    url_name="evaluations:review_area", typed="note", saved=gettext_lazy("Penilaian %(key)s tersimpan."),
+    status_moves=True)
 
 
 @login_required
 @require_POST
 def review_answer_save(request, pk, question_id):
     worksheet = _reviewable_or_404(request.user, pk)
-    question = _question_or_404(worksheet, question_id)
-    form = ReviewForm(request.POST, question=question)
-    override = None
-    if form.is_valid():
-        option, number = form.cleaned_value()
-        try:
-            services.review_answer_save(user=request.user, worksheet=worksheet, question=question, option=option,
-                                        number=number, note=form.cleaned_data["note"],
-                                        needs_revision=form.cleaned_data["needs_revision"],
-                                        revision=form.cleaned_data["revision"])
-        except services.ConflictError as exc:
-            data = request.POST.copy()
-            data["revision"] = exc.answer.revision
-            override = {question.pk: (ReviewForm(data, question=question), exc.answer)}
-        except (PermissionDenied, services.Refused) as exc:
-            if request.htmx:  # the card says why, and keeps what was typed
-                return _respond(request, worksheet, question, status=403,
-                                rejected={"reason": str(exc), "note": form.cleaned_data.get("note", "")})
-            messages.error(request, str(exc))
-            return redirect("evaluations:review_area", worksheet.pk, question.indicator.part.area.code)
-        else:
-            worksheet.refresh_from_db(fields=["status"])
-            if request.htmx:
-                return _respond(request, worksheet, question)
-            messages.success(request, _("Penilaian %(key)s tersimpan.") % {"key": question.code})
-            url = redirect("evaluations:review_area", worksheet.pk, question.indicator.part.area.code).url
-            return redirect(f"{url}#q-{question.pk}")
-    else:
-        override = {question.pk: (form, None)}
-    if request.htmx:
-        return _respond(request, worksheet, question, override)
-    context = _review_context(request, worksheet, question.indicator.part.area, override)
-    return render(request, "evaluations/review_area.html", context, status=400 if not form.is_valid() else 409)
+    return save_card(request, worksheet, question_or_404(worksheet, question_id), TPI_SHEET)
 
 
 DECISIONS = {

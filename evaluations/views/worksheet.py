@@ -1,9 +1,13 @@
-"""The kertas kerja pages: an area's questions, saving answers in place, evidence, submission.
+"""The kertas kerja pages: the overview (scores, readiness, the panels each person may use, the
+history), an area's questions, saving answers in place, evidence, submission, the admin's
+assignment and deadline extensions.
 
 Every view starts from ``get_worksheet_for_user_or_404``; writes go through services. Each write
 works as htmx (the question's card comes back in place, with the area's totals out of band) and
 as a plain form POST (redirect after success; the page re-rendered with the errors otherwise).
 """
+
+from collections import Counter
 
 from csp.constants import SELF
 from csp.decorators import csp_replace
@@ -16,48 +20,40 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from units.people import display_name
 
 from .. import evidence as evidence_rules
-from .. import scoring, selectors, services
+from .. import scoring, selectors, services, workflow
 from ..forms import (
     AnswerForm,
     DeadlineExtensionForm,
+    DecisionForm,
     EvidenceLinkForm,
     EvidenceUploadForm,
     ReviewerAssignForm,
     SubmitForm,
 )
-from ..models import Area, Evidence, Question, Worksheet
+from ..models import Answer, Evidence, Worksheet
 from ..permissions import (
     answer_is_editable,
     can_edit,
+    can_fill_in_for_unit,
     can_review,
     can_see_tpi_values,
     get_worksheet_for_user_or_404,
     read_only_reason,
+    review_closed_reason,
+    workflow_roles,
 )
-
-
-def _area_or_404(worksheet, code):
-    try:
-        return Area.objects.select_related("component").get(component__version_id=worksheet.round.version_id,
-                                                            code=code)
-    except Area.DoesNotExist:
-        raise Http404(_("Area tidak ditemukan.")) from None
-
-
-def _question_or_404(worksheet, question_id):
-    return get_object_or_404(Question.objects.select_related("indicator__part__area"), pk=question_id,
-                             version_id=worksheet.round.version_id)
+from ._cards import CardSheet, area_or_404, card_url, find_row, question_or_404, save_card
 
 
 def _area_url(worksheet, question):
-    url = reverse("evaluations:area_detail", args=[worksheet.pk, question.indicator.part.area.code])
-    return f"{url}#q-{question.pk}"
+    return card_url("evaluations:area_detail", worksheet, question)
 
 
 def _results(worksheet, spec, *, with_tpi: bool):
@@ -111,66 +107,124 @@ def _initial_form(row):
 @require_GET
 def area_detail(request, pk, code):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
-    area = _area_or_404(worksheet, code)
+    area = area_or_404(worksheet, code)
     return render(request, "evaluations/area_detail.html", _area_context(request, worksheet, area))
 
 
-def _find_row(context, question_id):
-    for part in context["parts"]:
-        for ind in part["indicators"]:
-            for row in ind["rows"]:
-                if row.question.pk == question_id:
-                    return part, ind, row
-    raise Http404
+def _first_review_area(worksheet, last_return) -> str:
+    """After a resubmission the review starts where the unit changed something; otherwise at area I."""
+    if last_return is None or worksheet.status not in (Worksheet.Status.SUBMITTED, Worksheet.Status.IN_REVIEW):
+        return "I"
+    changed = selectors.changed_since_last_return(worksheet)
+    return (Answer.objects.filter(pk__in=changed).order_by("question__order")
+            .values_list("question__indicator__part__area__code", flat=True).first() or "I")
+
+
+@login_required
+def worksheet_detail(request, pk):
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    ctx = selectors.readiness_context(worksheet.round.version)
+    spec = ctx.spec
+    assessment = selectors.worksheet_assessment(worksheet, user=request.user, ctx=ctx)
+    unit, tpi = assessment.unit, assessment.tpi
+    sees_tpi = assessment.sees_tpi
+    missing = selectors.worksheet_missing(worksheet)
+    no_evidence_by_area = Counter(q.indicator.part.area.code for q in missing.no_evidence)
+    unanswered_by_area = Counter(q.indicator.part.area.code for q in missing.unanswered)
+    components = []
+    for comp in spec.components:
+        areas = []
+        for area in comp.areas:
+            parts = [{"kind": p.kind, "unit": unit.parts[f"{area.code}.{p.kind}"],
+                      "tpi": tpi.parts[f"{area.code}.{p.kind}"]} for p in area.parts]
+            areas.append({"spec": area, "unit": unit.areas[area.code], "tpi": tpi.areas[area.code], "parts": parts,
+                          "diff": tpi.areas[area.code].score - unit.areas[area.code].score,
+                          "no_evidence": no_evidence_by_area[area.code],
+                          "unanswered": unanswered_by_area[area.code]})
+        components.append({"spec": comp, "unit": unit.components[comp.code], "tpi": tpi.components[comp.code],
+                           "areas": areas})
+    events = selectors.events_visible_to(worksheet, sees_tpi=sees_tpi)
+    my_roles = workflow_roles(request.user, worksheet)
+    reviewer = bool(my_roles & {workflow.TPI, workflow.ADMIN})
+    review_closed = review_closed_reason(worksheet) if reviewer else ""
+    editable = can_edit(request.user, worksheet)
+    flagged = []
+    if worksheet.status == Worksheet.Status.RETURNED or (reviewer and worksheet.status == Worksheet.Status.IN_REVIEW):
+        flagged = list(worksheet.answers.filter(needs_revision=True).select_related(
+            "question__indicator__part__area").order_by("question__order"))
+    last_return = next((e for e in events if e.to_status == Worksheet.Status.RETURNED), None)
+    unchanged_flags = []
+    if worksheet.status == Worksheet.Status.RETURNED:
+        changed = selectors.changed_since_last_return(worksheet)
+        unchanged_flags = [a for a in flagged if a.pk not in changed]
+    reviewers = list(worksheet.reviewers.all()) if workflow.ADMIN in my_roles else []  # for the admin's form
+    is_admin = workflow.ADMIN in my_roles
+    round_open = worksheet.round.status == worksheet.round.Status.OPEN
+    unit_turn = worksheet.status in workflow.UNIT_EDITABLE
+    panels = {  # which panels this person sees: decided here, the templates only show them
+        "returned": worksheet.status == Worksheet.Status.RETURNED,
+        "decision": reviewer,
+        "submit": unit_turn and (not reviewer or editable),
+        "admin": is_admin,
+        "assign": is_admin,
+        "extend_review": is_admin and round_open and not unit_turn,
+        "extend": is_admin and round_open,
+    }
+    return render(request, "evaluations/worksheet_detail.html", {
+        "panels": panels,
+        "worksheet": worksheet, "components": components, "unit": unit, "tpi": tpi,
+        "show_tpi": assessment.show_tpi, "assessment": assessment,
+        "is_reviewer": reviewer, "review_closed": review_closed,
+        "actions": [] if review_closed else workflow.allowed_actions(worksheet.status, my_roles),
+        "decision_form": DecisionForm(initial={"expected_status": worksheet.status}),
+        "decision_comment": request.session.get("decision_comments", {}).get(str(worksheet.pk), ""),
+        "verdict": assessment.verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
+        "missing": missing, "flagged": flagged, "last_return": last_return, "unchanged_flags": unchanged_flags,
+        "can_submit": editable and workflow.KEPALA in my_roles,
+        "can_import": editable or can_fill_in_for_unit(request.user, worksheet),
+        "is_admin": workflow.ADMIN in my_roles,
+        "submit_form": SubmitForm(), "extend_form": DeadlineExtensionForm(),
+        "assign_form": ReviewerAssignForm(members=services.tpi_members(worksheet.unit.instansi_id,
+                                                                       unit_id=worksheet.unit_id),
+                                          initial={"reviewers": reviewers}) if workflow.ADMIN in my_roles else None,
+        "reviewers": reviewers,
+        "conflicted_tpi": list(services.conflicted_tpi_members(worksheet.unit.instansi_id, worksheet.unit_id))
+        if workflow.ADMIN in my_roles else [],
+        "read_only_reason": read_only_reason(request.user, worksheet),
+        "review_url": reverse("evaluations:review_area", args=[worksheet.pk, _first_review_area(worksheet, last_return)])
+        if reviewer else "",
+    })
 
 
 def _respond_question(request, worksheet, question, override=None, status=200, evidence_error="",
                       evidence_form="", rejected=None):
     """htmx: the question card plus its indicator, part and area totals (out of band)."""
     context = _area_context(request, worksheet, question.indicator.part.area, override)
-    part, ind, row = _find_row(context, question.pk)
+    part, ind, row = find_row(context, question.pk)
     row.evidence_error, row.evidence_form, row.rejected = evidence_error, evidence_form, rejected
     row.evidence_values = {k: request.POST.get(k, "") for k in ("url", "description")} if evidence_form else None
     context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})
     return render(request, "evaluations/_question_response.html", context, status=status)
 
 
+def _unit_save(request, worksheet, question, form):
+    option, number = form.cleaned_value()
+    services.answer_save(user=request.user, worksheet=worksheet, question=question, option=option, number=number,
+                         explanation=form.cleaned_data["explanation"], revision=form.cleaned_data["revision"])
+
+
+UNIT_SHEET = CardSheet(
+    form_class=AnswerForm, save=_unit_save, respond=lambda *a, **k: _respond_question(*a, **k),
+    context=lambda *a: _area_context(*a), template="evaluations/area_detail.html",
+    url_name="evaluations:area_detail", typed="explanation", saved=gettext_lazy("Jawaban %(key)s tersimpan."),
+    reason=lambda request, worksheet, exc: read_only_reason(request.user, worksheet) or _("Jawaban ini terkunci."))
+
+
 @login_required
 @require_POST
 def answer_save(request, pk, question_id):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
-    question = _question_or_404(worksheet, question_id)
-    form = AnswerForm(request.POST, question=question)
-    override = None
-    if form.is_valid():
-        option, number = form.cleaned_value()
-        try:
-            services.answer_save(user=request.user, worksheet=worksheet, question=question, option=option,
-                                 number=number, explanation=form.cleaned_data["explanation"],
-                                 revision=form.cleaned_data["revision"])
-        except services.ConflictError as exc:
-            data = request.POST.copy()
-            data["revision"] = exc.answer.revision  # saving again now overwrites, knowingly
-            override = {question.pk: (AnswerForm(data, question=question), exc.answer)}
-        except PermissionDenied:
-            worksheet.refresh_from_db()
-            reason = read_only_reason(request.user, worksheet) or _("Jawaban ini terkunci.")
-            if request.htmx:
-                return _respond_question(request, worksheet, question, status=403, rejected={
-                    "reason": reason, "explanation": form.cleaned_data.get("explanation", "")})
-            messages.error(request, _("Perubahan Anda tidak tersimpan. %(reason)s") % {"reason": reason})
-            return redirect(_area_url(worksheet, question))
-        else:
-            if request.htmx:
-                return _respond_question(request, worksheet, question)
-            messages.success(request, _("Jawaban %(key)s tersimpan.") % {"key": question.code})
-            return redirect(_area_url(worksheet, question))
-    else:
-        override = {question.pk: (form, None)}
-    if request.htmx:
-        return _respond_question(request, worksheet, question, override)
-    context = _area_context(request, worksheet, question.indicator.part.area, override)
-    return render(request, "evaluations/area_detail.html", context, status=400 if not form.is_valid() else 409)
+    return save_card(request, worksheet, question_or_404(worksheet, question_id), UNIT_SHEET)
 
 
 def _evidence_response(request, worksheet, question, error=None, which="", status=200):
@@ -192,7 +246,7 @@ def _evidence_error(form):
 @require_POST
 def evidence_upload(request, pk, question_id):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
-    question = _question_or_404(worksheet, question_id)
+    question = question_or_404(worksheet, question_id)
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _evidence_response(request, worksheet, question, _evidence_error(form), "upload")
@@ -212,7 +266,7 @@ def evidence_upload(request, pk, question_id):
 @require_POST
 def evidence_link(request, pk, question_id):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
-    question = _question_or_404(worksheet, question_id)
+    question = question_or_404(worksheet, question_id)
     form = EvidenceLinkForm(request.POST)
     if not form.is_valid():
         return _evidence_response(request, worksheet, question, _evidence_error(form), "link")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import Answer, Round, Worksheet
-from evaluations.views.pages import QUEUE_PER_PAGE
+from evaluations.views.review import QUEUE_PER_PAGE
 from tests import factories as f
 from units.models import Membership
 
