@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev chromium migrate demo check-migrations lint clean
+.PHONY: run test test-fast setup setup-dev chromium migrate demo check-migrations lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ lint: setup-dev
 # pytest exits 5 when it collected nothing: make treats every non-zero exit as failure.
 test: setup-dev check-migrations lint
 	$(PY) -m pytest
+
+# The inner loop while changing code: no browser, the test database kept between runs. `make test`
+# (what CI runs) before committing.
+test-fast: setup-dev
+	$(PY) -m pytest -m "not e2e" --reuse-db -q
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

@@ -1,5 +1,5 @@
 """gunicorn settings for production; each can be overridden on the command line or by
-GUNICORN_* variables (see README, "Produksi")."""
+GUNICORN_* variables (see README, "Production")."""
 
 import multiprocessing
 import os

@@ -1,6 +1,6 @@
 """ZI Tracker settings: one module, configured from the environment (django-environ).
 
-Every variable is listed, with its default, in README.md ("Konfigurasi") and .env.example.
+Every variable is listed, with its default, in README.md ("Configuration") and .env.example.
 """
 
 import os
