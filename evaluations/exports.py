@@ -118,10 +118,8 @@ def lke_workbook(meta: LkeMeta, rows: list[LkeRow]) -> Workbook:
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[letter].width = width
-    number = 0
-    for offset, row in enumerate(rows, start=1):
-        r = HEADER_ROW + offset
-        number += 1
+    for number, row in enumerate(rows, start=1):
+        r = HEADER_ROW + number
         values = {"A": number, "B": row.label, "C": row.part, "D": row.weight, "E": row.numeral, "F": row.letter,
                   "G": row.text, "H": row.key, "I": row.options, "J": row.answer_type, "K": row.unit_answer,
                   "L": row.unit_value, "M": row.unit_explanation, "N": row.tpi_answer if meta.include_tpi else None,
@@ -333,7 +331,7 @@ def _recap_indicators(wb, data):
 
 def _recap_gaps(wb, data):
     ws = wb.create_sheet("Daftar kekurangan")
-    for col, w in zip("ABC", (40, 16, 110)):
+    for col, w in zip("ABC", (40, 16, 110), strict=True):
         ws.column_dimensions[col].width = w
     _header(ws, ["Unit", "Kesiapan", "Kekurangan (syarat yang belum terpenuhi)"])
     ws.auto_filter.ref = f"A1:C{1 + sum(len(u.gaps or []) for u in data.units)}"

@@ -18,10 +18,8 @@ def plain(value: Decimal | int | None, places: int | None = None, *, grouping: b
         return ""
     value = Decimal(value)
     if places is None:
-        if value == value.to_integral_value():
-            places = 0
-        else:
-            places = max(0, -value.normalize().as_tuple().exponent)
+        whole = value == value.to_integral_value()
+        places = 0 if whole else max(0, -value.normalize().as_tuple().exponent)
     return number_format(value, places, force_grouping=grouping)
 
 

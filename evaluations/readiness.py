@@ -19,10 +19,10 @@ its prerequisites allow it (``ready_to_propose``).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Iterable, Mapping
 
 from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format

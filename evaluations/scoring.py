@@ -25,10 +25,10 @@ Rules (domain spec, PermenPANRB 90/2021):
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Mapping
 
 from .answer_types import (  # noqa: F401  (re-exported: scoring's callers name the types through it)
     AB,

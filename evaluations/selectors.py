@@ -426,7 +426,7 @@ def _explain_computed(rows: list[QuestionRow], *, with_tpi: bool) -> None:
                    for r in rows if r.answer is not None}
         counts = scoring.resolve_counts(tuple(specs), answers)
         prefix = "" if which == "unit" else "tpi_"
-        for row, spec in zip(rows, specs):
+        for row, spec in zip(rows, specs, strict=True):
             if spec.formula and spec.answer_type == scoring.JUMLAH:
                 setattr(row, f"{prefix}computed_count", counts.get(spec.code))
             elif spec.formula:

@@ -39,7 +39,7 @@ def _states(n: int, rng) -> list[str]:
     """n statuses in the STATES shares exactly (largest remainder), in random order."""
     exact = [(state, n * share / 100) for state, share in STATES]
     counts = {state: int(x) for state, x in exact}
-    for state, x in sorted(exact, key=lambda e: e[1] - int(e[1]), reverse=True)[:n - sum(counts.values())]:
+    for state, _x in sorted(exact, key=lambda e: e[1] - int(e[1]), reverse=True)[:n - sum(counts.values())]:
         counts[state] += 1
     states = [state for state, _ in STATES for _ in range(counts[state])]
     rng.shuffle(states)
@@ -105,8 +105,8 @@ def build(n_units: int, seed: int = 1) -> World:
     ops, heads, tpis = people[:n_units], people[n_units:2 * n_units], people[2 * n_units:]
     Membership.objects.bulk_create(
         [Membership(user=admin, instansi=inst, role="admin")]
-        + [Membership(user=u, instansi=inst, role="operator", unit=unit) for u, unit in zip(ops, units)]
-        + [Membership(user=u, instansi=inst, role="kepala", unit=unit) for u, unit in zip(heads, units)]
+        + [Membership(user=u, instansi=inst, role="operator", unit=unit) for u, unit in zip(ops, units, strict=True)]
+        + [Membership(user=u, instansi=inst, role="kepala", unit=unit) for u, unit in zip(heads, units, strict=True)]
         + [Membership(user=u, instansi=inst, role="tpi") for u in tpis])
     world = World(round=rnd, admin=admin, units=units, sheets=sheets)
     reviewed = [ws for ws in sheets if ws.status != "draft"]

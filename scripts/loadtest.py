@@ -49,6 +49,7 @@ Needs a PostgreSQL server on 127.0.0.1:5432 reachable as user ``postgres`` witho
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import http.cookiejar
 import math
@@ -178,7 +179,7 @@ class Browser:
                 raw = exc.read()
             except OSError:
                 raw = b""
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raw, error = b"", "timeout"
         except (urllib.error.URLError, OSError) as exc:
             raw, error = b"", f"connection: {getattr(exc, 'reason', exc)}"
@@ -461,7 +462,7 @@ def free_port() -> int:
 
 
 def start_gunicorn(env, workdir: Path, port: int):
-    out = open(workdir / "server.log", "ab")
+    out = open(workdir / "server.log", "ab")  # noqa: SIM115  (the server's log, closed when it stops)
     proc = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-c", "zi_tracker/gunicorn.conf.py",
          "--access-logfile", str(workdir / "access.log"), "--error-logfile", "-", "zi_tracker.wsgi"],
@@ -495,11 +496,9 @@ def stop_gunicorn(proc):
 
 def machine(pg_url, workers, threads, load_before) -> list[str]:
     model = "unknown"
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                      if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     pg = pg_admin(pg_url, "SHOW server_version", fetch=True)
     import django
     import gunicorn
@@ -564,7 +563,7 @@ def verify(ledger: Ledger, run_started) -> dict:
               "details": []}
     keys = list(ledger.acked)
     by_ws = defaultdict(set)
-    for kind, ws, q in keys:
+    for _kind, ws, q in keys:
         by_ws[ws].add(q)
     stored = {}
     for a in Answer.objects.filter(worksheet_id__in=list(by_ws)).only(
@@ -576,7 +575,7 @@ def verify(ledger: Ledger, run_started) -> dict:
         acks = ledger.acked[key]
         result["answers"] += 1
         revisions = [r for _, r in acks]
-        if any(b <= a for a, b in zip(revisions, revisions[1:])):
+        if any(b <= a for a, b in zip(revisions, revisions[1:], strict=True)):
             result["order"] += 1
             result["details"].append(f"{key}: acknowledged revisions not rising: {revisions}")
         text, revision = acks[-1]
@@ -707,8 +706,8 @@ def main() -> int:
         rng.shuffle(starts)  # the roles log in mixed over the ramp-up, not operators first
         password = benchdata.PASSWORD
         for i in range(args.users):
-            common = dict(base=base, stats=stats, ledger=ledger, deadline=deadline, start_at=starts[i],
-                          seed=args.seed * 1000 + i)
+            common = {"base": base, "stats": stats, "ledger": ledger, "deadline": deadline, "start_at": starts[i],
+                      "seed": args.seed * 1000 + i}
             if i < n_op:
                 ws = draft_ids[i]
                 users.append(SimulatedUser("operator", f"op{i:02d}", world.operators[ws].username, password,

@@ -78,7 +78,7 @@ def best_counts(questions):
     computed = [q for q in questions if q.answer_type == "jumlah" and q.formula]  # b = c + d + e
     formulas = [q.formula for q in questions if q.formula and q.answer_type != "jumlah"]
     for values in itertools.product([Decimal("0"), Decimal("10"), Decimal("30")], repeat=len(names)):
-        found = dict(zip(names, values))
+        found = dict(zip(names, values, strict=True))
         for q in computed:
             total = evaluate_formula(q.formula, found)
             found[q.code] = None if total is None else Decimal(total.numerator) / total.denominator

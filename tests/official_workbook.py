@@ -78,7 +78,7 @@ def official_workbook(answer=None, explanation=None, extra_rows=None) -> io.Byte
                         ws.append(extra)
     ws.append([211, "TOTAL PENGUNGKIT"])
     ws.append([214, "B.", "HASIL", None, None, None, None, 40])
-    for part_no, area in zip(("I.", "II."), hasil["areas"]):
+    for part_no, area in zip(("I.", "II."), hasil["areas"], strict=True):
         ws.append([None, None, part_no, area["name"].upper(), None, None, None, area["weight"]])
         letters = "abcdef"
         items = [(ind, q) for part in area["parts"] for ind in part["indicators"] for q in ind["questions"]]

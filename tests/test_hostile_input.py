@@ -13,6 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -217,7 +218,7 @@ def test_exports_never_carry_live_formulas_from_typed_text(client, instansi, rev
     ws = f.worksheet(round_open, unit, reviewers=[reviewer], answers="best", status=Worksheet.Status.APPROVED)
     keys = ["I.pemenuhan.i.a", "I.pemenuhan.i.b", "I.pemenuhan.ii.a", "I.pemenuhan.ii.b", "I.pemenuhan.ii.c",
             "I.pemenuhan.iii.a", "I.pemenuhan.iii.b"]
-    for key, text in zip(keys, HOSTILE):
+    for key, text in zip(keys, HOSTILE, strict=True):
         Answer.objects.filter(worksheet=ws, question__key=key).update(unit_explanation=text, tpi_note=text,
                                                                        tpi_option=F("unit_option"))
         answer = Answer.objects.get(worksheet=ws, question__key=key)
@@ -317,7 +318,7 @@ def test_a_reviewer_who_becomes_staff_of_the_unit_can_no_longer_decide_on_it(cli
     services.worksheet_submit(user=kepala, worksheet=ws)
     Membership.objects.create(user=reviewer, instansi=instansi, unit=unit, role=Membership.Role.KEPALA)
     reviewer.refresh_from_db()  # a fresh request sees the new membership
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.review_approve(user=reviewer, worksheet=ws)
     client.force_login(reviewer)
     client.post(reverse("evaluations:review_decide", args=[ws.pk]),

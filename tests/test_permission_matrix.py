@@ -86,7 +86,7 @@ HIDDEN_OR_REFUSED = 302  # a plain form refused: back to the worksheet with the 
 
 
 def _all(expected, roles=SIGNED_IN):
-    return {r: expected for r in roles}
+    return dict.fromkeys(roles, expected)
 
 
 SEERS = ["tpi", "admin", "superuser"]  # see the own unit's worksheet without belonging to the unit

@@ -53,9 +53,8 @@ class SessionMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        if signed_in:
-            if request.session.get_expiry_age() < settings.SESSION_COOKIE_AGE / 2:
-                request.session.modified = True  # saved with a fresh expiry (and cookie) after the view
+        if signed_in and request.session.get_expiry_age() < settings.SESSION_COOKIE_AGE / 2:
+            request.session.modified = True  # saved with a fresh expiry (and cookie) after the view
         response = self.get_response(request)
         if user is not None and user.is_authenticated:
             expiry = request.session.get_expiry_date() if not request.session.modified else \

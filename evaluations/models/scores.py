@@ -60,6 +60,9 @@ class AreaScore(models.Model):
         verbose_name_plural = _("nilai area")
         constraints = [models.UniqueConstraint(fields=["score", "area_code"], name="areascore_unique")]
 
+    def __str__(self):
+        return f"{self.score} · {self.area_code} {self.value}"
+
 
 class Kawasan(models.Model):
     """A group of units (a whole kecamatan, a sector) that is ready when all of its units are."""

@@ -4,8 +4,8 @@ refusal and a bad value."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.utils import OperationalError
 from playwright.sync_api import sync_playwright
 
 from evaluations import services
@@ -118,9 +119,19 @@ def submitted(live_server, transactional_db):
 
 
 def wait_until(check, timeout=10.0):
-    """Poll ``check`` (e.g. what the database holds after a save the browser made) until it holds."""
+    """Poll ``check`` (e.g. what the database holds after a save the browser made) until it holds.
+
+    On SQLite the live server's threads share the test's in-memory database, and a read that meets
+    a write in progress fails with "database table is locked" at once (the busy timeout does not
+    apply to shared-cache locks): that is "not yet", so it is asked again."""
     deadline = time.monotonic() + timeout
-    while not check():
+    while True:
+        try:
+            if check():
+                return
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
         assert time.monotonic() < deadline, "still not so after waiting"
         time.sleep(0.05)
 

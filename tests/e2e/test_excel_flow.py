@@ -1,6 +1,9 @@
 """Excel in the browser: the recap downloads with a visible progress state; an operator exports
 the unit's LKE, fills in an answer in Excel, and imports it through the preview."""
 
+import io
+from pathlib import Path
+
 import pytest
 from openpyxl import load_workbook
 
@@ -17,7 +20,7 @@ def test_recap_download_and_lke_roundtrip(demo_server, new_page, shot, tmp_path)
     with page.expect_download() as download:
         page.get_by_test_id("export-recap").click()
         page.get_by_text("Menyiapkan rekap").wait_for()  # the progress state shows while it works
-    recap = load_workbook(open(download.value.path(), "rb"))
+    recap = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert "Rekap unit" in recap.sheetnames
     page.get_by_text("Rekap terunduh.").wait_for()
     page.get_by_role("button", name="Keluar").click()
@@ -25,7 +28,7 @@ def test_recap_download_and_lke_roundtrip(demo_server, new_page, shot, tmp_path)
     login(page, demo_server, "operator", DEMO_PASSWORD)
     with page.expect_download() as download:
         page.get_by_test_id("export-lke").click()
-    book = load_workbook(open(download.value.path(), "rb"))
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     sheet = book["LKE ZI"]
     for row in sheet.iter_rows(min_row=7):
         if row[7].value == "I.pemenuhan.i.a":
@@ -64,7 +67,7 @@ FLAGGED, LOCKED = "I.pemenuhan.i.a", "I.pemenuhan.i.b"
 
 
 def _edit(path, out, values):
-    book = load_workbook(open(path, "rb"))
+    book = load_workbook(io.BytesIO(Path(path).read_bytes()))
     for row in book["LKE ZI"].iter_rows(min_row=7):
         if row[7].value in values:
             row[10].value, row[12].value = values[row[7].value]

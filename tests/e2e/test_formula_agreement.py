@@ -46,7 +46,7 @@ def _cases():
         everything = list(itertools.product(VALUES, repeat=len(inputs)))
         combos.update(rng.sample(everything, min(80, len(everything))))
         for combo in sorted(combos, key=str):
-            out.append((ind, dict(zip(inputs, combo))))
+            out.append((ind, dict(zip(inputs, combo, strict=True))))
     return out
 
 
@@ -99,12 +99,12 @@ def test_browser_and_server_agree_on_every_formula(operator_area, new_page):
                   "empty_base": [{"if_zero": e.if_zero, "percent": str(e.percent), "note": e.note}
                                  for e in q.empty_base]} for q in ind.questions], counts) for ind, counts in cases]
     got = page.evaluate(BROWSER, payload)
-    mismatches = [(ind.key, counts, want, have) for (ind, counts), want, have in zip(cases, expected, got)
+    mismatches = [(ind.key, counts, want, have) for (ind, counts), want, have in zip(cases, expected, got, strict=True)
                   if json.loads(json.dumps(want)) != have]
     assert len(cases) > 300
     assert not mismatches, "\n".join(map(str, mismatches[:10]))
     # The edge cases this issue is about are among them.
-    seen = {(ind.key, json.dumps(want, sort_keys=True)) for (ind, _), want in zip(cases, expected)}
+    seen = {(ind.key, json.dumps(want, sort_keys=True)) for (ind, _), want in zip(cases, expected, strict=True)}
     assert any(k == "V.reform.ii" and "Tidak ada pengaduan" in w for k, w in seen)
     assert any(k == "III.reform.iii" and "maupun tahun ini" in w for k, w in seen)
     assert any('"capped": true' in w for _, w in seen)
@@ -135,7 +135,7 @@ def test_what_the_operator_sees_while_typing_is_what_the_server_shows_after_savi
     page.goto(f"{base}/kertas-kerja/{ws.pk}/area/V/")
     _type_indicator(page, {f"V.reform.ii.{code}": "0" for code in "bcd"})  # no complaints at all
     # LHKPN: 1.234 reported of 10 obliged.
-    _type_indicator(page, {f"V.reform.iii.{code}": value for code, value in zip("cdef", ("1", "6", "3", "1.234"))})
+    _type_indicator(page, {f"V.reform.iii.{code}": value for code, value in zip("cdef", ("1", "6", "3", "1.234"), strict=True)})
     live = {key: _computed(page, key) for key in ("V.reform.ii.a", "V.reform.iii.a", "V.reform.iii.b")}
     assert "100,00% — Tidak ada pengaduan yang harus ditindaklanjuti — dinilai 100%" in live["V.reform.ii.a"]
     assert live["V.reform.iii.b"].endswith(": 10")

@@ -43,7 +43,7 @@ def test_an_admin_who_is_also_the_units_staff_never_fills_in_for_it(client, inst
 
 
 def test_the_tpi_decided_statuses_are_one_set():
-    assert workflow.TPI_DECIDED == {workflow.RETURNED, workflow.APPROVED}
+    assert {workflow.RETURNED, workflow.APPROVED} == workflow.TPI_DECIDED
 
 
 def test_the_unit_reads_the_history_the_tpi_has_decided(reviewer, member, kepala, submitted):
@@ -58,7 +58,7 @@ def test_the_unit_reads_the_history_the_tpi_has_decided(reviewer, member, kepala
 
 def test_the_answer_type_table_and_the_model_choices_name_the_same_types():
     assert set(answer_types.TYPES) == set(AnswerType.values)
-    assert answer_types.OPTION_TYPES | answer_types.NUMBER_TYPES == set(AnswerType.values)
+    assert set(AnswerType.values) == answer_types.OPTION_TYPES | answer_types.NUMBER_TYPES
     assert scoring.OPTION_VALUES is answer_types.OPTION_VALUES  # scoring reads the table, not a copy
 
 
