@@ -335,8 +335,8 @@ class QuestionRow:
     tpi_value: object = None
     changed_since_return: bool = False
     rejected: dict | None = None
-    evidence_form: str = ""  # "upload" | "link": which evidence form the error belongs to
-    evidence_values: dict | None = None
+    upload_form: object = None  # the evidence forms of an editable card (bound when one was refused)
+    link_form: object = None
     formula_terms: list = field(default_factory=list)
     computed: scoring.Computed | None = None  # a computed percentage from the unit's counts: why, capped?
     computed_count: Decimal | None = None  # a computed count (b = c + d + e) from the unit's counts

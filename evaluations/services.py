@@ -510,17 +510,22 @@ def review_answer_save(*, user, worksheet: Worksheet, question: Question, option
     return answer
 
 
+def _finish_decision(ws: Worksheet, user, t, comment: str, outcome: str) -> Worksheet:
+    """A TPI decision lands: the history line, the decision time, and the unit told once committed."""
+    _status_event(ws, user, t.target, comment)
+    ws.decided_at = timezone.now()
+    ws.save(update_fields=["status", "decided_at", "updated_at"])
+    transaction.on_commit(lambda: notify_decision(ws.pk, outcome))
+    return ws
+
+
 @transaction.atomic
 def review_return(*, user, worksheet: Worksheet, comment: str, expected_status: str = "") -> Worksheet:
     """Send the worksheet back: needs at least one flagged answer and a comment."""
     ws, t = _decide(user, worksheet, "return", expected_status, comment)
     if not ws.answers.filter(needs_revision=True).exists():
         raise Refused(RETURN_NEEDS_A_FLAG)
-    _status_event(ws, user, t.target, comment)
-    ws.decided_at = timezone.now()
-    ws.save(update_fields=["status", "decided_at", "updated_at"])
-    transaction.on_commit(lambda: notify_decision(ws.pk, "returned"))
-    return ws
+    return _finish_decision(ws, user, t, comment, "returned")
 
 
 @transaction.atomic
@@ -531,11 +536,7 @@ def review_approve(*, user, worksheet: Worksheet, comment: str = "", expected_st
         _copy_unit_values_where_blank(ws)
         score_store.refresh([ws.pk])
     ws.answers.filter(needs_revision=True).update(needs_revision=False)
-    _status_event(ws, user, t.target, comment)
-    ws.decided_at = timezone.now()
-    ws.save(update_fields=["status", "decided_at", "updated_at"])
-    transaction.on_commit(lambda: notify_decision(ws.pk, "approved"))
-    return ws
+    return _finish_decision(ws, user, t, comment, "approved")
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Plain factory functions for tests: explicit, no magic."""
 
 import itertools
+import re
 from datetime import timedelta
 from decimal import Decimal
 from itertools import count
@@ -99,3 +100,12 @@ def fill_best(a, q, which="unit", counts=None):
         setattr(a, f"{which}_number", Decimal("4"))
     elif q.answer_type == "jumlah":
         setattr(a, f"{which}_number", (counts or {}).get((q.indicator_id, q.code), Decimal("10")))
+
+
+def checked_option(page: str, question) -> str | None:
+    """The letter whose radio button is checked in one question's card of a rendered page."""
+    card = page.split(f'id="q-{question.pk}"', 1)[1].split('<div id="q-', 1)[0]
+    for tag in re.findall(r'<input[^>]*name="option"[^>]*>', card):
+        if re.search(r"\schecked\b", tag):
+            return re.search(r'value="([^"]*)"', tag).group(1)
+    return None

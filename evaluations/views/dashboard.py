@@ -16,7 +16,7 @@ from units.models import Unit
 from units.permissions import user_roles
 
 from .. import charts, selectors, services
-from ..forms import RoundStatusForm, ValueForm
+from ..forms import HasilForm, RoundStatusForm
 from ..models import Answer, Part, Question, Worksheet
 from ..permissions import (
     can_fill_in_for_unit,
@@ -171,6 +171,12 @@ def worksheet_scorecard(request, pk):
 HASIL_PER_PAGE = 50
 
 
+def _hasil_form(data, ws, q, **kwargs):
+    """One cell of the hasil table: its fields belong to the row's form and are named for the cell."""
+    return HasilForm(data, question=q, prefix=f"{ws.pk}-{q.pk}", auto_id=f"ws{ws.pk}-q{q.pk}-%s", row_form=f"form-{ws.pk}",
+                     name=f"{q.indicator.name} — {ws.unit.name}", **kwargs)
+
+
 @login_required
 def round_hasil(request, pk):
     """The round's hasil items per unit — survey indices and capaian kinerja — with who entered
@@ -187,7 +193,7 @@ def round_hasil(request, pk):
     back = f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path  # same filters and page
     if request.method == "POST":
         ws = get_worksheet_for_user_or_404(request.user, request.POST.get("worksheet"))
-        forms = {q: ValueForm(request.POST, question=q, prefix=f"{ws.pk}-{q.pk}") for q in questions}
+        forms = {q: _hasil_form(request.POST, ws, q) for q in questions}
         if all(f.is_valid() for f in forms.values()):
             try:
                 services.hasil_save(user=request.user, worksheet=ws, values={
@@ -229,7 +235,7 @@ def round_hasil(request, pk):
             form = None
             if editable:
                 data = rejected["data"] if rejected and rejected["ws"] == ws.pk else None
-                form = ValueForm(data, question=q, prefix=f"{ws.pk}-{q.pk}", initial={
+                form = _hasil_form(data, ws, q, initial={
                     "option": a.unit_option if a else "", "number": a.unit_number if a else None,
                     "revision": a.revision if a else 0})
                 if data:

@@ -83,6 +83,8 @@ def _area_context(request, worksheet, area, override=None):
                 row.conflict = conflict
                 if row.editable:
                     row.form = form or _initial_form(row)
+                    row.upload_form = EvidenceUploadForm(question=row.question)
+                    row.link_form = EvidenceLinkForm(question=row.question)
     areas = [a for c in spec.components for a in c.areas]
     return {"worksheet": worksheet, "area": area, "parts": parts, "result": result,
             "show_tpi_notes": sees_tpi, "tpi_result": tpi, "tpi_area": tpi.areas[area.code] if tpi else None,
@@ -109,6 +111,27 @@ def area_detail(request, pk, code):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
     area = area_or_404(worksheet, code)
     return render(request, "evaluations/area_detail.html", _area_context(request, worksheet, area))
+
+
+def _extension_forms(request, worksheet) -> dict:
+    """The two deadline forms of the overview; one that was just refused comes back with what
+    was typed and its errors beside the fields (kept in the session across the redirect)."""
+    rejected = request.session.pop("extension_rejected", None)
+    forms = {}
+    for kind, name in (("fill", "extend_form"), ("review", "extend_review_form")):
+        if rejected and rejected["ws"] == worksheet.pk and rejected["kind"] == kind:
+            forms[name] = DeadlineExtensionForm(rejected["data"], kind=kind)
+            forms[name].is_valid()
+        else:
+            forms[name] = DeadlineExtensionForm(kind=kind)
+    return forms
+
+
+def _extension_refused(request, worksheet, kind, form, message=""):
+    messages.error(request, message or _("Perpanjangan belum disimpan: ") + _evidence_error(form))
+    request.session["extension_rejected"] = {"ws": worksheet.pk, "kind": kind, "data": {
+        k: request.POST.get(k, "") for k in form.fields}}
+    return redirect(worksheet)
 
 
 def _first_review_area(worksheet, last_return) -> str:
@@ -176,14 +199,15 @@ def worksheet_detail(request, pk):
         "show_tpi": assessment.show_tpi, "assessment": assessment,
         "is_reviewer": reviewer, "review_closed": review_closed,
         "actions": [] if review_closed else workflow.allowed_actions(worksheet.status, my_roles),
-        "decision_form": DecisionForm(initial={"expected_status": worksheet.status}),
-        "decision_comment": request.session.get("decision_comments", {}).get(str(worksheet.pk), ""),
+        "decision_form": DecisionForm(worksheet=worksheet, initial={
+            "expected_status": worksheet.status,
+            "comment": request.session.get("decision_comments", {}).get(str(worksheet.pk), "")}),
         "verdict": assessment.verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
         "missing": missing, "flagged": flagged, "last_return": last_return, "unchanged_flags": unchanged_flags,
         "can_submit": editable and workflow.KEPALA in my_roles,
         "can_import": editable or can_fill_in_for_unit(request.user, worksheet),
         "is_admin": workflow.ADMIN in my_roles,
-        "submit_form": SubmitForm(), "extend_form": DeadlineExtensionForm(),
+        "submit_form": SubmitForm(), **_extension_forms(request, worksheet),
         "assign_form": ReviewerAssignForm(members=services.tpi_members(worksheet.unit.instansi_id,
                                                                        unit_id=worksheet.unit_id),
                                           initial={"reviewers": reviewers}) if workflow.ADMIN in my_roles else None,
@@ -197,12 +221,16 @@ def worksheet_detail(request, pk):
 
 
 def _respond_question(request, worksheet, question, override=None, status=200, evidence_error="",
-                      evidence_form="", rejected=None):
-    """htmx: the question card plus its indicator, part and area totals (out of band)."""
+                      evidence_form=None, rejected=None):
+    """htmx: the question card plus its indicator, part and area totals (out of band).
+    ``evidence_form``: an evidence form that was refused, shown again with its errors and typing."""
     context = _area_context(request, worksheet, question.indicator.part.area, override)
     part, ind, row = find_row(context, question.pk)
-    row.evidence_error, row.evidence_form, row.rejected = evidence_error, evidence_form, rejected
-    row.evidence_values = {k: request.POST.get(k, "") for k in ("url", "description")} if evidence_form else None
+    row.evidence_error, row.rejected = evidence_error, rejected
+    if isinstance(evidence_form, EvidenceUploadForm):
+        row.upload_form = evidence_form
+    elif isinstance(evidence_form, EvidenceLinkForm):
+        row.link_form = evidence_form
     context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})
     return render(request, "evaluations/_question_response.html", context, status=status)
 
@@ -227,13 +255,15 @@ def answer_save(request, pk, question_id):
     return save_card(request, worksheet, question_or_404(worksheet, question_id), UNIT_SHEET)
 
 
-def _evidence_response(request, worksheet, question, error=None, which="", status=200):
-    """htmx: the question card (a refusal as 403, so the status says what happened); else back to the area."""
+def _evidence_response(request, worksheet, question, *, form=None, refused="", status=200):
+    """htmx: the question card — a form that was not accepted shown again with its errors beside
+    its fields, a refusal as 403 so the status says what happened; otherwise back to the area."""
+    failed = form is not None and form.errors
     if request.htmx:
-        return _respond_question(request, worksheet, question, evidence_error=error or "",
-                                 evidence_form=which if error else "", status=status)
-    if error:
-        messages.error(request, error)
+        return _respond_question(request, worksheet, question, evidence_error=refused,
+                                 evidence_form=form if failed else None, status=status)
+    if failed or refused:
+        messages.error(request, refused or _evidence_error(form))
     return redirect(_area_url(worksheet, question))
 
 
@@ -247,16 +277,17 @@ def _evidence_error(form):
 def evidence_upload(request, pk, question_id):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
     question = question_or_404(worksheet, question_id)
-    form = EvidenceUploadForm(request.POST, request.FILES)
+    form = EvidenceUploadForm(request.POST, request.FILES, question=question)
     if not form.is_valid():
-        return _evidence_response(request, worksheet, question, _evidence_error(form), "upload")
+        return _evidence_response(request, worksheet, question, form=form)
     try:
         services.evidence_add_file(user=request.user, worksheet=worksheet, question=question,
                                    upload=form.cleaned_data["file"], description=form.cleaned_data["description"])
     except evidence_rules.EvidenceError as exc:
-        return _evidence_response(request, worksheet, question, str(exc), "upload")
+        form.add_error("file", str(exc))
+        return _evidence_response(request, worksheet, question, form=form)
     except PermissionDenied as exc:
-        return _evidence_response(request, worksheet, question, str(exc), status=403)
+        return _evidence_response(request, worksheet, question, refused=str(exc), status=403)
     if not request.htmx:
         messages.success(request, _("Bukti dukung diunggah."))
     return _evidence_response(request, worksheet, question)
@@ -267,14 +298,14 @@ def evidence_upload(request, pk, question_id):
 def evidence_link(request, pk, question_id):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
     question = question_or_404(worksheet, question_id)
-    form = EvidenceLinkForm(request.POST)
+    form = EvidenceLinkForm(request.POST, question=question)
     if not form.is_valid():
-        return _evidence_response(request, worksheet, question, _evidence_error(form), "link")
+        return _evidence_response(request, worksheet, question, form=form)
     try:
         services.evidence_add_link(user=request.user, worksheet=worksheet, question=question,
                                    url=form.cleaned_data["url"], description=form.cleaned_data["description"])
     except PermissionDenied as exc:
-        return _evidence_response(request, worksheet, question, str(exc), status=403)
+        return _evidence_response(request, worksheet, question, refused=str(exc), status=403)
     if not request.htmx:
         messages.success(request, _("Tautan bukti dukung ditambahkan."))
     return _evidence_response(request, worksheet, question)
@@ -294,7 +325,7 @@ def evidence_delete(request, pk, evidence_id):
     try:
         services.evidence_remove(user=request.user, worksheet=worksheet, item=item)
     except PermissionDenied as exc:
-        return _evidence_response(request, worksheet, question, str(exc), status=403)
+        return _evidence_response(request, worksheet, question, refused=str(exc), status=403)
     if not request.htmx:
         messages.success(request, _("Bukti dukung dihapus."))
     return _evidence_response(request, worksheet, question)
@@ -369,10 +400,9 @@ def worksheet_assign(request, pk):
 @require_POST
 def worksheet_extend(request, pk):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
-    form = DeadlineExtensionForm(request.POST)
+    form = DeadlineExtensionForm(request.POST, kind="fill")
     if not form.is_valid():
-        messages.error(request, _("Perpanjangan belum disimpan: ") + _evidence_error(form))
-        return redirect(worksheet)
+        return _extension_refused(request, worksheet, "fill", form)
     try:
         services.worksheet_extend_deadline(user=request.user, worksheet=worksheet, until=form.cleaned_data["until"],
                                            comment=form.cleaned_data["comment"])
@@ -387,16 +417,14 @@ def worksheet_extend(request, pk):
 def worksheet_extend_review(request, pk):
     """The instansi's admin gives the TPI more time on one unit (hidden from everyone else)."""
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
-    form = DeadlineExtensionForm(request.POST)
+    form = DeadlineExtensionForm(request.POST, kind="review")
     if not form.is_valid():
-        messages.error(request, _("Perpanjangan belum disimpan: ") + _evidence_error(form))
-        return redirect(worksheet)
+        return _extension_refused(request, worksheet, "review", form)
     try:
         services.worksheet_extend_review(user=request.user, worksheet=worksheet, until=form.cleaned_data["until"],
                                          comment=form.cleaned_data["comment"])
     except services.Refused as exc:
-        messages.error(request, str(exc))
-        return redirect(worksheet)
+        return _extension_refused(request, worksheet, "review", form, str(exc))
     except PermissionDenied as exc:
         raise Http404 from exc
     messages.success(request, _("Batas penilaian TPI untuk unit ini diperpanjang."))

@@ -15,6 +15,7 @@ from playwright.sync_api import sync_playwright
 
 from evaluations import services
 from tests import factories as f
+from tests.e2e import a11y
 from tests.evaluations.test_services import complete
 from units.models import Membership
 
@@ -75,8 +76,17 @@ def new_page(browser, request):
             for j, page in enumerate(ctx.pages):
                 page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}-{i}-{j}.png"), full_page=True)
         (ARTIFACTS / f"FAILED-{request.node.name}-console.txt").write_text("\n".join(console))
+    # Every page a test leaves open is checked against WCAG 2 A/AA as the test left it (forms
+    # with their errors, panels open): a violation fails the test like a CSP violation does.
+    inaccessible = []
+    if not getattr(request.node, "e2e_failed", False):
+        for ctx in contexts:
+            for page in ctx.pages:
+                if page.url.startswith("http") and not page.is_closed():
+                    inaccessible += a11y.violations(page)
     for ctx in contexts:
         ctx.close()
+    assert not inaccessible, "WCAG 2 AA violations (axe-core):\n" + "\n".join(inaccessible)
     # Chromium reports every blocked inline script/style/eval on the console: the policy and the
     # pages must agree, in every flow the browser tests walk.
     violations = [line for line in console if "Content Security Policy" in line]

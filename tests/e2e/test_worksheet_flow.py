@@ -112,7 +112,7 @@ def test_typing_while_an_autosave_returns_loses_nothing_and_failed_saves_say_so(
     page.get_by_test_id("page-title").click()  # leaving the field saves it
     card.get_by_test_id("saved-info").wait_for()
     page.wait_for_function(
-        "(t) => document.querySelector('#expl-' + document.querySelector('[data-testid=\"question-I.pemenuhan.i.a\"]').id.slice(2)).value === t",
+        "(t) => document.querySelector('[data-testid=\"question-I.pemenuhan.i.a\"] textarea[name=explanation]').value === t",
         arg=text)
     wait_until(lambda: Answer.objects.get(worksheet=ws, question__key="I.pemenuhan.i.a").unit_explanation == text)
 

@@ -271,7 +271,7 @@ def test_after_a_resubmission_the_review_sheet_shows_the_tpis_earlier_values(cli
     page = client.get(reverse("evaluations:review_area", args=[submitted.pk, "I"])).content.decode()
     # Penyusunan Tim Kerja: unit (1 + 1) / 2 × 0.5 = 0.50, TPI (1 + 0) / 2 × 0.5 = 0.25.
     assert 'data-testid="area-diff">-0,25<' in page and "penilaian Anda sebelumnya" in page
-    assert 'id="r{}-C" value="C" checked'.format(q("I.pemenuhan.i.b").pk) in page
+    assert f.checked_option(page, q("I.pemenuhan.i.b")) == "C"
 
 
 def test_approving_with_flagged_answers_warns_before_the_flags_are_cleared(client, reviewer, submitted):

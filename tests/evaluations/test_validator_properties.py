@@ -24,7 +24,7 @@ MB = 1_048_576
 
 
 def question(answer_type, letters=()):
-    options = [SimpleNamespace(letter=letter) for letter in letters]
+    options = [SimpleNamespace(letter=letter, text=f"Pilihan {letter}") for letter in letters]
     return SimpleNamespace(pk=7, answer_type=answer_type, formula="", options=SimpleNamespace(all=lambda: options))
 
 
