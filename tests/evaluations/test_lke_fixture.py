@@ -1,6 +1,5 @@
 """The shipped LKE ZI of PermenPANRB 90/2021: weights, structure, scoring on the real template."""
 
-import importlib
 import io
 import json
 from collections import defaultdict
@@ -8,7 +7,6 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.sites import site
 from django.core.management import CommandError, call_command
@@ -174,50 +172,21 @@ def test_unedited_rules_follow_the_regulation_file_and_an_admins_edit_is_kept(ve
     assert total.minimum == D("75.00") and not total.customised
 
 
-def _old_migration():
-    return importlib.import_module("evaluations.migrations.0005_prerequisites_rule_keys_empty_base")
-
-
-def test_the_rule_migration_updates_an_existing_installation_and_recomputes_stored_verdicts(version, admin_user):
-    """An installation from before Tabel 6 was complete: WBK with "hasil ≥ 32,25", WBBM total only,
-    one WBK rule an admin changed and one an admin added; a WBK holder whose worksheet is stored
-    as "Siap WBBM" although its capaian kinerja (C = 2,50) is short of WBBM's 3,75."""
-
-
-    version.readiness_rules.all().delete()
-    version.wbbm_rules_complete = False
-    version.save()
-    old = _old_migration().OLD_SEED
-    for order, ((predicate, scope, target), (_key, minimum, percent)) in enumerate(old.items()):
-        ReadinessRule.objects.create(version=version, predicate=predicate, scope=scope, target=target,
-                                     minimum=D(minimum) if minimum else None,
-                                     minimum_percent=D(percent) if percent else None, label=f"lama {order}",
-                                     order=order)
-    ReadinessRule.objects.filter(version=version, predicate="wbk", scope="area", target="H-II").update(
-        minimum=D("14.50"))  # changed by an admin
-    ReadinessRule.objects.create(version=version, predicate="wbk", scope="indicator", target="V.reform.ii",
-                                 minimum=D("2"), label="Aturan tambahan admin")
+def test_load_lke_restores_a_lost_rule_and_recomputes_stored_verdicts(version):
+    """A WBK holder whose worksheet is stored as "Siap WBBM" because a Tabel 6 rule (capaian kinerja
+    ≥ 3,75) went missing: load_lke puts the rule back and the stored verdict follows, answers untouched."""
     inst = f.instansi()
-    unit = f.unit(inst, predicate="wbk", predicate_year=2024)
-    ws = f.worksheet(f.round_(inst), unit, answers="best")
+    ws = f.worksheet(f.round_(inst), f.unit(inst, predicate="wbk", predicate_year=2024), answers="best")
     Answer.objects.filter(worksheet=ws, question__key="H-I.hasil.ii.a").update(unit_option="C")
+    ReadinessRule.objects.filter(version=version, key="wbbm-capaian").delete()
     score_store.refresh([ws.pk])
-    assert WorksheetScore.objects.get(worksheet=ws, value_set="unit").verdict == "wbbm"  # the old, wrong verdict
+    assert WorksheetScore.objects.get(worksheet=ws, value_set="unit").verdict == "wbbm"  # wrong without the rule
     answers_before = list(Answer.objects.filter(worksheet=ws).order_by("pk").values_list(
         "unit_option", "unit_number", "unit_explanation", "revision"))
 
-    _old_migration().key_seeded_rules(apps, None)
     call_command("load_lke", verbosity=0)
 
-    rules = {r.key: r for r in ReadinessRule.objects.filter(version=version)}
-    assert "wbk-hasil" not in rules  # not a rule of the regulation
-    assert rules["wbk-ipkp"].minimum == D("14.50") and rules["wbk-ipkp"].customised  # the admin's value stays
-    assert {k for k in rules if k.startswith("wbbm-")} == {"wbbm-total", "wbbm-pengungkit", "wbbm-area",
-                                                            "wbbm-birokrasi", "wbbm-ipak", "wbbm-capaian",
-                                                            "wbbm-ipkp"}
-    assert rules[""].label == "Aturan tambahan admin" and rules[""].customised
-    version.refresh_from_db()
-    assert version.wbbm_rules_complete
+    assert ReadinessRule.objects.get(version=version, key="wbbm-capaian").minimum == D("3.75")
     score = WorksheetScore.objects.get(worksheet=ws, value_set="unit")
     assert score.verdict == "wbk" and score.target == "wbbm" and not score.target_met
     capaian = "Capaian Kinerja Lebih Baik dari pada Capaian Kinerja Sebelumnya"
