@@ -1,5 +1,5 @@
 # ZI Tracker — the two commands of the README, and their parts.
-#   make run    set up, migrate, load the LKE ZI and the demo data, serve at http://127.0.0.1:8000
+#   make run    set up, migrate, load the LKE ZI and the demo data, serve at http://127.0.0.1:8000 with a worker
 #   make test   set up (Chromium included) and run every test: unit, views, browser, production smoke
 PYTHON ?= python3
 VENV := .venv
@@ -41,8 +41,12 @@ demo: migrate
 	DEBUG=true $(PY) manage.py load_lke
 	DEBUG=true $(PY) manage.py seed_demo
 
+# The web server and, next to it, one background worker (recaps, rescoring, emails); stopping
+# `make run` (Ctrl-C) stops both.
 run: demo
 	@echo "ZI Tracker: http://$(HOST):$(PORT)/  (akun demo: lihat README)"
+	DEBUG=true $(PY) manage.py worker --no-reload & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 check-migrations: setup

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from units.admin import UnitAdmin as BaseUnitAdmin
 from units.models import Unit
 
-from . import lke_loader, score_store
+from . import lke_loader, score_store, tasks
 from .models import (
     Answer,
     Area,
@@ -42,15 +42,27 @@ class ComponentInline(admin.TabularInline):
     show_change_link = True
 
 
+class RescoreMessage:
+    """Rules changed: every stored verdict of the version is recomputed by a background worker
+    (at 5,000 units that takes seconds, too long for the admin's request)."""
+
+    def _queued(self, request, version_ids):
+        ids = sorted(set(version_ids))
+        for version_id in ids:
+            tasks.queue_rescore(version_id=version_id)
+        n = Worksheet.objects.filter(round__version_id__in=ids).count()
+        self.message_user(request, _("Kesiapan %(n)d kertas kerja sedang dihitung ulang di latar belakang; "
+                                     "dasbor menampilkannya dalam beberapa saat.") % {"n": n})
+
+
 @admin.register(TemplateVersion)
-class TemplateVersionAdmin(admin.ModelAdmin):
+class TemplateVersionAdmin(RescoreMessage, admin.ModelAdmin):
     list_display = ("name", "code", "regulation", "wbbm_rules_complete", "created_at")
     inlines = [ComponentInline, ReadinessRuleInline]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        n = score_store.refresh_version(form.instance.pk)
-        self.message_user(request, _("Kesiapan %(n)d kertas kerja dihitung ulang.") % {"n": n})
+        self._queued(request, [form.instance.pk])
 
 
 class AreaInline(admin.TabularInline):
@@ -125,12 +137,11 @@ class QuestionAdmin(admin.ModelAdmin):
     inlines = [OptionInline]
 
 
-class RefreshVerdictsMixin:
+class RefreshVerdictsMixin(RescoreMessage):
     """Stored verdicts depend on the rules: recompute them whenever a rule changes here."""
 
     def _refresh(self, request, version_ids):
-        n = sum(score_store.refresh_version(v) for v in set(version_ids))
-        self.message_user(request, _("Kesiapan %(n)d kertas kerja dihitung ulang.") % {"n": n})
+        self._queued(request, version_ids)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -210,7 +221,8 @@ class RoundAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and {"fill_deadline", "proposal_deadline"} & set(form.changed_data):
             # "building ZI ≥ 1 year" counts back from the proposal date: the units' standing follows.
-            score_store.refresh(obj.worksheets.values_list("pk", flat=True))
+            tasks.queue_rescore(round_id=obj.pk)
+            self.message_user(request, _("Kesiapan unit periode ini dihitung ulang di latar belakang."))
 
     @admin.display(description=_("unit peserta"))
     def participants(self, obj):
@@ -224,7 +236,7 @@ class RoundAdmin(admin.ModelAdmin):
             units = (Unit.objects.filter(instansi=round_.instansi, is_active=True)
                      .exclude(kind=Unit.Kind.INSPEKTORAT).exclude(pk__in=have))
             created += len(Worksheet.objects.bulk_create([Worksheet(round=round_, unit=u) for u in units]))
-            score_store.refresh(round_.worksheets.filter(scores__isnull=True).values_list("pk", flat=True))
+            tasks.queue_rescore(round_id=round_.pk, only_missing=True)
         self.message_user(request, _("%(n)d unit ditambahkan sebagai peserta.") % {"n": created})
 
 
@@ -310,7 +322,8 @@ class UnitAdmin(BaseUnitAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"predicate", "predicate_year", "stranas_pk_service"} & set(form.changed_data):
-            score_store.refresh_units([obj.pk])
+            tasks.queue_rescore(unit_ids=[obj.pk])
+            self.message_user(request, _("Kesiapan kertas kerja unit ini dihitung ulang di latar belakang."))
 
 
 @admin.register(Kawasan)

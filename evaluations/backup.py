@@ -40,8 +40,9 @@ from django.utils import timezone
 from . import numbers
 
 FORMAT = 1
-# Recreated by migrate (content types, permissions) or worthless after a restore (sessions).
-EXCLUDE = ["contenttypes", "auth.permission", "sessions"]
+# Recreated by migrate (content types, permissions) or worthless after a restore (sessions), and
+# work in flight: the task queue and recap workbooks (kept a day; asked for again in a click).
+EXCLUDE = ["contenttypes", "auth.permission", "sessions", "django_tasks_database", "evaluations.recapexport"]
 
 
 class BackupError(Exception):
@@ -235,11 +236,21 @@ def restore(archive: Path, log=print) -> Report:
                     if saved != name:
                         raise BackupError(f"Penyimpanan menyimpan {name} sebagai {saved}.")
                     total += members[f"evidence/{name}"].size
-                return verify(manifest, archive, len(copied), total, log)
+                report = verify(manifest, archive, len(copied), total, log)
+            _analyze()  # fresh planner statistics: a restored database has none yet
+            return report
         except BaseException:
             for name in copied:
                 default_storage.delete(name)
             raise
+
+
+def _analyze() -> None:
+    """PostgreSQL plans queries from table statistics that a bulk load leaves empty until
+    autovacuum gets round to it: without them a page about one unit scans whole tables."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def verify(manifest, archive, copied, total, log) -> Report:

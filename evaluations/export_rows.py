@@ -113,8 +113,10 @@ def lke_meta(worksheet: Worksheet, *, include_tpi: bool) -> exports.LkeMeta:
 # --------------------------------------------------------------------------- round recap
 
 
-def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100, own_units=()) -> exports.RecapData:
-    """Everything the round recap needs, in a fixed number of queries plus one per ``chunk`` units."""
+def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100, own_units=(),
+               progress=None) -> exports.RecapData:
+    """Everything the round recap needs, in a fixed number of queries plus one per ``chunk`` units;
+    ``progress(done, total)`` is told after each chunk (the background job shows it to the person)."""
     spec = selectors.template_spec(round_.version_id)
     areas = [a for c in spec.components for a in c.areas]
     area_labels = [f"{a.code}" if not a.code.startswith("H-") else a.name for a in areas]
@@ -156,6 +158,8 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100, own_unit
                 verdict_tpi=str(label[tpi_verdicts.get(w.pk) or ""]) if approved and w.pk in tpi_verdicts else "",
                 prerequisites=selectors.describe_prerequisites(w, instansi), ready=w.ready_to_propose,
                 gaps=[readiness.describe(g) for g in gaps]))
+        if progress:
+            progress(min(start + chunk, len(rows)), len(rows))
     counts = selectors.readiness_counts_by_basis(worksheets, instansi_ok)
     statuses = selectors.status_counts(worksheets)
     # As on the round summary page: handed-in worksheets only, so units still filling in do not

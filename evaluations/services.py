@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -20,7 +18,7 @@ from units.people import display_name
 from units.permissions import user_roles
 
 from . import evidence as evidence_rules
-from . import limits, numbers, score_store, scoring, selectors, workflow
+from . import limits, numbers, score_store, scoring, selectors, tasks, workflow
 from .models import (
     Answer,
     Evidence,
@@ -245,7 +243,7 @@ def worksheet_submit(*, user, worksheet: Worksheet, comment: str = "") -> Worksh
     ws.save(update_fields=["status", "submitted_at", "updated_at"])
     if action == "resubmit":
         ws.answers.filter(needs_revision=True).update(needs_revision=False)
-    transaction.on_commit(lambda: notify_submitted(ws.pk))
+    notify_submitted(ws.pk)
     return ws
 
 
@@ -515,7 +513,7 @@ def _finish_decision(ws: Worksheet, user, t, comment: str, outcome: str) -> Work
     _status_event(ws, user, t.target, comment)
     ws.decided_at = timezone.now()
     ws.save(update_fields=["status", "decided_at", "updated_at"])
-    transaction.on_commit(lambda: notify_decision(ws.pk, outcome))
+    notify_decision(ws.pk, outcome)
     return ws
 
 
@@ -557,13 +555,10 @@ def _recipients_for_unit(ws: Worksheet) -> list[str]:
 
 
 def _send(ws: Worksheet, subject: str, body: str, recipients: list[str]) -> None:
-    if not recipients:
-        return
+    """Queued with the change that causes it (same transaction): sent by a worker once committed,
+    retried while the mail server is down, never sent for a change that was rolled back."""
     link = settings.SITE_URL.rstrip("/") + ws.get_absolute_url()
-    try:
-        send_mail(subject, f"{body}\n\n{link}\n\n— ZI Tracker", settings.DEFAULT_FROM_EMAIL, recipients)
-    except Exception:  # a mail server outage must not undo a decision already committed
-        logging.getLogger(__name__).exception("notification failed for worksheet %s", ws.pk)
+    tasks.queue_email(subject, f"{body}\n\n{link}\n\n— ZI Tracker", recipients)
 
 
 def notify_submitted(worksheet_id: int) -> None:

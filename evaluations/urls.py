@@ -43,6 +43,8 @@ urlpatterns += [
     path("kertas-kerja/<int:pk>/ekspor/", views.export_lke, name="export_lke"),
     path("kertas-kerja/<int:pk>/impor/", views.import_lke, name="import_lke"),
     path("periode/<int:pk>/ekspor/", views.export_recap, name="export_recap"),
+    path("periode/<int:pk>/ekspor/status/", views.recap_status, name="recap_status"),
+    path("periode/<int:pk>/ekspor/unduh/", views.recap_download, name="recap_download"),
 ]
 
 urlpatterns += [

@@ -68,6 +68,7 @@ def build(n_units: int, seed: int = 1) -> World:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
     from django.core.management import call_command
+    from django.db import connection
     from django.utils import timezone
 
     from evaluations import score_store
@@ -150,4 +151,7 @@ def build(n_units: int, seed: int = 1) -> World:
     ids = [ws.pk for ws in sheets]
     for k in range(0, len(ids), 200):
         score_store.refresh(ids[k:k + 200])
+    if connection.vendor == "postgresql":  # statistics, as autovacuum would soon gather them
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return world

@@ -26,7 +26,8 @@ Needs a PostgreSQL server on 127.0.0.1:5432 reachable as user ``postgres`` witho
    * TPI members (20 %, at most ten, one per TPI account): the review queue now and then, a review
      sheet of one of their ``in_review`` worksheets, one to three TPI values with a unique note;
    * admins (the rest, all logged in as ``beban.admin``): the round dashboard with filter and sort
-     variants (rarely every row at once), the round summary, and once per admin the recap Excel.
+     variants (rarely every row at once), the round summary, and once per admin the recap Excel: asked
+     for, polled while a background worker (started next to gunicorn) builds it, then downloaded.
 
    Every request is timed (30 s timeout) and checked: an unexpected status, a timeout, a connection
    error, a save that is not acknowledged, or a conflict counts as an error. A save is *acknowledged*
@@ -52,6 +53,7 @@ import argparse
 import contextlib
 import html
 import http.cookiejar
+import itertools
 import math
 import os
 import platform
@@ -84,7 +86,7 @@ THINK_RANGE = list(THINK)
 UNIT_AREAS = ["I", "II", "III", "IV", "V", "VI"]  # the pengungkit areas (fallback if the page lists none)
 KIND_ORDER = ["login page", "login", "worksheet page", "area page", "answer save", "review queue",
               "review sheet", "review save", "dashboard", "dashboard filtered", "dashboard all rows",
-              "round summary", "recap export"]
+              "round summary", "recap request", "recap status", "recap download"]
 
 
 STARTED = time.monotonic()
@@ -265,8 +267,10 @@ def parse_cards(page: str, kind: str) -> dict[int, Card]:
             elif typ == "checkbox" and name == "needs_revision":
                 flagged = "checked" in attrs
         area = re.search(rf'<textarea name="{text_name}"[^>]*>(.*?)</textarea>', block, re.S)
-        cards[int(m.group(2))] = Card(m.group(1), int(m.group(2)), hidden, options, checked, number,
-                                      html.unescape(area.group(1)) if area else "", flagged)
+        # As a browser reads it: one newline right after <textarea> is not part of the text (Django's
+        # widget writes one).
+        text = html.unescape(area.group(1)).removeprefix("\n") if area else ""
+        cards[int(m.group(2))] = Card(m.group(1), int(m.group(2)), hidden, options, checked, number, text, flagged)
     return cards
 
 
@@ -416,15 +420,25 @@ class SimulatedUser(threading.Thread):
     def run_admin(self):
         rnd = self.plan["round"]
         export_at = time.monotonic() + self.rng.uniform(0.1, 0.8) * max(0.0, self.deadline - time.monotonic())
-        exported = False
+        exported, recap = False, None
         variants = ["?kesiapan=wbk&sort=tpi_total&dir=desc", "?status=submitted", "?status=in_review&sort=progress",
                     "?sort=unit_total&dir=desc&page=2", "?kind=dinas&q=0"]
         while self.think():
             if not exported and time.monotonic() >= export_at:
-                exported = True
-                got = self.browser.request("recap export", f"/periode/{rnd}/ekspor/")
-                if got and not got[2].get("Content-Type", "").startswith("application/vnd.openxmlformats"):
-                    self.browser.fail("recap export", f"not an xlsx: {got[2].get('Content-Type')}")
+                exported = True  # ask for the recap; a background worker builds it
+                recap = "asked" if self.browser.request("recap request", f"/periode/{rnd}/ekspor/",
+                                                        data=[], expect=(302,)) else None
+                continue
+            if recap == "asked":  # the page polls the recap's state until the workbook is there
+                got = self.browser.request("recap status", f"/periode/{rnd}/ekspor/status/")
+                if got and 'data-status="done"' in got[1]:
+                    recap = "done"
+                    got = self.browser.request("recap download", f"/periode/{rnd}/ekspor/unduh/")
+                    if got and not got[2].get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+                        self.browser.fail("recap download", f"not an xlsx: {got[2].get('Content-Type')}")
+                elif got and 'data-status="failed"' in got[1]:
+                    recap = None
+                    self.browser.fail("recap status", "the worker could not build the recap")
                 continue
             pick = self.rng.random()
             if pick < 0.3:
@@ -481,6 +495,16 @@ def start_gunicorn(env, workdir: Path, port: int):
             pass
         time.sleep(0.3)
     raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def start_worker(env, workdir: Path):
+    """One background worker (recaps, rescoring, emails) next to gunicorn, as production runs it."""
+    out = open(workdir / "worker.log", "ab")  # noqa: SIM115  (the worker's log, closed when it stops)
+    proc = subprocess.Popen([str(ROOT / ".venv/bin/python"), "manage.py", "worker", "--no-reload",
+                             "--no-startup-delay", "--interval", "0.5"],
+                            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    out.close()
+    return proc
 
 
 def stop_gunicorn(proc):
@@ -575,7 +599,7 @@ def verify(ledger: Ledger, run_started) -> dict:
         acks = ledger.acked[key]
         result["answers"] += 1
         revisions = [r for _, r in acks]
-        if any(b <= a for a, b in zip(revisions, revisions[1:], strict=True)):
+        if any(b <= a for a, b in itertools.pairwise(revisions)):
             result["order"] += 1
             result["details"].append(f"{key}: acknowledged revisions not rising: {revisions}")
         text, revision = acks[-1]
@@ -647,7 +671,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored (nohup, &)
     db_name = f"zi_load_{datetime.now():%Y%m%d_%H%M%S}"
     workdir = Path(tempfile.mkdtemp(prefix="zi-loadtest-"))
-    proc, created, ok = None, False, False
+    proc, worker, created, ok = None, None, False, False
     load_before = os.getloadavg()
     try:
         pg_admin(args.pg_url, f'CREATE DATABASE "{db_name}"')
@@ -692,7 +716,8 @@ def main() -> int:
         connections.close_all()
 
         proc, base = start_gunicorn(env, workdir, port)
-        log(f"gunicorn on {base}: {args.workers} workers × {args.threads} threads")
+        worker = start_worker(env, workdir)
+        log(f"gunicorn on {base}: {args.workers} workers × {args.threads} threads; one background worker")
 
         stats, ledger = Stats(), Ledger()
         from django.utils import timezone
@@ -738,6 +763,7 @@ def main() -> int:
         end = resource.getrusage(resource.RUSAGE_SELF)
         client_cpu = end.ru_utime + end.ru_stime - cpu_client.ru_utime - cpu_client.ru_stime
         stop_gunicorn(proc)
+        stop_gunicorn(worker)
         server = resource.getrusage(resource.RUSAGE_CHILDREN)  # gunicorn and its workers, reaped
         server_cpu = server.ru_utime + server.ru_stime
 
@@ -791,6 +817,7 @@ def main() -> int:
         return 0 if ok else 1
     finally:
         stop_gunicorn(proc)
+        stop_gunicorn(worker)
         try:
             from django.db import connections
 

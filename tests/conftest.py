@@ -6,6 +6,8 @@ from tests import factories as f
 from tests.evaluations.test_services import complete
 from units.models import Membership
 
+pytest_plugins = ["tests.s3"]  # s3_server, s3_bucket: a real S3 protocol server (moto)
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

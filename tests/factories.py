@@ -5,8 +5,11 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 from itertools import count
+from unittest import mock
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from evaluations import answer_types, score_store
@@ -109,3 +112,19 @@ def checked_option(page: str, question) -> str | None:
         if re.search(r"\schecked\b", tag):
             return re.search(r'value="([^"]*)"', tag).group(1)
     return None
+
+
+def run_tasks():
+    """What a worker does, here and now: every due task, through django-tasks-db's own worker loop
+    (in this process and the test's transaction). Browser tests start real worker processes.
+    The loop's "drop stale connections" step is left out: here the connection is the test's own,
+    inside its transaction."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None):
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+def recap(client, round_):
+    """Ask for a round's recap, let the worker build it, download it: the response."""
+    client.post(reverse("evaluations:export_recap", args=[round_.pk]))
+    run_tasks()
+    return client.get(reverse("evaluations:recap_download", args=[round_.pk]))

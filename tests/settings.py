@@ -19,3 +19,11 @@ for key, value in {
     os.environ.setdefault(key, value)
 
 from zi_tracker.settings import *  # noqa: E402, F403
+
+# The SQLite test database is a file, not memory: background workers the tests start as real
+# processes (`manage.py worker`) share it with the live test server. One per checkout (/var/).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+    # A test database need not survive a power cut: no fsync on every commit.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"  # noqa: F405
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405

@@ -66,9 +66,9 @@ def fresh_database(tmp_path):
         admin.close()
 
 
-def _in(database_url, evidence_root, *args):
+def _in(database_url, evidence_root, *args, **env):
     return _run(*args, SECRET_KEY="restore-test-" + "k3y" * 20, DATABASE_URL=database_url,
-                EVIDENCE_ROOT=str(evidence_root), SECURE_SSL_REDIRECT="false")
+                EVIDENCE_ROOT=str(evidence_root), SECURE_SSL_REDIRECT="false", **env)
 
 
 def test_a_backup_restores_every_answer_and_file_into_a_fresh_database(institution, tmp_path, fresh_database):

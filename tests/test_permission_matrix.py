@@ -28,12 +28,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from evaluations import tasks
 from evaluations.models import (
     Evidence,
     Kawasan,
     PrerequisiteDefinition,
     PrerequisiteRecord,
     Question,
+    RecapExport,
     Round,
     RoundEvent,
     Worksheet,
@@ -162,7 +164,11 @@ MATRIX = {
     # Opening and closing a round: the instansi's admin, audited (hidden from everyone else).
     "evaluations:round_status": ("POST", {"rnd": {"admin": DONE, "superuser": DONE},
                                           "foreign_rnd": {"admin_lain": DONE, "superuser": DONE}}),
-    "evaluations:export_recap": ("GET", ROUND_TPI),
+    # The recap workbook: asked for by the round's reviewers (built by a worker), its state polled;
+    # only the person who asked downloads it (nobody has asked here: a 404 for all).
+    "evaluations:export_recap": ("POST", {"rnd": _all(DONE, SEERS), "foreign_rnd": _all(DONE, SEES_FOREIGN)}),
+    "evaluations:recap_status": ("GET", ROUND_TPI),
+    "evaluations:recap_download": ("GET", {"rnd": {}, "foreign_rnd": {}}),
     # Proposal prerequisites: a unit's page for whoever reads its worksheet, recorded by its TPI member
     # and the admins; the round's page for the instansi's admins and TPI, recorded by the admins.
     "evaluations:worksheet_prerequisites": ("GET", READ),
@@ -179,7 +185,8 @@ def _answer(ws):
 def _snapshot(target):
     """What the actions change, read fresh from the database."""
     if isinstance(target, Round):
-        return (PrerequisiteRecord.objects.filter(round=target).count(), Round.objects.get(pk=target.pk).status)
+        return (PrerequisiteRecord.objects.filter(round=target).count(), Round.objects.get(pk=target.pk).status,
+                RecapExport.objects.filter(round=target).count())
     ws = Worksheet.objects.get(pk=target.pk)
     answer = _answer(ws)
     return (ws.status, ws.deadline_extension, ws.review_extension, answer.revision, answer.tpi_updated_at,
@@ -220,6 +227,7 @@ def world():
     superuser = f.user("super.pengguna", is_staff=True, is_superuser=True)
     f.member(other_inst, R.TPI, None, "tpi.kota.lain")  # someone to assign on the other instansi's worksheet
     Group.objects.create(name="Operator")  # every model in the admin has a row, so every admin URL is walked
+    tasks.send_email.enqueue(subject="Uji", body="Uji", recipients=["uji@pemda.go.id"])  # a queued task
     users = {
         "anonim": None,
         "operator": f.member(inst, R.OPERATOR, own, "op.sendiri"),
@@ -439,7 +447,8 @@ def _admin_url(route, pattern, objects):
 # no deleting, even for staff; Tabel 5 itself comes from the regulation's file.
 APPEND_ONLY = ("admin/evaluations/answer/", "admin/evaluations/evidence/", "admin/evaluations/worksheetevent/",
                "admin/evaluations/prerequisiterecord/", "admin/evaluations/prerequisitedefinition/",
-               "admin/evaluations/roundevent/")
+               "admin/evaluations/roundevent/",
+               "admin/django_tasks_database/dbtaskresult/")  # the queue's records are written by the queue
 
 
 def _superuser_status(route):

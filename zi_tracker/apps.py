@@ -42,6 +42,7 @@ class ProjectConfig(AppConfig):
     def ready(self):
         checks.warn_at_start()
         connection_created.connect(private_sqlite, dispatch_uid="zi_tracker.private_sqlite")
-        location = settings.STORAGES.get("default", {}).get("OPTIONS", {}).get("location")
-        if location:
+        default = settings.STORAGES.get("default", {})
+        location = default.get("OPTIONS", {}).get("location")
+        if location and default.get("BACKEND") == "django.core.files.storage.FileSystemStorage":
             make_private(Path(location), PRIVATE_DIR)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "zi_tracker.apps.ProjectConfig",
     "units",
     "evaluations",
@@ -156,14 +158,36 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-STORAGES = {
-    # Evidence files: outside the web root, never given a public URL; served through a
-    # permission-checked view only.
-    "default": {
+# Evidence files (and generated recaps): never given a public URL; streamed through a
+# permission-checked view only. On the local disk by default (outside the web root), or in any
+# S3-compatible object store — MinIO in a data centre, a cloud bucket — when S3_BUCKET is set, so
+# that every web server and worker reads the same files.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+if S3_BUCKET:
+    EVIDENCE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,  # MinIO: http(s)://host:9000
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default="zi-tracker"),
+            "default_acl": "private",  # no object is readable without the keys
+            "querystring_auth": True,  # any URL the storage makes is signed …
+            "querystring_expire": 60,  # … and short-lived (the app streams files itself anyway)
+            "file_overwrite": False,  # a second "SK.pdf" gets its own name, as on disk
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),  # MinIO needs path style
+        },
+    }
+else:
+    EVIDENCE_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(env.path("EVIDENCE_ROOT", default=BASE_DIR / "var" / "evidence")),
                     "base_url": None},
-    },
+    }
+STORAGES = {
+    "default": EVIDENCE_STORAGE,
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",
@@ -178,6 +202,14 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
+
+# Background work (recap workbooks, rescoring, emails, daily housekeeping) on Django's tasks API
+# (the django-tasks backport of django.tasks) with its database backend: the queue is a table in
+# the app's own database, so there is no extra service; `manage.py db_worker` processes run it, on
+# any number of machines sharing the database (`make run` starts one next to the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How long a generated recap workbook stays downloadable.
+RECAP_KEEP_HOURS = env.int("RECAP_KEEP_HOURS", default=24)
 
 # Email: console by default; SMTP through EMAIL_URL (smtp+tls://user:pass@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

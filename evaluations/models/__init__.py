@@ -5,6 +5,7 @@ A round uses one template version; each participating unit has one Worksheet per
 one Answer per question with three value sets (unit, TPI, TPN).
 """
 
+from .exports import RecapExport
 from .prerequisites import PrerequisiteDefinition, PrerequisiteRecord, prerequisite_upload_to
 from .rounds import Round, RoundEvent, RoundQuerySet
 from .scores import AreaScore, Kawasan, WorksheetScore
@@ -31,7 +32,7 @@ from .worksheets import (
 
 __all__ = [
     "NUMBER_TYPES", "OPTION_TYPES", "Answer", "AnswerType", "Area", "AreaScore", "Component", "Evidence",
-    "Indicator", "Kawasan", "Option", "Part", "PrerequisiteDefinition", "PrerequisiteRecord", "Question", "ReadinessRule",
+    "Indicator", "Kawasan", "Option", "Part", "PrerequisiteDefinition", "PrerequisiteRecord", "Question", "ReadinessRule", "RecapExport",
     "Round", "RoundEvent", "RoundQuerySet", "TemplateVersion", "Worksheet", "WorksheetEvent",
     "WorksheetScore", "evidence_upload_to", "prerequisite_upload_to",
 ]

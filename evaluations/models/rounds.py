@@ -81,7 +81,7 @@ class RoundEvent(models.Model):
     class Meta:
         verbose_name = _("riwayat periode")
         verbose_name_plural = _("riwayat periode")
-        ordering = ["round", "created_at", "pk"]
+        ordering = ["round_id", "created_at", "pk"]
 
     def __str__(self):
         return f"{self.round}: {self.from_status} → {self.to_status}"

@@ -102,7 +102,7 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("jawaban")
         verbose_name_plural = _("jawaban")
-        ordering = ["worksheet", "question__order"]
+        ordering = ["worksheet_id", "question__order"]
         constraints = [
             models.UniqueConstraint(fields=["worksheet", "question"], name="answer_unique_question"),
         ]
@@ -137,7 +137,7 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = _("bukti dukung")
         verbose_name_plural = _("bukti dukung")
-        ordering = ["answer", "uploaded_at"]
+        ordering = ["answer_id", "uploaded_at"]  # by column: "answer" would join answer → worksheet → round, unit
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="file", url="") & ~Q(file="")) | (Q(kind="link", file="") & ~Q(url="")),
@@ -177,7 +177,7 @@ class WorksheetEvent(models.Model):
     class Meta:
         verbose_name = _("riwayat kertas kerja")
         verbose_name_plural = _("riwayat kertas kerja")
-        ordering = ["worksheet", "created_at", "pk"]
+        ordering = ["worksheet_id", "created_at", "pk"]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

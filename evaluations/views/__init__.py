@@ -1,5 +1,5 @@
 from .dashboard import round_detail, round_hasil, round_status, round_summary, worksheet_scorecard  # noqa: F401
-from .excel import export_lke, export_recap, import_lke  # noqa: F401
+from .excel import export_lke, export_recap, import_lke, recap_download, recap_status  # noqa: F401
 from .home import home, my_worksheets, round_list  # noqa: F401
 from .prerequisites import (  # noqa: F401
     round_prerequisite_evidence,

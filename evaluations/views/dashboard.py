@@ -26,6 +26,7 @@ from ..permissions import (
     worksheets_for_user,
 )
 from ._lists import paged
+from .excel import latest_recap
 
 READINESS_FILTER = {"wbk": "wbk", "wbbm": "wbbm", "belum": ""}
 READY = "usul"  # the units that may be proposed
@@ -61,6 +62,7 @@ def round_detail(request, pk):
     statuses = selectors.status_counts(worksheets)
     return render(request, "evaluations/round_detail.html", {
         "round": round_, "page": page, "reviewer": reviewer, "query": query,
+        "recap": latest_recap(request.user, round_) if reviewer else None,
         "filters": {"status": status, "kind": kind, "kesiapan": readiness_key, "dasar": basis, "q": search,
                     "sort": sort, "dir": "desc" if descending else "asc", "per": per},
         "statuses": [(v, label, statuses.get(v, 0)) for v, label in Worksheet.Status.choices],

@@ -8,19 +8,18 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from units.permissions import user_roles
-
-from .. import export_rows, exports, imports, numbers, services
+from .. import export_rows, exports, imports, numbers, services, tasks
 from ..forms import WorkbookUploadForm
-from ..models import Answer, Question
+from ..models import Answer, Question, RecapExport
 from ..permissions import (
     answer_is_editable,
     can_import,
@@ -69,23 +68,62 @@ def export_lke(request, pk):
     return _xlsx(workbook, name)
 
 
-@login_required
-@require_GET
-def export_recap(request, pk):
+def _recap_round(request, pk):
     round_ = get_round_for_user_or_404(request.user, pk)
     if not can_review_round(request.user, round_):
         raise Http404
-    roles = user_roles(request.user)
-    worksheets = worksheets_for_user(request.user).filter(round=round_)
-    if not worksheets.exists():
-        return HttpResponse(_("Belum ada unit peserta pada periode ini; tidak ada yang direkap."), status=400,
-                            content_type="text/plain; charset=utf-8")
+    return round_
+
+
+def latest_recap(user, round_):
+    """This person's newest recap of the round still within its day, or None."""
+    export = RecapExport.objects.filter(round=round_, requested_by=user).first()
+    return export if export and not export.expired else None
+
+
+def _recap_panel(request, round_, status=200):
+    return render(request, "evaluations/_recap_panel.html",
+                  {"round": round_, "recap": latest_recap(request.user, round_)}, status=status)
+
+
+@login_required
+@require_POST
+def export_recap(request, pk):
+    """Ask for the round's recap workbook: a background worker builds it (at 5,000 units it takes
+    seconds) while the page shows how far it got; the file then stays for a day."""
+    round_ = _recap_round(request, pk)
+    if not worksheets_for_user(request.user).filter(round=round_).exists():
+        messages.error(request, _("Belum ada unit peserta pada periode ini; tidak ada yang direkap."))
+    else:
+        current = latest_recap(request.user, round_)
+        if current is None or current.status not in (RecapExport.Status.QUEUED, RecapExport.Status.RUNNING):
+            tasks.request_recap(user=request.user, round_=round_)
+    if request.htmx:
+        return _recap_panel(request, round_)
+    return redirect(reverse("evaluations:round_detail", args=[round_.pk]) + "#rekap")
+
+
+@login_required
+@require_GET
+def recap_status(request, pk):
+    """The recap panel again (htmx polls it while the workbook is being built)."""
+    return _recap_panel(request, _recap_round(request, pk))
+
+
+@login_required
+@require_GET
+def recap_download(request, pk):
+    """The person's finished recap, streamed from the file storage (any web server can serve it)."""
+    export = latest_recap(request.user, _recap_round(request, pk))
+    if export is None or export.status != RecapExport.Status.DONE:
+        raise Http404(_("Rekap ini belum ada atau sudah kedaluwarsa; buat rekap baru."))
     try:
-        workbook = exports.recap_workbook(export_rows.recap_data(round_, worksheets, reviewer=True,
-                                                                 own_units=roles.unit_ids))
-    except Exception as exc:
-        return _failed(request, exc)
-    return _xlsx(workbook, f"Rekap-ZI-{slugify(round_.name)}-{timezone.localdate():%Y%m%d}.xlsx")
+        handle = default_storage.open(export.file, "rb")
+    except FileNotFoundError:
+        raise Http404(_("Berkas rekap tidak ditemukan di penyimpanan; buat rekap baru.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=export.filename, content_type=XLSX)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @transaction.non_atomic_requests  # an upload is read and checked before any transaction (and lock) opens

@@ -1,15 +1,18 @@
 """Excel export and import through the pages: layout, figures equal to the app's, permissions."""
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from evaluations import exports, scoring, selectors, services
-from evaluations.models import Answer, Evidence, Question, Worksheet
+from evaluations.models import Answer, Evidence, Question, RecapExport, Worksheet
 from tests import factories as f
 from tests.official_workbook import official_workbook
 from units.models import Membership
@@ -155,13 +158,17 @@ def test_import_not_allowed_once_submitted(member_client, round_open, unit):
 
 
 def test_recap_has_every_sheet_one_row_per_unit_and_a_chart(admin_client_zi, instansi, round_open,
-                                                            django_assert_max_num_queries):
+                                                            django_assert_num_queries):
     for i in range(3):
         f.worksheet(round_open, f.unit(instansi, f"Unit {i}"), answers="best" if i else "none",
                     status=Worksheet.Status.SUBMITTED if i == 2 else Worksheet.Status.DRAFT)
-    url = reverse("evaluations:export_recap", args=[round_open.pk])
-    response = admin_client_zi.get(url)
-    book = load_workbook(io.BytesIO(response.content))
+    admin_client_zi.post(reverse("evaluations:export_recap", args=[round_open.pk]))
+    with CaptureQueriesContext(connection) as first_build:
+        f.run_tasks()
+    build_queries = len(first_build.captured_queries)  # (the next request empties the query log)
+    response = admin_client_zi.get(reverse("evaluations:recap_download", args=[round_open.pk]))
+    assert response["Content-Disposition"].startswith('attachment; filename="Rekap-ZI-evaluasi-zi-2026-')
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book.sheetnames == ["Ringkasan", "Rekap unit", "Skor indikator", "Daftar kekurangan"]
     units = list(book["Rekap unit"].iter_rows(values_only=True))[2:]  # title, subtitle, then the header
     col = {name: i for i, name in enumerate(units[0])}
@@ -181,10 +188,13 @@ def test_recap_has_every_sheet_one_row_per_unit_and_a_chart(admin_client_zi, ins
     assert len(book["Ringkasan"]._charts) == 1
     for i in range(3, 8):
         f.worksheet(round_open, f.unit(instansi, f"Unit {i}"), answers="best")
-    with django_assert_max_num_queries(22):  # no query per unit: the same for 3 or 8 units
-        response = admin_client_zi.get(url)
+    admin_client_zi.post(reverse("evaluations:export_recap", args=[round_open.pk]))
+    with django_assert_num_queries(build_queries):  # the worker's build: no query per unit, as for 3
+        f.run_tasks()
+    response = admin_client_zi.get(reverse("evaluations:recap_download", args=[round_open.pk]))
     assert response.status_code == 200
-    assert len(list(load_workbook(io.BytesIO(response.content))["Rekap unit"].iter_rows())) == 3 + 8
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(list(book["Rekap unit"].iter_rows())) == 3 + 8
 
 
 def test_recap_area_averages_are_the_summary_page_s(admin_client_zi, instansi, round_open):
@@ -193,8 +203,7 @@ def test_recap_area_averages_are_the_summary_page_s(admin_client_zi, instansi, r
     f.worksheet(round_open, f.unit(instansi, "Sudah mengajukan"), status=Worksheet.Status.SUBMITTED, answers="best")
     page = admin_client_zi.get(reverse("evaluations:round_summary", args=[round_open.pk]))
     web = {a["code"]: a["percent"] for a in page.context["areas"]}
-    book = load_workbook(io.BytesIO(admin_client_zi.get(reverse("evaluations:export_recap",
-                                                                args=[round_open.pk])).content))
+    book = load_workbook(io.BytesIO(b"".join(f.recap(admin_client_zi, round_open).streaming_content)))
     rows = list(book["Ringkasan"].iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Rata-rata area"))
     excel = [r[1] for r in rows[start + 1:] if r[0]]
@@ -213,22 +222,55 @@ def test_export_permissions(client, instansi, round_open, unit, other_unit, role
              "tpi_lain": f.member(instansi, Membership.Role.TPI, None, "tpi2")}
     client.force_login(users[role])
     assert client.get(reverse("evaluations:export_lke", args=[ws.pk])).status_code == lke
-    assert client.get(reverse("evaluations:export_recap", args=[round_open.pk])).status_code == recap
+    assert client.get(reverse("evaluations:recap_status", args=[round_open.pk])).status_code == recap
+    assert f.recap(client, round_open).status_code == recap
     assert client.get(reverse("evaluations:import_lke", args=[ws.pk])).status_code in (
         {"operator": 200, "admin": 200}.get(role, 404), 302)
 
 
-def test_a_failed_export_says_why(admin_client_zi, instansi, round_open, monkeypatch):
-    response = admin_client_zi.get(reverse("evaluations:export_recap", args=[round_open.pk]))
-    assert response.status_code == 400 and "Belum ada unit peserta" in response.content.decode()
+def test_a_failed_recap_says_why_and_can_be_asked_for_again(admin_client_zi, instansi, round_open, monkeypatch):
+    status = reverse("evaluations:recap_status", args=[round_open.pk])
+    page = admin_client_zi.get(admin_client_zi.post(reverse("evaluations:export_recap", args=[round_open.pk]))[
+        "Location"]).content.decode()
+    assert "Belum ada unit peserta" in page and RecapExport.objects.count() == 0
     f.worksheet(round_open, f.unit(instansi, "Unit A"))
 
     def boom(*a, **k):
         raise MemoryError
 
     monkeypatch.setattr(exports, "recap_workbook", boom)
-    response = admin_client_zi.get(reverse("evaluations:export_recap", args=[round_open.pk]))
-    assert response.status_code == 500 and "Ekspor gagal: MemoryError" in response.content.decode()
+    assert f.recap(admin_client_zi, round_open).status_code == 404  # nothing to download
+    panel = admin_client_zi.get(status).content.decode()
+    assert 'data-testid="recap-failed"' in panel and "MemoryError" in panel and 'data-testid="export-recap"' in panel
+
+
+def test_the_recap_shows_its_progress_and_stays_for_a_day(admin_client_zi, instansi, round_open, settings):
+    for i in range(3):
+        f.worksheet(round_open, f.unit(instansi, f"Unit {i}"))
+    status = reverse("evaluations:recap_status", args=[round_open.pk])
+    admin_client_zi.post(reverse("evaluations:export_recap", args=[round_open.pk]), HTTP_HX_REQUEST="true")
+    waiting = admin_client_zi.get(status).content.decode()
+    assert "menunggu giliran" in waiting and 'hx-trigger="every 2s"' in waiting  # the page asks again
+    admin_client_zi.post(reverse("evaluations:export_recap", args=[round_open.pk]))
+    assert RecapExport.objects.count() == 1  # asking again while it is being made starts no second one
+    export = RecapExport.objects.get()
+    RecapExport.objects.filter(pk=export.pk).update(status="running", done_units=1, total_units=3)
+    assert "Membuat rekap Excel: 1 dari 3 unit" in admin_client_zi.get(status).content.decode()
+    RecapExport.objects.filter(pk=export.pk).update(status="queued", done_units=0, total_units=0)
+    f.run_tasks()
+    done = admin_client_zi.get(status).content.decode()
+    assert 'data-testid="recap-download"' in done and "every 2s" not in done and "tersedia sampai" in done
+    RecapExport.objects.update(finished_at=timezone.now() - timedelta(hours=settings.RECAP_KEEP_HOURS, minutes=1))
+    assert admin_client_zi.get(reverse("evaluations:recap_download", args=[round_open.pk])).status_code == 404
+
+
+def test_a_recap_is_only_for_the_person_who_asked(client, admin_user, instansi, round_open, unit):
+    f.worksheet(round_open, unit)
+    colleague = f.member(instansi, Membership.Role.ADMIN, None, "admin.kedua")
+    client.force_login(admin_user)
+    assert f.recap(client, round_open).status_code == 200
+    client.force_login(colleague)
+    assert client.get(reverse("evaluations:recap_download", args=[round_open.pk])).status_code == 404
 
 
 def test_evidence_file_addresses_use_the_host_the_user_is_on(member_client, round_open, unit):

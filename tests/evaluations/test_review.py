@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db import connection as conn
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from evaluations import selectors, services
 from evaluations.models import Answer, Question, WorksheetEvent
@@ -27,10 +29,10 @@ def tpi_save(user, ws, key, option="", number=None, note="", flag=False):
                                        note=note, needs_revision=flag, revision=a.revision)
 
 
-def test_submission_emails_the_assigned_tpi_with_a_link(submitted, django_capture_on_commit_callbacks):
-    # worksheet_submit ran inside the fixture; its on_commit mail is captured by pytest-django's
-    # transaction wrapper only when executed, so run a fresh notification explicitly.
-    services.notify_submitted(submitted.pk)
+def test_submission_emails_the_assigned_tpi_with_a_link(submitted):
+    # worksheet_submit ran inside the fixture and queued the email with it; a worker sends it.
+    assert not mail.outbox
+    f.run_tasks()
     [message] = [m for m in mail.outbox if "diajukan" in m.subject]
     assert message.to == ["tpi@pemda.go.id"]
     assert submitted.get_absolute_url() in message.body and submitted.unit.name in message.subject
@@ -78,10 +80,10 @@ def test_unit_cannot_touch_a_worksheet_under_review(reviewer, member, submitted)
                              revision=1)
 
 
-def test_approval_locks_the_tpi_values_and_emails_the_unit(reviewer, submitted, django_capture_on_commit_callbacks):
+def test_approval_locks_the_tpi_values_and_emails_the_unit(reviewer, submitted):
     tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="x", flag=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.review_approve(user=reviewer, worksheet=submitted, comment="Baik")
+    services.review_approve(user=reviewer, worksheet=submitted, comment="Baik")
+    f.run_tasks()
     submitted.refresh_from_db()
     assert submitted.status == "approved" and not submitted.answers.filter(needs_revision=True).exists()
     with pytest.raises(PermissionDenied):
@@ -90,22 +92,31 @@ def test_approval_locks_the_tpi_values_and_emails_the_unit(reviewer, submitted, 
     assert sorted(message.to) == ["kepala@pemda.go.id", "op@pemda.go.id"] and "Baik" in message.body
 
 
-def test_return_emails_the_unit(reviewer, submitted, django_capture_on_commit_callbacks):
+def test_return_emails_the_unit(reviewer, submitted):
     tpi_save(reviewer, submitted, "I.pemenuhan.i.b", "B", note="Lampirkan SK", flag=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki jawaban bertanda")
+    services.review_return(user=reviewer, worksheet=submitted, comment="Perbaiki jawaban bertanda")
+    f.run_tasks()
     [message] = [m for m in mail.outbox if "dikembalikan" in m.subject]
     assert "Perbaiki jawaban bertanda" in message.body and submitted.get_absolute_url() in message.body
 
 
-def test_a_mail_server_outage_does_not_undo_the_decision(reviewer, submitted, settings,
-                                                        django_capture_on_commit_callbacks):
+def test_a_mail_server_outage_keeps_the_email_and_tries_again(reviewer, submitted, settings):
+    """The decision stands; the email waits in the queue and is sent when the server is back."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
-    with django_capture_on_commit_callbacks(execute=True):
-        services.review_approve(user=reviewer, worksheet=submitted)
+    mail.outbox.clear()
+    services.review_approve(user=reviewer, worksheet=submitted)
+    f.run_tasks()
     submitted.refresh_from_db()
     assert submitted.status == "approved"
+    waiting = DBTaskResult.objects.filter(task_path="evaluations.tasks.send_email", status="READY")
+    [retry] = [t for t in waiting if "disetujui" in t.args_kwargs["kwargs"]["subject"]]
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2 and retry.run_after > timezone.now()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
+    waiting.update(run_after=timezone.now())
+    f.run_tasks()
+    assert [m.subject for m in mail.outbox if "disetujui" in m.subject]
+    assert not waiting.exists()
 
 
 def test_only_an_admin_reopens_and_needs_a_reason(reviewer, admin_user, submitted):

@@ -1,0 +1,193 @@
+"""Background work, run by `manage.py worker` processes (Django's tasks API, database backend).
+
+Nothing here runs in a web request: the request records what is wanted (a row, a queued task in
+the same transaction as the change that asks for it) and answers at once; a worker on any machine
+sharing the database does the work. What each task does is safe to repeat.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import smtplib
+import uuid
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.utils import timezone
+from django.utils.text import slugify
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
+
+from units.permissions import user_roles
+
+from . import export_rows, exports, score_store
+from .models import RecapExport, Worksheet
+from .permissions import can_review_round, worksheets_for_user
+
+log = logging.getLogger(__name__)
+
+# An email that cannot be sent is tried again: after 1, 2, 4 … minutes, for about two days.
+EMAIL_ATTEMPTS = 12
+HOUSEKEEPING_AT = time(2, 0)  # local time (the institution's zone)
+TASK_RESULTS_KEEP_DAYS = 7
+
+
+# --------------------------------------------------------------------------- email
+
+
+def email_retry_delay(attempt: int) -> timedelta:
+    return timedelta(minutes=min(2 ** (attempt - 1), 720))
+
+
+@task()
+def send_email(*, subject: str, body: str, recipients: list[str], attempt: int = 1) -> str:
+    """Send one notification. When the mail server is down the email is queued again with a growing
+    delay (the queue is the database, so nothing is lost while it waits); after the last attempt
+    the task fails and stays visible in the admin's task list."""
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except (OSError, smtplib.SMTPException) as exc:
+        if attempt >= EMAIL_ATTEMPTS:
+            raise
+        delay = email_retry_delay(attempt)
+        send_email.using(run_after=timezone.now() + delay).enqueue(
+            subject=subject, body=body, recipients=recipients, attempt=attempt + 1)
+        log.warning("email %r to %s not sent (%s); try %d in %s", subject, recipients, exc, attempt + 1, delay)
+        return f"retry {attempt + 1}"
+    return "sent"
+
+
+def queue_email(subject: str, body: str, recipients: list[str]) -> None:
+    """Queue a notification in the current transaction: it goes out once (and only if) the change
+    that caused it is committed."""
+    if recipients:
+        send_email.enqueue(subject=str(subject), body=str(body), recipients=list(recipients))
+
+
+# --------------------------------------------------------------------------- rescoring
+
+
+@task()
+def rescore_version(version_id: int) -> int:
+    """Every stored score and verdict of a template version (after its rules changed)."""
+    return score_store.refresh_version(version_id)
+
+
+@task()
+def rescore_units(unit_ids: list[int]) -> int:
+    """The stored verdicts of these units' worksheets (after a predicate or Stranas PK change)."""
+    score_store.refresh_units(unit_ids)
+    return len(unit_ids)
+
+
+@task()
+def rescore_round(round_id: int, only_missing: bool = False) -> int:
+    """A round's worksheets (after its deadlines changed), or those without stored scores yet
+    (units just enrolled), in batches."""
+    worksheets = Worksheet.objects.filter(round_id=round_id)
+    if only_missing:
+        worksheets = worksheets.filter(scores__isnull=True)
+    ids = list(worksheets.values_list("pk", flat=True).distinct())
+    for start in range(0, len(ids), 200):
+        score_store.refresh(ids[start:start + 200])
+    return len(ids)
+
+
+def queue_rescore(*, version_id: int | None = None, unit_ids=(), round_id: int | None = None,
+                  only_missing: bool = False) -> None:
+    """Recompute stored scores in the background. The task is a row written in the transaction of
+    the change that needs it: a worker sees it once that change is committed, never without it."""
+    if version_id is not None:
+        rescore_version.enqueue(version_id)
+    if round_id is not None:
+        rescore_round.enqueue(round_id, only_missing)
+    if unit_ids:
+        rescore_units.enqueue(list(unit_ids))
+
+
+# --------------------------------------------------------------------------- recap workbook
+
+
+def recap_filename(round_) -> str:
+    return f"Rekap-ZI-{slugify(round_.name)}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+@task()
+def build_recap(export_id: int) -> str:
+    """Build one recap workbook into the file storage, saying how far it got as it goes. The
+    person's access is checked again here: a role taken away after the request ends it."""
+    export = RecapExport.objects.select_related("round", "requested_by").get(pk=export_id)
+    rows = RecapExport.objects.filter(pk=export_id)
+    user, round_ = export.requested_by, export.round
+    if not user.is_active or not can_review_round(user, round_):
+        rows.update(status=RecapExport.Status.FAILED, finished_at=timezone.now(),
+                    error="Akses ke periode ini sudah tidak ada.")
+        return "refused"
+    rows.update(status=RecapExport.Status.RUNNING)
+    try:
+        worksheets = worksheets_for_user(user).filter(round=round_)
+        data = export_rows.recap_data(
+            round_, worksheets, reviewer=True, own_units=user_roles(user).unit_ids,
+            progress=lambda done, total: rows.update(done_units=done, total_units=total))
+        buffer = io.BytesIO()
+        exports.recap_workbook(data).save(buffer)
+        name = default_storage.save(f"rekap/{round_.pk}/{uuid.uuid4().hex}.xlsx", ContentFile(buffer.getvalue()))
+    except Exception as exc:
+        rows.update(status=RecapExport.Status.FAILED, finished_at=timezone.now(), error=exc.__class__.__name__[:300])
+        raise
+    rows.update(status=RecapExport.Status.DONE, file=name, filename=recap_filename(round_),
+                size=buffer.getbuffer().nbytes, finished_at=timezone.now())
+    return name
+
+
+def request_recap(*, user, round_) -> RecapExport:
+    """A new recap for this person and round (the task row is written with it)."""
+    export = RecapExport.objects.create(round=round_, requested_by=user)
+    build_recap.enqueue(export.pk)
+    return export
+
+
+# --------------------------------------------------------------------------- housekeeping
+
+
+def _next_run(now: datetime | None = None) -> datetime:
+    local = timezone.localtime(now or timezone.now())
+    run = local.replace(hour=HOUSEKEEPING_AT.hour, minute=HOUSEKEEPING_AT.minute, second=0, microsecond=0)
+    return run if run > local else run + timedelta(days=1)
+
+
+def prune_recaps(now: datetime | None = None) -> int:
+    """Recap workbooks past their day: file and row."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.RECAP_KEEP_HOURS)
+    old = list(RecapExport.objects.filter(requested_at__lt=cutoff))
+    for export in old:
+        if export.file:
+            default_storage.delete(export.file)
+    RecapExport.objects.filter(pk__in=[e.pk for e in old]).delete()
+    return len(old)
+
+
+@task()
+def housekeeping() -> dict:
+    """Daily: expired recap workbooks go, records of tasks that succeeded over a week ago go (failed
+    ones stay for the admin to see); then it
+    queues itself for the next night (the one periodic job; later ones join it here)."""
+    recaps = prune_recaps()
+    cutoff = timezone.now() - timedelta(days=TASK_RESULTS_KEEP_DAYS)
+    results, _ = DBTaskResult.objects.successful().filter(finished_at__lt=cutoff).delete()
+    schedule_housekeeping(force=True)
+    return {"recaps": recaps, "task_results": results}
+
+
+def schedule_housekeeping(*, force: bool = False) -> bool:
+    """Queue the nightly job unless one is already waiting (every worker calls this at start)."""
+    waiting = DBTaskResult.objects.filter(task_path=housekeeping.module_path, status="READY").exists()
+    if waiting and not force:
+        return False
+    housekeeping.using(run_after=_next_run()).enqueue()
+    return True
