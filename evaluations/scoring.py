@@ -25,6 +25,7 @@ Rules (domain spec, PermenPANRB 90/2021):
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -149,7 +150,10 @@ class FormulaError(ValueError):
     pass
 
 
+@functools.lru_cache(maxsize=1024)
 def _parse(formula: str) -> ast.expr:
+    """The checked syntax tree of a formula. A template has a few dozen formulas and scoring
+    reads them for every worksheet: parsed once per process (the tree is never changed)."""
     try:
         tree = ast.parse(formula, mode="eval").body
     except SyntaxError as exc:
@@ -169,9 +173,10 @@ def _parse(formula: str) -> ast.expr:
     return tree
 
 
-def formula_names(formula: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def formula_names(formula: str) -> frozenset[str]:
     """The question codes a formula reads; raises FormulaError for anything but arithmetic."""
-    return {node.id for node in ast.walk(_parse(formula)) if isinstance(node, ast.Name)}
+    return frozenset(node.id for node in ast.walk(_parse(formula)) if isinstance(node, ast.Name))
 
 
 def evaluate_formula(formula: str, counts: Mapping[str, Decimal | None]) -> Fraction | None:

@@ -71,30 +71,44 @@ def queue_email(subject: str, body: str, recipients: list[str]) -> None:
 # --------------------------------------------------------------------------- rescoring
 
 
+RESCORE_CHUNK = 250  # worksheets per task: every worker takes a share of a big rescore
+
+
+@task()
+def rescore_worksheets(worksheet_ids: list[int]) -> int:
+    """The stored scores of these worksheets (one share of a larger rescore)."""
+    score_store.refresh(worksheet_ids)
+    return len(worksheet_ids)
+
+
+def _in_shares(worksheets) -> int:
+    ids = list(worksheets.order_by("pk").values_list("pk", flat=True).distinct())
+    for start in range(0, len(ids), RESCORE_CHUNK):
+        rescore_worksheets.enqueue(ids[start:start + RESCORE_CHUNK])
+    return len(ids)
+
+
 @task()
 def rescore_version(version_id: int) -> int:
-    """Every stored score and verdict of a template version (after its rules changed)."""
-    return score_store.refresh_version(version_id)
+    """Every stored score and verdict of a template version (after its rules changed), queued in
+    shares of 250 worksheets so that all running workers recompute side by side."""
+    return _in_shares(Worksheet.objects.filter(round__version_id=version_id))
 
 
 @task()
 def rescore_units(unit_ids: list[int]) -> int:
     """The stored verdicts of these units' worksheets (after a predicate or Stranas PK change)."""
-    score_store.refresh_units(unit_ids)
-    return len(unit_ids)
+    return _in_shares(Worksheet.objects.filter(unit_id__in=unit_ids))
 
 
 @task()
 def rescore_round(round_id: int, only_missing: bool = False) -> int:
     """A round's worksheets (after its deadlines changed), or those without stored scores yet
-    (units just enrolled), in batches."""
+    (units just enrolled)."""
     worksheets = Worksheet.objects.filter(round_id=round_id)
     if only_missing:
         worksheets = worksheets.filter(scores__isnull=True)
-    ids = list(worksheets.values_list("pk", flat=True).distinct())
-    for start in range(0, len(ids), 200):
-        score_store.refresh(ids[start:start + 200])
-    return len(ids)
+    return _in_shares(worksheets)
 
 
 def queue_rescore(*, version_id: int | None = None, unit_ids=(), round_id: int | None = None,

@@ -643,6 +643,9 @@ def main() -> int:
     p.add_argument("--duration", type=float, default=60, help="seconds of load after the start (default 60)")
     p.add_argument("--ramp", type=float, default=5, help="users start spread over this many seconds (default 5)")
     p.add_argument("--workers", type=int, default=2 * cpu + 1, help=f"gunicorn workers (default {2 * cpu + 1})")
+    p.add_argument("--servers", type=int, default=1,
+                   help="gunicorn servers on separate ports over the same database and queue; users are "
+                        "spread over them round-robin (default 1)")
     p.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (default 4)")
     p.add_argument("--keep-db", action="store_true", help="keep the database (and the log folder) afterwards")
     p.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432", help="server, without database name")
@@ -671,7 +674,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored (nohup, &)
     db_name = f"zi_load_{datetime.now():%Y%m%d_%H%M%S}"
     workdir = Path(tempfile.mkdtemp(prefix="zi-loadtest-"))
-    proc, worker, created, ok = None, None, False, False
+    proc, worker, created, ok, servers = None, None, False, False, []
     load_before = os.getloadavg()
     try:
         pg_admin(args.pg_url, f'CREATE DATABASE "{db_name}"')
@@ -715,9 +718,15 @@ def main() -> int:
         tpi_users = sorted(world.tpi, key=lambda u: u.username)[:n_tpi]
         connections.close_all()
 
-        proc, base = start_gunicorn(env, workdir, port)
+        servers = []
+        for n in range(args.servers):
+            bind_port = port if n == 0 else free_port()
+            servers.append(start_gunicorn({**env, "GUNICORN_BIND": f"127.0.0.1:{bind_port}"}, workdir, bind_port))
+        proc, base = servers[0]
+        bases = [b for _, b in servers]
         worker = start_worker(env, workdir)
-        log(f"gunicorn on {base}: {args.workers} workers × {args.threads} threads; one background worker")
+        log(f"gunicorn on {', '.join(bases)}: {args.workers} workers × {args.threads} threads each; "
+            "one background worker")
 
         stats, ledger = Stats(), Ledger()
         from django.utils import timezone
@@ -731,7 +740,7 @@ def main() -> int:
         rng.shuffle(starts)  # the roles log in mixed over the ramp-up, not operators first
         password = benchdata.PASSWORD
         for i in range(args.users):
-            common = {"base": base, "stats": stats, "ledger": ledger, "deadline": deadline, "start_at": starts[i],
+            common = {"base": bases[i % len(bases)], "stats": stats, "ledger": ledger, "deadline": deadline, "start_at": starts[i],
                       "seed": args.seed * 1000 + i}
             if i < n_op:
                 ws = draft_ids[i]
@@ -762,7 +771,8 @@ def main() -> int:
         elapsed = time.monotonic() - t0
         end = resource.getrusage(resource.RUSAGE_SELF)
         client_cpu = end.ru_utime + end.ru_stime - cpu_client.ru_utime - cpu_client.ru_stime
-        stop_gunicorn(proc)
+        for server_proc, _ in servers:
+            stop_gunicorn(server_proc)
         stop_gunicorn(worker)
         server = resource.getrusage(resource.RUSAGE_CHILDREN)  # gunicorn and its workers, reaped
         server_cpu = server.ru_utime + server.ru_stime
@@ -797,12 +807,14 @@ def main() -> int:
                 f"{result['audit_missing']}); applied though unacknowledged: {result['applied_unacked']}",
                 f"- conflicts: {ledger.conflicts}; worksheet events written during the run: {result['events']}; "
                 f"tracebacks in the server log: {tracebacks}",
-                f"- CPU time during the run: gunicorn {server_cpu:.0f} s, this load client {client_cpu:.1f} s "
+                f"- CPU time during the run: gunicorn and the worker {server_cpu:.0f} s, this load client {client_cpu:.1f} s "
                 f"(PostgreSQL not counted) of {elapsed * (os.cpu_count() or 1):.0f} core-seconds",
                 "", "Per 10 s of the run:", ""]
         out += timeline(records, t0)
         out += ["", "Machine:", ""]
         out += machine(args.pg_url, args.workers, args.threads, load_before)
+        out.append(f"- servers: {len(servers)} gunicorn on separate ports ({', '.join(bases)}), users spread "
+                   "round-robin; one background worker (`manage.py worker`)")
         if result["details"]:
             out += ["", "Lost writes:", ""] + [f"- {d}" for d in result["details"][:50]]
         errs = defaultdict(int)
@@ -816,7 +828,8 @@ def main() -> int:
         print("\n".join(out), flush=True)
         return 0 if ok else 1
     finally:
-        stop_gunicorn(proc)
+        for server_proc, _ in servers:
+            stop_gunicorn(server_proc)
         stop_gunicorn(worker)
         try:
             from django.db import connections

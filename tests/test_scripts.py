@@ -38,8 +38,9 @@ def test_the_load_test_runs_clean_against_gunicorn_and_postgresql():
     db = connection.settings_dict
     server = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     result = subprocess.run([sys.executable, "scripts/loadtest.py", "--units", "30", "--users", "12",
-                             "--duration", "8", "--ramp", "2", "--workers", "2", "--pg-url", server],
+                             "--duration", "8", "--ramp", "2", "--workers", "2", "--servers", "2", "--pg-url", server],
                             cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=400)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "**Result: PASS**" in result.stdout
     assert "lost writes: 0" in result.stdout
+    assert "servers: 2 gunicorn on separate ports" in result.stdout  # users spread over two stateless servers

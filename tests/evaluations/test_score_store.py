@@ -6,8 +6,9 @@ import pytest
 from django.contrib.admin.sites import site
 from django.forms import modelform_factory
 from django.test import RequestFactory
+from django_tasks_db.models import DBTaskResult
 
-from evaluations import readiness, score_store, scoring, selectors, services
+from evaluations import readiness, score_store, scoring, selectors, services, tasks
 from evaluations.models import Answer, PrerequisiteDefinition, Question, ReadinessRule, Round, Worksheet, WorksheetScore
 from tests import factories as f
 from tests.evaluations.test_services import complete
@@ -160,3 +161,14 @@ def test_admin_enrols_every_active_unit_in_a_round_once(admin_user, instansi, ro
     names = sorted(Worksheet.objects.filter(round=round_open).values_list("unit__name", flat=True))
     assert names == ["Dinas A", "Dinas B"]
     assert WorksheetScore.objects.filter(worksheet__round=round_open, value_set="unit").count() == 2
+
+
+def test_a_big_rescore_is_shared_out_so_every_worker_takes_a_part(instansi, round_open, monkeypatch):
+    monkeypatch.setattr(tasks, "RESCORE_CHUNK", 2)
+    sheets = [f.worksheet(round_open, f.unit(instansi, f"Unit {i}"), answers="best") for i in range(5)]
+    WorksheetScore.objects.all().delete()
+    tasks.rescore_version.enqueue(round_open.version_id)
+    f.run_tasks()
+    shares = DBTaskResult.objects.filter(task_path="evaluations.tasks.rescore_worksheets")
+    assert sorted(len(t.args_kwargs["args"][0]) for t in shares) == [1, 2, 2]  # three tasks for three workers
+    assert WorksheetScore.objects.filter(worksheet__in=sheets, value_set="unit").count() == 5
