@@ -6,11 +6,8 @@ that already holds data, is refused with the reason."""
 import io
 import json
 import tarfile
-import uuid
 
-import psycopg2
 import pytest
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -19,6 +16,7 @@ from django.db import connection, transaction
 from evaluations import backup, services
 from evaluations.models import Answer, Evidence, PrerequisiteDefinition, Question, Worksheet
 from tests.backup_snapshot import snapshot
+from tests.databases import fresh_database_url
 from tests.test_deploy import _run
 
 pytestmark = pytest.mark.django_db
@@ -47,23 +45,8 @@ def institution():
 @pytest.fixture
 def fresh_database(tmp_path):
     """A DATABASE_URL of an empty database of this run's engine; dropped afterwards."""
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path / 'dipulihkan.sqlite3'}"
-        return
-
-    db = settings.DATABASES["default"]
-    name = f"zi_restore_{uuid.uuid4().hex[:10]}"
-    params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"],
-              "password": db["PASSWORD"] or None, "dbname": "postgres"}
-    admin = psycopg2.connect(**params)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    try:
-        auth = f"{db['USER']}:{db['PASSWORD']}@" if db["PASSWORD"] else f"{db['USER']}@"
-        yield f"postgres://{auth}{params['host']}:{params['port']}/{name}"
-    finally:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with fresh_database_url(tmp_path) as url:
+        yield url
 
 
 def _in(database_url, evidence_root, *args, **env):

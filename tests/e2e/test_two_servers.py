@@ -4,6 +4,7 @@ in none of them: a session started on one is good on the other, evidence uploade
 downloaded through the other, a save on one conflicts with a stale save on the other, and a recap
 asked for on one is built by the worker and handed out by the other."""
 
+import contextlib
 import io
 import os
 import re
@@ -11,41 +12,18 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
-import psycopg2
 import pytest
-from django.conf import settings
-from django.db import connection
 from openpyxl import load_workbook
 
 from evaluations.demo import DEMO_PASSWORD
 from tests import s3
+from tests.databases import fresh_database_url
 from tests.e2e.conftest import login
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _database(tmp):
-    """A fresh database of this run's engine for the servers (a file for SQLite), dropped after."""
-    if connection.vendor != "postgresql":
-        return f"sqlite:///{tmp / 'bersama.sqlite3'}", None
-    db = settings.DATABASES["default"]
-    name = f"zi_two_{uuid.uuid4().hex[:10]}"
-    params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"],
-              "password": db["PASSWORD"] or None, "dbname": "postgres"}
-    admin = psycopg2.connect(**params)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    auth = f"{db['USER']}:{db['PASSWORD']}@" if db["PASSWORD"] else f"{db['USER']}@"
-
-    def drop():
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-    return f"postgres://{auth}{params['host']}:{params['port']}/{name}", drop
 
 
 def _wait(url, proc):
@@ -63,8 +41,9 @@ def _wait(url, proc):
 @pytest.fixture(scope="module")
 def two_servers(tmp_path_factory, s3_server, django_db_blocker):
     tmp = tmp_path_factory.mktemp("dua")
+    cleanup = contextlib.ExitStack()
     with django_db_blocker.unblock():
-        database, drop = _database(tmp)
+        database = cleanup.enter_context(fresh_database_url(tmp))
     bucket = s3.new_bucket(s3_server)
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTEST_VERSION", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "STATICFILES_STORAGE",
@@ -94,8 +73,8 @@ def two_servers(tmp_path_factory, s3_server, django_db_blocker):
     for proc in procs:
         proc.terminate()
         proc.wait(timeout=20)
-    if drop:
-        drop()
+    with django_db_blocker.unblock():
+        cleanup.close()  # the database is dropped
 
 
 def test_a_session_evidence_and_a_recap_cross_from_one_server_to_the_other(two_servers, new_page, tmp_path):
