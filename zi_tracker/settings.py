@@ -203,6 +203,10 @@ EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
+# Widgets are rendered as Django's templates would render them, without a template per field
+# (zi_tracker/form_renderer.py).
+FORM_RENDERER = "zi_tracker.form_renderer.FastWidgetRenderer"
+
 # Background work (recap workbooks, rescoring, emails, daily housekeeping) on Django's tasks API
 # (the django-tasks backport of django.tasks) with its database backend: the queue is a table in
 # the app's own database, so there is no extra service; `manage.py db_worker` processes run it, on
