@@ -204,6 +204,7 @@ class Assessment:
     unit_prerequisites: readiness.PrerequisiteVerdict
     records: dict  # the unit's current facts {key: PrerequisiteRecord}
     instansi_records: dict  # the round's current instansi facts {key: PrerequisiteRecord}
+    spec: scoring.TemplateSpec  # the template it was judged against (pages lay out its areas)
 
     @property
     def show_tpi(self) -> bool:
@@ -276,7 +277,7 @@ def worksheet_assessment(worksheet: Worksheet, *, user, ctx: ReadinessContext | 
     own = unit_prerequisites(ctx, worksheet, mine, predicate=target)
     inst = instansi_prerequisites(worksheet.round, specs=ctx.prerequisites, records=theirs)[target]
     return Assessment(unit, tpi, has_tpi, sees_tpi, worksheet.status == Worksheet.Status.APPROVED, unit_verdict,
-                      tpi_verdict, inst.merged(own), inst, own, mine, theirs)
+                      tpi_verdict, inst.merged(own), inst, own, mine, theirs, ctx.spec)
 
 
 def has_tpi_values(sets: dict[str, dict[str, scoring.AnswerValue]]) -> bool:

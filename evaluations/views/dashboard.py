@@ -121,9 +121,8 @@ def round_summary(request, pk):
 def worksheet_scorecard(request, pk):
     """One unit's scorecard: areas as charts, the gap list, and the trend across rounds."""
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
-    ctx = selectors.readiness_context(worksheet.round.version)
-    spec = ctx.spec
-    assessment = selectors.worksheet_assessment(worksheet, user=request.user, ctx=ctx)
+    assessment = selectors.worksheet_assessment(worksheet, user=request.user)
+    spec = assessment.spec
     unit = assessment.unit
     tpi = assessment.tpi if assessment.show_tpi else None
     basis = assessment.result

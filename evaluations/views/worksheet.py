@@ -146,9 +146,8 @@ def _first_review_area(worksheet, last_return) -> str:
 @login_required
 def worksheet_detail(request, pk):
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
-    ctx = selectors.readiness_context(worksheet.round.version)
-    spec = ctx.spec
-    assessment = selectors.worksheet_assessment(worksheet, user=request.user, ctx=ctx)
+    assessment = selectors.worksheet_assessment(worksheet, user=request.user)
+    spec = assessment.spec
     unit, tpi = assessment.unit, assessment.tpi
     sees_tpi = assessment.sees_tpi
     missing = selectors.worksheet_missing(worksheet)
