@@ -135,12 +135,13 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100, own_unit
             tpi_verdicts[ws_id] = verdict
     label = readiness.VERDICT_LABELS
     units, indicator_rows = [], []
+    memo: dict = {}  # indicators' answer sets recur across units (scoring.score)
     for start in range(0, len(rows), chunk):
         batch = rows[start:start + chunk]
         answers = selectors.answers_by_worksheet([w.pk for w in batch])
         for w in batch:
             sets = answers.get(w.pk) or {s: {} for s in selectors.VALUE_SETS}
-            result = scoring.score(spec, sets["tpi"] if w.basis_is_tpi else sets["unit"])
+            result = scoring.score(spec, sets["tpi"] if w.basis_is_tpi else sets["unit"], memo)
             indicator_rows.append((w.unit.name, [result.indicators[i.key].score for _, _, i in indicators]))
             gaps = (w.tpi_gaps if w.basis_is_tpi else w.unit_gaps) or []
             tpi_areas = area_scores.get((w.pk, "tpi"), {}) if w.tpi_total is not None else {}

@@ -19,6 +19,7 @@ its prerequisites allow it (``ready_to_propose``).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -171,19 +172,20 @@ class Verdict:
                 "target": self.target, "target_met": target.met, "gap_total": target.total_gap, "gaps": gaps}
 
 
-def _required(rule: Rule, weight: Decimal) -> Fraction:
-    if rule.minimum is not None:
-        return Fraction(rule.minimum)
-    return Fraction(weight) * Fraction(rule.minimum_percent) / 100
+@functools.lru_cache(maxsize=1024)
+def _required(minimum: Decimal | None, minimum_percent: Decimal | None, weight: Decimal) -> tuple[Fraction, Decimal]:
+    """A rule's minimum for a node of this weight, exact and as shown (the same few per template:
+    computed once per process)."""
+    required = Fraction(minimum) if minimum is not None else Fraction(weight) * Fraction(minimum_percent) / 100
+    return required, to_cents(required)
 
 
 def _check(rule: Rule, node) -> Shortfall | None:
     """The comparison is exact; the gap is what the reader can check with the shown figures
     (minimum − shown score), and never less than a cent for a unit that is short."""
-    required = _required(rule, node.weight)
+    required, shown_required = _required(rule.minimum, rule.minimum_percent, node.weight)
     if node.exact >= required:
         return None
-    shown_required = to_cents(required)
     gap = max(shown_required - node.score, CENT)
     return Shortfall(rule, node.name, node.score, node.weight, shown_required, gap)
 

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import ast
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from .answer_types import (  # noqa: F401  (re-exported: scoring's callers name the types through it)
     AB,
@@ -47,6 +49,26 @@ from .answer_types import (  # noqa: F401  (re-exported: scoring's callers name 
 
 INDEX_MIN, INDEX_MAX = TYPES[INDEKS].low, TYPES[INDEKS].high
 CENT = Decimal("0.01")
+
+
+def exact_sum(values) -> Fraction:
+    """The exact sum of Fractions with one normalisation at the end (Fraction's ``+`` reduces after
+    every step; a rescore adds some fifty thousand values per hundred worksheets)."""
+    num, den = 0, 1
+    for v in values:
+        d = v.denominator
+        if d == den:
+            num += v.numerator
+        else:
+            common = den // math.gcd(den, d) * d
+            num, den = num * (common // den) + v.numerator * (common // d), common
+    return Fraction(num, den)
+
+
+@functools.lru_cache(maxsize=4096)
+def as_fraction(value: Decimal) -> Fraction:
+    """A template constant (a weight, an option's value) as a Fraction, converted once."""
+    return Fraction(value)
 
 
 def to_cents(value: Fraction) -> Decimal:
@@ -132,9 +154,9 @@ class TemplateSpec:
                         yield from indicator.questions
 
 
-@dataclass(frozen=True)
-class AnswerValue:
-    """One value set's answer to one question: a letter for option types, a number otherwise."""
+class AnswerValue(NamedTuple):
+    """One value set's answer to one question: a letter for option types, a number otherwise.
+    (A tuple: made, hashed and compared in C — a rescore handles a million of them.)"""
 
     option: str = ""
     number: Decimal | None = None
@@ -203,8 +225,11 @@ def evaluate_formula(formula: str, counts: Mapping[str, Decimal | None]) -> Frac
 # --------------------------------------------------------------------------- question values
 
 
+_ZERO, _ONE = Fraction(0), Fraction(1)
+
+
 def _clamp(value: Fraction) -> Fraction:
-    return min(max(value, Fraction(0)), Fraction(1))
+    return _ZERO if value < 0 else _ONE if value > 1 else value
 
 
 @dataclass(frozen=True)
@@ -267,7 +292,7 @@ def question_value(question: QuestionSpec, answer: AnswerValue | None,
         return None
     if question.answer_type in OPTION_VALUES:
         value = OPTION_VALUES[question.answer_type].get(answer.option)
-        return None if value is None else Fraction(value)
+        return None if value is None else as_fraction(value)
     if answer.number is None:
         return None
     if question.answer_type == PERSEN:
@@ -289,9 +314,8 @@ def is_answered(question: QuestionSpec, answer: AnswerValue | None) -> bool:
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True)
-class NodeScore:
-    """A scored node: indicator, part, area, component or the total."""
+class NodeScore(NamedTuple):
+    """A scored node: indicator, part, area, component or the total. (A tuple, as AnswerValue.)"""
 
     key: str
     name: str
@@ -331,7 +355,7 @@ class ScoreResult:
 
 
 def _sum(key: str, name: str, weight: Decimal, children: list[NodeScore]) -> NodeScore:
-    return NodeScore(key, name, weight, sum((c.exact for c in children), Fraction(0)),
+    return NodeScore(key, name, weight, exact_sum(c.exact for c in children),
                      sum(c.answered for c in children), sum(c.inputs for c in children))
 
 
@@ -344,15 +368,22 @@ def score_indicator(indicator: IndicatorSpec, answers: Mapping[str, AnswerValue]
         if q.takes_input:
             inputs += 1
             answered += is_answered(q, answer)
-    scored = [values[q.key] or Fraction(0) for q in indicator.questions if q.is_scored]
-    mean = sum(scored, Fraction(0)) / len(scored) if scored else Fraction(0)
-    node = NodeScore(indicator.key, indicator.name, indicator.weight, mean * Fraction(indicator.weight),
+    scored = [values[q.key] or _ZERO for q in indicator.questions if q.is_scored]
+    mean = exact_sum(scored) / len(scored) if scored else _ZERO
+    node = NodeScore(indicator.key, indicator.name, indicator.weight, mean * as_fraction(indicator.weight),
                      answered, inputs)
     return node, values
 
 
-def score(template: TemplateSpec, answers: Mapping[str, AnswerValue]) -> ScoreResult:
-    """Roll one value set up: question → indicator → part → area → component → total."""
+MEMO_LIMIT = 20_000
+
+
+def score(template: TemplateSpec, answers: Mapping[str, AnswerValue], memo: dict | None = None) -> ScoreResult:
+    """Roll one value set up: question → indicator → part → area → component → total.
+
+    ``memo``: a dict kept across the worksheets of one batch (a rescore, the recap). An indicator's
+    score depends only on its own questions' answers, and across a round the same few answer
+    combinations recur (a tenth of them are distinct at 500 units), so each is computed once."""
     components, areas, parts, indicators, questions = {}, {}, {}, {}, {}
     for component in template.components:
         area_nodes = []
@@ -361,7 +392,16 @@ def score(template: TemplateSpec, answers: Mapping[str, AnswerValue]) -> ScoreRe
             for part in area.parts:
                 ind_nodes = []
                 for indicator in part.indicators:
-                    node, values = score_indicator(indicator, answers)
+                    if memo is None:
+                        node, values = score_indicator(indicator, answers)
+                    else:
+                        key = (indicator.key, tuple(answers.get(q.key) for q in indicator.questions))
+                        found = memo.get(key)
+                        if found is None:
+                            if len(memo) >= MEMO_LIMIT:  # memory stays bounded on the largest recap
+                                memo.clear()
+                            found = memo[key] = score_indicator(indicator, answers)
+                        node, values = found
                     indicators[indicator.key] = node
                     questions.update(values)
                     ind_nodes.append(node)

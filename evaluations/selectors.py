@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Floor, Least
 from django.utils.translation import gettext as _
 
-from . import readiness, scoring, workflow
+from . import readiness, scoring, spec_cache, workflow
 from .models import (
     Answer,
     Area,
@@ -44,7 +44,18 @@ VALUE_SETS = ("unit", "tpi", "tpn")
 
 
 def template_spec(version_id: int) -> scoring.TemplateSpec:
-    """The whole template of a version as frozen dataclasses, in one query."""
+    """The whole template of a version as frozen dataclasses: built in one query, then kept by the
+    process until the version's stamp changes (one small query per call)."""
+    return _template(version_id)[0]
+
+
+def _template(version_id: int) -> tuple:
+    """(spec, readiness rules, prerequisite specs) of a version, read once per process and stamp."""
+    return spec_cache.get(version_id, lambda pk: (_build_template_spec(pk), _build_readiness_rules(pk),
+                                                  _build_prerequisite_specs(pk), {}))
+
+
+def _build_template_spec(version_id: int) -> scoring.TemplateSpec:
     rows = (Question.objects.filter(version_id=version_id)
             .select_related("indicator__part__area__component")
             .order_by("indicator__part__area__component__order", "indicator__part__area__order",
@@ -88,20 +99,29 @@ def _answer_rows(worksheet_ids):
 
 
 def answers_by_worksheet(worksheet_ids) -> dict[int, dict[str, dict[str, scoring.AnswerValue]]]:
-    """{worksheet id: {value set: {question key: AnswerValue}}} in one query."""
+    """{worksheet id: {value set: {question key: AnswerValue}}} in one query. A value set holds the
+    answers that have a value in it (an empty one scores as no answer: the same to every reader)."""
     out: dict = defaultdict(lambda: {s: {} for s in VALUE_SETS})
+    new, value = tuple.__new__, scoring.AnswerValue
     for ws_id, key, uo, un, to, tn, po, pn in _answer_rows(worksheet_ids):
         sets = out[ws_id]
-        sets["unit"][key] = scoring.AnswerValue(uo, un)
-        sets["tpi"][key] = scoring.AnswerValue(to, tn)
-        sets["tpn"][key] = scoring.AnswerValue(po, pn)
+        if uo or un is not None:
+            sets["unit"][key] = new(value, (uo, un))
+        if to or tn is not None:
+            sets["tpi"][key] = new(value, (to, tn))
+        if po or pn is not None:
+            sets["tpn"][key] = new(value, (po, pn))
     return out
 
 
 def readiness_rules(version_id: int) -> list[readiness.Rule]:
-    return [readiness.Rule(r.predicate, r.scope, r.label, r.target, r.minimum, r.minimum_percent,
+    return list(_template(version_id)[1])
+
+
+def _build_readiness_rules(version_id: int) -> tuple[readiness.Rule, ...]:
+    return tuple(readiness.Rule(r.predicate, r.scope, r.label, r.target, r.minimum, r.minimum_percent,
                            r.source, r.is_confirmed)
-            for r in ReadinessRule.objects.filter(version_id=version_id)]
+            for r in ReadinessRule.objects.filter(version_id=version_id))
 
 
 # --------------------------------------------------------------------------- readiness and prerequisites
@@ -116,6 +136,8 @@ class ReadinessContext:
     area_codes: dict
     partial: tuple
     prerequisites: list  # readiness.PrerequisiteSpec
+    # indicators' scores by answer set, kept with the spec by the process (scoring.score's memo)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def verdict(self, result: scoring.ScoreResult, holds: str) -> readiness.Verdict:
         return readiness.evaluate(result, self.rules, area_codes_by_component=self.area_codes, holds=holds,
@@ -125,11 +147,10 @@ class ReadinessContext:
         return [p for p in self.prerequisites if p.level == level]
 
 
-def readiness_context(version, spec: scoring.TemplateSpec | None = None) -> ReadinessContext:
-    spec = spec or template_spec(version.pk)
-    return ReadinessContext(spec, readiness_rules(version.pk), area_codes_by_component(spec),
-                            () if version.wbbm_rules_complete else (readiness.WBBM,),
-                            prerequisite_specs(version.pk))
+def readiness_context(version) -> ReadinessContext:
+    spec, rules, prerequisites, memo = _template(version.pk)
+    return ReadinessContext(spec, list(rules), area_codes_by_component(spec),
+                            () if version.wbbm_rules_complete else (readiness.WBBM,), list(prerequisites), memo)
 
 
 def prerequisite_spec(d: PrerequisiteDefinition) -> readiness.PrerequisiteSpec:
@@ -138,8 +159,12 @@ def prerequisite_spec(d: PrerequisiteDefinition) -> readiness.PrerequisiteSpec:
 
 
 def prerequisite_specs(version_id: int) -> list[readiness.PrerequisiteSpec]:
-    return [prerequisite_spec(d)
-            for d in PrerequisiteDefinition.objects.filter(version_id=version_id).order_by("level", "order")]
+    return list(_template(version_id)[2])
+
+
+def _build_prerequisite_specs(version_id: int) -> tuple[readiness.PrerequisiteSpec, ...]:
+    return tuple(prerequisite_spec(d) for d in
+                 PrerequisiteDefinition.objects.filter(version_id=version_id).order_by("level", "order"))
 
 
 def current_records(*, round_ids=(), worksheet_ids=()) -> dict[tuple[str, int], dict[str, PrerequisiteRecord]]:
@@ -382,14 +407,18 @@ class QuestionRow:
 
 
 def area_rows(worksheet: Worksheet, area: Area, unit_result: scoring.ScoreResult, editable_for,
-              tpi_result: scoring.ScoreResult | None = None) -> list[dict]:
+              tpi_result: scoring.ScoreResult | None = None, *, indicator_id: int | None = None) -> list[dict]:
     """Parts → indicators → question rows of one area, with answers and evidence (four queries).
 
-    With ``tpi_result`` every indicator, part and row also carries the TPI's score or value.
+    With ``tpi_result`` every indicator, part and row also carries the TPI's score or value. With
+    ``indicator_id`` only that indicator's rows (what a saved card needs: its siblings feed its
+    computed values), not the whole area's.
     """
-    questions = (Question.objects.filter(indicator__part__area=area)
+    where = Q(indicator_id=indicator_id) if indicator_id else Q(indicator__part__area=area)
+    questions = (Question.objects.filter(where)
                  .select_related("indicator__part").prefetch_related("options").order_by("order"))
-    answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet, question__indicator__part__area=area)
+    answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet)
+               .filter(Q(question__indicator_id=indicator_id) if indicator_id else Q(question__indicator__part__area=area))
                .select_related("updated_by", "tpi_updated_by").prefetch_related("evidence")}
     parts: dict = {}
     for q in questions:
@@ -599,6 +628,38 @@ def total_distribution(qs) -> list[tuple[str, int]]:
                    .values("bucket").annotate(n=Count("pk")).values_list("bucket", "n"))
     return [(f"{b * 10}–{b * 10 + 9 if b < 9 else 100}", buckets.get(b, 0))
             for b in range(10)]
+
+
+def round_figures(worksheets, *, reviewer: bool, instansi_ok: dict[str, bool], own_units=()
+                  ) -> tuple[dict[str, int], ReadinessCounts, list[tuple[str, int]]]:
+    """The round summary's counts in one grouped query: worksheets by status, readiness by whose
+    values (as ``readiness_counts_by_basis``) and the distribution of the totals that count (as
+    ``total_distribution`` over ``with_scores``) — the same numbers as those three, which read the
+    round five times."""
+    rows = with_scores(worksheets, reviewer=reviewer, instansi_ok=instansi_ok, own_units=own_units).annotate(
+        has_unit=Case(When(us__id__isnull=False, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        tpi_verdict=F("ts__verdict"),
+        bucket=Least(Cast(Floor(F("total") / 10), IntegerField()), Value(9)))
+    statuses: dict[str, int] = defaultdict(int)
+    unit: dict[str, int] = defaultdict(int)
+    tpi: dict[str, int] = defaultdict(int)
+    buckets: dict[int, int] = defaultdict(int)
+    ready = 0
+    for status, has_unit, unit_verdict, tpi_verdict, bucket, is_ready, n in (
+            rows.order_by().values("status", "has_unit", "unit_verdict", "tpi_verdict", "bucket", "ready_to_propose")
+            .annotate(n=Count("pk"))
+            .values_list("status", "has_unit", "unit_verdict", "tpi_verdict", "bucket", "ready_to_propose", "n")):
+        statuses[status] += n
+        if has_unit:
+            unit[unit_verdict] += n
+        if status == Worksheet.Status.APPROVED and tpi_verdict is not None:
+            tpi[tpi_verdict] += n
+        if bucket is not None:
+            buckets[bucket] += n
+        ready += n if is_ready else 0
+    counts = ReadinessCounts(dict(tpi), dict(unit), sum(tpi.values()), sum(unit.values()), ready)
+    distribution = [(f"{b * 10}–{b * 10 + 9 if b < 9 else 100}", buckets.get(b, 0)) for b in range(10)]
+    return dict(statuses), counts, distribution
 
 
 def area_averages(worksheets, *, reviewer: bool) -> list[dict]:

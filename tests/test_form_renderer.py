@@ -15,6 +15,8 @@ WIDGETS = [
     (forms.HiddenInput(), 3),
     (forms.URLInput(attrs={"placeholder": "https://", "required": True, "disabled": False}), "https://x.id/?a=1&b=<2>"),
     (forms.FileInput(attrs={"accept": ".pdf,.png", "data-max-bytes": 20971520}), None),
+    (forms.ClearableFileInput(attrs={"accept": ".pdf", "class": "form-control"}), None),
+    (forms.ClearableFileInput(), "bukti/sk.pdf"),  # with a file already there: Django's template
     (forms.CheckboxInput(attrs={"class": "form-check-input"}), True),
     (forms.CheckboxInput(), False),
     (forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), "2027-01-15T16:00"),
@@ -52,3 +54,7 @@ def test_a_whole_worksheet_card_form_renders_the_same(db):
         slow.is_valid(), fast.is_valid()
         for name in slow.fields:
             assert str(fast[name]) == str(slow[name]), (key, name)
+        for form in (app_forms.EvidenceUploadForm, app_forms.EvidenceLinkForm):
+            slow, fast = form(question=q, renderer=DjangoTemplates()), form(question=q, renderer=FastWidgetRenderer())
+            for name in slow.fields:
+                assert str(fast[name]) == str(slow[name]), (key, name)

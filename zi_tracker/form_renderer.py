@@ -13,6 +13,7 @@ INPUTS = {f"{_W}{name}.html" for name in (
     "time", "color", "search", "tel")}
 OPTIONS = {f"{_W}radio_option.html", f"{_W}checkbox_option.html", f"{_W}input_option.html"}
 TEXTAREA = f"{_W}textarea.html"
+CLEARABLE = f"{_W}clearable_file_input.html"  # forms.FileField's widget; a form for a new file has no initial one
 
 
 def _attrs(attrs) -> str:
@@ -51,4 +52,6 @@ class FastWidgetRenderer(DjangoTemplates):
             return _option(context["widget"])
         if template_name == TEXTAREA:
             return _textarea(context["widget"])
+        if template_name == CLEARABLE and not context["widget"]["is_initial"] and context["widget"]["value"] is None:
+            return _input(context["widget"])  # the template's newline goes in the renderer's strip()
         return super().render(template_name, context, request)

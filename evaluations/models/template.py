@@ -2,6 +2,7 @@
 and the readiness rules of each version."""
 
 import json
+import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -36,6 +37,9 @@ class TemplateVersion(models.Model):
         help_text=_("Centang bila seluruh syarat minimum WBBM telah diverifikasi dengan regulasi; "
                     "selama belum, putusan kesiapan WBBM ditandai sebagian."))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    # replaced whenever the version's questions, structure, rules or prerequisites change: each
+    # process keeps the spec built from them until it reads a stamp it has not seen (spec_cache.py)
+    spec_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("versi LKE")

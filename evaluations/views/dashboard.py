@@ -17,7 +17,7 @@ from units.permissions import user_roles
 
 from .. import charts, selectors, services
 from ..forms import HasilForm, RoundStatusForm
-from ..models import Answer, Part, Question, Worksheet
+from ..models import Answer, Kawasan, Part, Question, Worksheet
 from ..permissions import (
     can_fill_in_for_unit,
     can_review_round,
@@ -85,11 +85,10 @@ def round_summary(request, pk):
     round_ = get_round_for_user_or_404(request.user, pk)
     reviewer = can_review_round(request.user, round_)
     worksheets = worksheets_for_user(request.user).filter(round=round_)
-    rows = selectors.with_scores(worksheets, reviewer=reviewer, own_units=user_roles(request.user).unit_ids)
-    statuses = selectors.status_counts(worksheets)
+    own_units = user_roles(request.user).unit_ids
     instansi_ok = {p: v.satisfied for p, v in selectors.instansi_prerequisites(round_).items()}
-    counts = selectors.readiness_counts_by_basis(worksheets, instansi_ok)
-    distribution = selectors.total_distribution(rows)
+    statuses, counts, distribution = selectors.round_figures(worksheets, reviewer=reviewer, instansi_ok=instansi_ok,
+                                                             own_units=own_units)
     handed_in = worksheets.exclude(status=Worksheet.Status.DRAFT)
     areas = selectors.area_averages(handed_in, reviewer=reviewer)
     area_names = dict(round_.version.components.values_list("areas__code", "areas__name"))
@@ -97,7 +96,9 @@ def round_summary(request, pk):
         a["name"] = area_names.get(a["code"], a["code"])
     is_admin = user_roles(request.user).is_admin_of(round_.instansi_id)
     kawasan = []
-    if is_admin:  # a kawasan is judged on all of its units: only whoever sees them all
+    if is_admin and Kawasan.objects.filter(instansi_id=round_.instansi_id).exists():
+        # a kawasan is judged on all of its units: only whoever sees them all
+        rows = selectors.with_scores(worksheets, reviewer=reviewer, own_units=own_units)
         ready = dict(rows.filter(verdict__in=["wbk", "wbbm"]).values_list("unit_id", "status"))
         in_round = set(worksheets.values_list("unit_id", flat=True))
         kawasan = selectors.kawasan_readiness(round_.instansi_id, ready, in_round)

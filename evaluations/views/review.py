@@ -74,7 +74,7 @@ def _reviewable_or_404(user, pk) -> Worksheet:
     return worksheet
 
 
-def _review_context(request, worksheet, area, override=None):
+def _review_context(request, worksheet, area, override=None, *, indicator_id=None):
     spec = selectors.template_spec(worksheet.round.version_id)
     sets = selectors.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in selectors.VALUE_SETS}
     unit, tpi = scoring.score(spec, sets["unit"]), scoring.score(spec, sets["tpi"])
@@ -83,7 +83,7 @@ def _review_context(request, worksheet, area, override=None):
         tpi = unit
     closed = review_closed_reason(worksheet)
     editable = worksheet.status in workflow.TPI_EDITABLE and not closed
-    parts = selectors.area_rows(worksheet, area, unit, lambda a: editable, tpi_result=tpi)
+    parts = selectors.area_rows(worksheet, area, unit, lambda a: editable, tpi_result=tpi, indicator_id=indicator_id)
     changed = selectors.changed_since_last_return(worksheet)
     override = override or {}
     for part in parts:
@@ -126,7 +126,8 @@ def review_area(request, pk, code):
 
 def _respond(request, worksheet, question, override=None, status=200, rejected=None):
     """htmx: the review card plus its indicator and area totals (out of band)."""
-    context = _review_context(request, worksheet, question.indicator.part.area, override)
+    context = _review_context(request, worksheet, question.indicator.part.area, override,
+                              indicator_id=question.indicator_id)
     part, ind, row = find_row(context, question.pk)
     row.rejected = rejected
     context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})

@@ -64,8 +64,9 @@ def _results(worksheet, spec, *, with_tpi: bool):
     return unit, tpi
 
 
-def _area_context(request, worksheet, area, override=None):
-    """Everything the area page (or one question card) needs; ``override`` = {question id: (form, conflict)}.
+def _area_context(request, worksheet, area, override=None, *, indicator_id=None):
+    """Everything the area page (or one question card) needs; ``override`` = {question id: (form, conflict)};
+    ``indicator_id``: only that indicator's cards (a saved card's response), not the whole area's.
 
     Once the TPI has decided (returned or approved), the unit sees the TPI's result beside its own:
     per question (value, note, who and when), per indicator, part and area."""
@@ -74,7 +75,8 @@ def _area_context(request, worksheet, area, override=None):
     result, tpi = _results(worksheet, spec, with_tpi=sees_tpi)
     editable = can_edit(request.user, worksheet)
     parts = selectors.area_rows(worksheet, area, result,
-                                lambda a: editable and answer_is_editable(worksheet, a), tpi_result=tpi)
+                                lambda a: editable and answer_is_editable(worksheet, a), tpi_result=tpi,
+                                indicator_id=indicator_id)
     override = override or {}
     for part in parts:
         for ind in part["indicators"]:
@@ -223,7 +225,8 @@ def _respond_question(request, worksheet, question, override=None, status=200, e
                       evidence_form=None, rejected=None):
     """htmx: the question card plus its indicator, part and area totals (out of band).
     ``evidence_form``: an evidence form that was refused, shown again with its errors and typing."""
-    context = _area_context(request, worksheet, question.indicator.part.area, override)
+    context = _area_context(request, worksheet, question.indicator.part.area, override,
+                            indicator_id=question.indicator_id)
     part, ind, row = find_row(context, question.pk)
     row.evidence_error, row.rejected = evidence_error, rejected
     if isinstance(evidence_form, EvidenceUploadForm):

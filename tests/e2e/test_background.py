@@ -79,7 +79,9 @@ def test_a_changed_rule_is_applied_to_stored_verdicts_by_a_worker(worker, transa
     inst = f.instansi()
     ws = f.worksheet(f.round_(inst), f.unit(inst), answers="best")
     assert WorksheetScore.objects.get(worksheet=ws, value_set="unit").verdict == "wbk"
-    ReadinessRule.objects.filter(version=ws.round.version, key="wbk-total").update(minimum=Decimal("100.01"))
+    rule = ReadinessRule.objects.get(version=ws.round.version, key="wbk-total")
+    rule.minimum = Decimal("100.01")
+    rule.save()  # as the admin's form does
     tasks.queue_rescore(version_id=ws.round.version_id)
     worker()
     wait_until(lambda: WorksheetScore.objects.get(worksheet=ws, value_set="unit").verdict == "", timeout=20)

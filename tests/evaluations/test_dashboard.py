@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from evaluations import score_store
+from evaluations import score_store, selectors
 from evaluations.models import Answer, Kawasan, PrerequisiteDefinition, PrerequisiteRecord, Question, Round, Worksheet
 from evaluations.views.dashboard import HASIL_PER_PAGE
 from tests import factories as f
@@ -134,14 +134,16 @@ def test_summary_counts_distribution_weakest_areas_and_kawasan(admin_client_zi, 
 
 def test_summary_query_count_is_fixed(admin_client_zi, instansi, round_open, round_with_units,
                                       django_assert_num_queries):
+    # session, user, memberships, round, instansi prerequisites (definitions' stamp, records), the
+    # counts in one grouped query, area averages, area names, kawasan (none: nothing more), savepoints
     url = reverse("evaluations:round_summary", args=[round_open.pk])
     admin_client_zi.get(url)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(12):
         page = admin_client_zi.get(url).content.decode()
     assert 'data-testid="summary-readiness-wbk"' in page
     for i in range(5):
         f.worksheet(round_open, f.unit(instansi, f"Unit Tambahan {i}"))
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(12):
         page = admin_client_zi.get(url).content.decode()
     assert page.count('data-testid="summary-readiness-') == 3
 
@@ -298,3 +300,23 @@ def test_readiness_is_counted_apart_by_the_tpis_values_and_the_units_own(admin_c
     assert beta_row[col["Kesiapan menurut penilaian mandiri"]] == "Siap WBK"
     assert beta_row[col["Kesiapan menurut TPI (disetujui)"]] == "Belum memenuhi"
     assert next(r for r in units if r[0] == "Dinas Alfa")[col["Siap diusulkan"]] == "Ya"
+
+
+@pytest.mark.parametrize("as_reviewer", [True, False])
+def test_the_summarys_one_grouped_query_gives_the_same_numbers_as_the_separate_counts(
+        round_open, round_with_units, as_reviewer):
+    alfa, beta = round_with_units["Dinas Alfa"], round_with_units["RSUD Beta"]
+    Worksheet.objects.filter(pk=alfa.pk).update(status=Worksheet.Status.APPROVED)
+    Answer.objects.filter(worksheet__in=[alfa, beta]).update(tpi_option=models.F("unit_option"),
+                                                             tpi_number=models.F("unit_number"))
+    Worksheet.objects.filter(pk=beta.pk).update(status=Worksheet.Status.IN_REVIEW)
+    score_store.refresh([alfa.pk, beta.pk])
+    worksheets = Worksheet.objects.filter(round=round_open)
+    for instansi_ok in ({"wbk": True, "wbbm": False}, {"wbk": False, "wbbm": False}):
+        statuses, counts, distribution = selectors.round_figures(
+            worksheets, reviewer=as_reviewer, instansi_ok=instansi_ok, own_units=[beta.unit_id])
+        rows = selectors.with_scores(worksheets, reviewer=as_reviewer, own_units=[beta.unit_id])
+        assert statuses == selectors.status_counts(worksheets)
+        assert counts == selectors.readiness_counts_by_basis(worksheets, instansi_ok)
+        assert distribution == selectors.total_distribution(rows)
+    assert counts.approved == 1 and sum(n for _, n in distribution) == 6

@@ -172,3 +172,16 @@ def test_a_big_rescore_is_shared_out_so_every_worker_takes_a_part(instansi, roun
     shares = DBTaskResult.objects.filter(task_path="evaluations.tasks.rescore_worksheets")
     assert sorted(len(t.args_kwargs["args"][0]) for t in shares) == [1, 2, 2]  # three tasks for three workers
     assert WorksheetScore.objects.filter(worksheet__in=sheets, value_set="unit").count() == 5
+
+
+def test_a_refresh_writes_only_the_worksheets_whose_figures_changed(round_open, unit, django_assert_num_queries):
+    ws = f.worksheet(round_open, unit, answers="best")
+    other = f.worksheet(round_open, f.unit(unit.instansi, "Unit Lain"), answers="best")
+    before = {s.pk for s in WorksheetScore.objects.filter(worksheet__in=[ws, other])}
+    Answer.objects.filter(worksheet=ws, question__key="I.pemenuhan.i.a").update(unit_option="")
+    score_store.refresh([ws.pk, other.pk])
+    after = {s.worksheet_id: s.pk for s in WorksheetScore.objects.filter(worksheet__in=[ws, other])}
+    assert after[other.pk] in before  # unchanged: left as it was
+    assert after[ws.pk] not in before  # changed: written again
+    assert_exact(ws)
+    assert_exact(other)

@@ -162,10 +162,10 @@ def test_worksheet_detail_query_count_is_fixed(member_client, round_open, unit, 
     for a in ws.answers.all()[:30]:
         a.evidence.create(kind="link", url="https://drive.pemda.go.id/x")
     member_client.get(ws.get_absolute_url())
-    # savepoint, session, user, memberships, worksheet, template, rules, prerequisite definitions, answers
-    # (scores), prerequisite records, answers with evidence counts (missing), questions (missing), events,
-    # release.
-    with django_assert_num_queries(14):
+    # savepoint, session, user, memberships, worksheet, the template's stamp (template, rules and
+    # prerequisite definitions are kept by the process), answers (scores), prerequisite records,
+    # answers with evidence counts (missing), questions (missing), events, release.
+    with django_assert_num_queries(12):
         page = member_client.get(ws.get_absolute_url()).content.decode()
     assert 'data-testid="unit-total">100,00<' in page and "Siap WBK" in page
 
