@@ -13,6 +13,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.models import Unit
+
 from . import answer_types, exports, readiness, scoring, selectors
 from .models import Answer, AnswerType, Evidence, Question, Worksheet, WorksheetScore
 
@@ -135,7 +137,9 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100, own_unit
             tpi_verdicts[ws_id] = verdict
     label = readiness.VERDICT_LABELS
     units, indicator_rows = [], []
-    memo: dict = {}  # indicators' answer sets recur across units (scoring.score)
+    memo = selectors.score_memo(round_.version_id)  # indicators' answer sets recur across units and recaps
+    kinds = {value: str(label) for value, label in Unit.Kind.choices}  # translated once, not per row
+    status_labels = {value: str(label) for value, label in Worksheet.Status.choices}
     for start in range(0, len(rows), chunk):
         batch = rows[start:start + chunk]
         answers = selectors.answers_by_worksheet([w.pk for w in batch])
@@ -147,7 +151,7 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100, own_unit
             tpi_areas = area_scores.get((w.pk, "tpi"), {}) if w.tpi_total is not None else {}
             approved = w.status == Worksheet.Status.APPROVED
             units.append(exports.RecapUnit(
-                name=w.unit.name, kind=w.unit.get_kind_display(), status=w.get_status_display(),
+                name=w.unit.name, kind=kinds.get(w.unit.kind, w.unit.kind), status=status_labels[w.status],
                 progress=(Decimal(w.unit_answered or 0) * 100 / w.unit_inputs).quantize(Decimal("1"))
                 if w.unit_inputs else Decimal("0"),
                 areas_unit=[area_scores.get((w.pk, "unit"), {}).get(a.code) for a in areas],

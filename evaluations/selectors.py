@@ -49,6 +49,11 @@ def template_spec(version_id: int) -> scoring.TemplateSpec:
     return _template(version_id)[0]
 
 
+def score_memo(version_id: int) -> dict:
+    """The process's memo of indicator scores for this version (scoring.score), kept with its spec."""
+    return _template(version_id)[3]
+
+
 def _template(version_id: int) -> tuple:
     """(spec, readiness rules, prerequisite specs) of a version, read once per process and stamp."""
     return spec_cache.get(version_id, lambda pk: (_build_template_spec(pk), _build_readiness_rules(pk),

@@ -18,6 +18,8 @@ urlpatterns += [
     path("kertas-kerja/<int:pk>/jawaban/<int:question_id>/bukti/unggah/", views.evidence_upload,
          name="evidence_upload"),
     path("kertas-kerja/<int:pk>/jawaban/<int:question_id>/bukti/tautan/", views.evidence_link, name="evidence_link"),
+    path("kertas-kerja/<int:pk>/jawaban/<int:question_id>/bukti/formulir/", views.evidence_forms,
+         name="evidence_forms"),
     path("kertas-kerja/<int:pk>/bukti/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("kertas-kerja/<int:pk>/bukti/<int:evidence_id>/hapus/", views.evidence_delete, name="evidence_delete"),
     path("kertas-kerja/<int:pk>/ajukan/", views.worksheet_submit, name="worksheet_submit"),

@@ -127,6 +127,11 @@ MATRIX = {
     "evaluations:evidence_upload": ("POST", EDIT),
     "evaluations:evidence_link": ("POST", EDIT),
     "evaluations:evidence_delete": ("POST", EDIT),
+    # The forms for adding evidence, loaded when a card's "Tambah bukti dukung" opens: who may add it.
+    "evaluations:evidence_forms": ("GET", {
+        "own": {**_all(200, STAFF), **_all(403, SEERS)}, "submitted": _all(403, SEES_OWN),
+        "in_review": _all(403, SEES_OWN), "returned": {**_all(200, STAFF), **_all(403, SEERS)},
+        "approved": _all(403, SEES_OWN), "foreign": _all(403, SEES_FOREIGN)}),
     # Import: the unit's staff, or the admin filling in for a unit on a draft; the TPI member is sent back.
     "evaluations:import_lke": ("GET", {"own": {**_all(200, STAFF), "tpi": 302, "admin": 200, "superuser": 200},
                                        "foreign": _all(200, SEES_FOREIGN)}),

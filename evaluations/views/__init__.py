@@ -13,6 +13,7 @@ from .worksheet import (  # noqa: F401
                         area_detail,
                         evidence_delete,
                         evidence_download,
+                        evidence_forms,
                         evidence_link,
                         evidence_upload,
                         worksheet_assign,

@@ -75,9 +75,11 @@ def _recap_round(request, pk):
     return round_
 
 
-def latest_recap(user, round_):
-    """This person's newest recap of the round still within its day, or None."""
-    export = RecapExport.objects.filter(round=round_, requested_by=user).first()
+def latest_recap(user, round_, *, done=False):
+    """This person's newest recap of the round still within its day (with ``done``: the newest
+    finished one — asked again from another tab, the file already offered stays downloadable), or None."""
+    exports = RecapExport.objects.filter(round=round_, requested_by=user)
+    export = (exports.filter(status=RecapExport.Status.DONE) if done else exports).first()
     return export if export and not export.expired else None
 
 
@@ -114,8 +116,8 @@ def recap_status(request, pk):
 @require_GET
 def recap_download(request, pk):
     """The person's finished recap, streamed from the file storage (any web server can serve it)."""
-    export = latest_recap(request.user, _recap_round(request, pk))
-    if export is None or export.status != RecapExport.Status.DONE:
+    export = latest_recap(request.user, _recap_round(request, pk), done=True)
+    if export is None:
         raise Http404(_("Rekap ini belum ada atau sudah kedaluwarsa; buat rekap baru."))
     try:
         handle = default_storage.open(export.file, "rb")

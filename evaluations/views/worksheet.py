@@ -8,6 +8,7 @@ as a plain form POST (redirect after success; the page re-rendered with the erro
 """
 
 from collections import Counter
+from types import SimpleNamespace
 
 from csp.constants import SELF
 from csp.decorators import csp_replace
@@ -78,6 +79,7 @@ def _area_context(request, worksheet, area, override=None, *, indicator_id=None)
                                 lambda a: editable and answer_is_editable(worksheet, a), tpi_result=tpi,
                                 indicator_id=indicator_id)
     override = override or {}
+    asked = request.GET.get("bukti", "")  # without JavaScript: the card whose evidence forms were asked for
     for part in parts:
         for ind in part["indicators"]:
             for row in ind["rows"]:
@@ -85,8 +87,8 @@ def _area_context(request, worksheet, area, override=None, *, indicator_id=None)
                 row.conflict = conflict
                 if row.editable:
                     row.form = form or _initial_form(row)
-                    row.upload_form = EvidenceUploadForm(question=row.question)
-                    row.link_form = EvidenceLinkForm(question=row.question)
+                    if asked == str(row.question.pk):
+                        _with_evidence_forms(row)
     areas = [a for c in spec.components for a in c.areas]
     return {"worksheet": worksheet, "area": area, "parts": parts, "result": result,
             "show_tpi_notes": sees_tpi, "tpi_result": tpi, "tpi_area": tpi.areas[area.code] if tpi else None,
@@ -98,6 +100,15 @@ def _area_context(request, worksheet, area, override=None, *, indicator_id=None)
             "review_url": reverse("evaluations:review_area", args=[worksheet.pk, area.code])
             if can_review(request.user, worksheet) else "",
             "accept": ",".join(f".{e}" for e in evidence_rules.ALLOWED_EXTENSIONS)}
+
+
+def _with_evidence_forms(row, refused_form=None):
+    """The card shows its forms for adding evidence (a refused one with its errors and typing);
+    other cards load them when opened (evidence_forms)."""
+    row.upload_form = refused_form if isinstance(refused_form, EvidenceUploadForm) else EvidenceUploadForm(
+        question=row.question)
+    row.link_form = refused_form if isinstance(refused_form, EvidenceLinkForm) else EvidenceLinkForm(
+        question=row.question)
 
 
 def _initial_form(row):
@@ -229,10 +240,8 @@ def _respond_question(request, worksheet, question, override=None, status=200, e
                             indicator_id=question.indicator_id)
     part, ind, row = find_row(context, question.pk)
     row.evidence_error, row.rejected = evidence_error, rejected
-    if isinstance(evidence_form, EvidenceUploadForm):
-        row.upload_form = evidence_form
-    elif isinstance(evidence_form, EvidenceLinkForm):
-        row.link_form = evidence_form
+    if row.editable and (evidence_form is not None or evidence_error):
+        _with_evidence_forms(row, evidence_form)
     context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})
     return render(request, "evaluations/_question_response.html", context, status=status)
 
@@ -311,6 +320,20 @@ def evidence_link(request, pk, question_id):
     if not request.htmx:
         messages.success(request, _("Tautan bukti dukung ditambahkan."))
     return _evidence_response(request, worksheet, question)
+
+
+@login_required
+@require_GET
+def evidence_forms(request, pk, question_id):
+    """The forms for adding evidence to one card, fetched when its "Tambah bukti dukung" is opened."""
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    question = question_or_404(worksheet, question_id)
+    answer = Answer.objects.filter(worksheet=worksheet, question=question).first()
+    if not (can_edit(request.user, worksheet) and answer_is_editable(worksheet, answer)):
+        raise PermissionDenied(read_only_reason(request.user, worksheet) or _("Jawaban ini terkunci."))
+    row = SimpleNamespace(question=question)
+    _with_evidence_forms(row)
+    return render(request, "evaluations/_evidence_add.html", {"worksheet": worksheet, "q": question, "row": row})
 
 
 def _evidence_or_404(worksheet, evidence_id):

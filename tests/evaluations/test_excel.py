@@ -273,6 +273,19 @@ def test_a_recap_is_only_for_the_person_who_asked(client, admin_user, instansi, 
     assert client.get(reverse("evaluations:recap_download", args=[round_open.pk])).status_code == 404
 
 
+def test_a_finished_recap_stays_downloadable_while_a_newer_one_is_made(admin_client_zi, instansi, round_open):
+    """The same person asked again from another tab (the load test's admins share one account):
+    the file the first tab offers must still download, not 404 because a newer one is queued."""
+    f.worksheet(round_open, f.unit(instansi, "Unit Satu"))
+    assert f.recap(admin_client_zi, round_open).status_code == 200
+    admin_client_zi.post(reverse("evaluations:export_recap", args=[round_open.pk]))
+    assert RecapExport.objects.filter(status="queued").count() == 1
+    response = admin_client_zi.get(reverse("evaluations:recap_download", args=[round_open.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    assert "menunggu giliran" in admin_client_zi.get(
+        reverse("evaluations:recap_status", args=[round_open.pk])).content.decode()
+
+
 def test_evidence_file_addresses_use_the_host_the_user_is_on(member_client, round_open, unit):
     ws = f.worksheet(round_open, unit)
     a = ws.answers.get(question__key="I.pemenuhan.i.a")

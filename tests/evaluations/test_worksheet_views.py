@@ -283,3 +283,35 @@ def test_every_form_field_id_is_unique_on_the_area_page(member_client, worksheet
     page = member_client.get(area_url(worksheet, "V")).content.decode()
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), [i for i in set(ids) if ids.count(i) > 1][:5]
+
+
+def test_evidence_forms_load_when_a_card_asks_for_them_and_without_javascript_by_a_link(member_client, worksheet,
+                                                                                       client):
+    """An area page of 35 cards rendered 70 evidence forms nobody had opened (a fifth of its time):
+    each card now fetches its two forms when "Tambah bukti dukung" opens."""
+    page = member_client.get(area_url(worksheet)).content.decode()
+    question = q("I.pemenuhan.i.a")
+    forms_url = reverse("evaluations:evidence_forms", args=[worksheet.pk, question.pk])
+    assert 'enctype="multipart/form-data"' not in page and f'hx-get="{forms_url}"' in page
+    fragment = member_client.get(forms_url, **HTMX).content.decode()
+    upload = reverse("evaluations:evidence_upload", args=[worksheet.pk, question.pk])
+    assert f'hx-post="{upload}"' in fragment and 'name="csrfmiddlewaretoken"' in fragment
+    assert 'type="file"' in fragment and 'name="url"' in fragment and f'id="q{question.pk}-upload-file"' in fragment
+    # without JavaScript the card's link opens the page with that card's forms in it, open
+    assert f'href="{area_url(worksheet)}?bukti={question.pk}#q-{question.pk}"' in page
+    asked = member_client.get(area_url(worksheet), {"bukti": question.pk}).content.decode()
+    assert asked.count('enctype="multipart/form-data"') == 1 and f'hx-post="{upload}"' in asked
+    assert re.search(r'<details class="small" open>\s*<summary>Tambah bukti dukung', asked)
+    # the forms are only for whoever may add evidence now
+    Worksheet.objects.filter(pk=worksheet.pk).update(status=Worksheet.Status.SUBMITTED)
+    assert member_client.get(forms_url, **HTMX).status_code == 403
+
+
+def test_a_refused_upload_comes_back_with_the_forms_open_and_the_typing_kept(member_client, worksheet):
+    question = q("I.pemenuhan.i.a")
+    bad = SimpleUploadedFile("catatan.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    response = member_client.post(reverse("evaluations:evidence_upload", args=[worksheet.pk, question.pk]),
+                                  {"file": bad, "description": "SK tim kerja 2026"}, **HTMX)
+    card = response.content.decode()
+    assert re.search(r'<details class="small" open>', card) and 'value="SK tim kerja 2026"' in card
+    assert 'data-testid="evidence-error"' in card
