@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
@@ -198,8 +199,18 @@ def housekeeping() -> dict:
     return {"recaps": recaps, "task_results": results}
 
 
+HOUSEKEEPING_LOCK = 7_290_021  # a PostgreSQL advisory lock key: one worker at a time decides
+
+
+@transaction.atomic
 def schedule_housekeeping(*, force: bool = False) -> bool:
-    """Queue the nightly job unless one is already waiting (every worker calls this at start)."""
+    """Queue the nightly job unless one is already waiting (every worker calls this at start).
+    Workers starting together must not both find none and both queue one: the check and the
+    insert hold a lock — an advisory lock on PostgreSQL, SQLite's write lock (its transactions
+    begin IMMEDIATE here) otherwise."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [HOUSEKEEPING_LOCK])
     waiting = DBTaskResult.objects.filter(task_path=housekeeping.module_path, status="READY").exists()
     if waiting and not force:
         return False

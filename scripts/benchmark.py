@@ -159,7 +159,7 @@ def run(n_units, repeat):
     from django.urls import reverse
 
     from evaluations import score_store
-    from evaluations.models import Answer, Evidence, Question, Worksheet
+    from evaluations.models import Answer, Evidence, Question, Worksheet, WorksheetScore
 
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
@@ -217,9 +217,15 @@ def run(n_units, repeat):
     results.append(measure_recap_build(rnd, world.admin, n_units))
     ids = list(Worksheet.objects.filter(round=rnd).values_list("pk", flat=True))
     start = time.perf_counter()
-    for k in range(0, len(ids), 200):
-        score_store.refresh(ids[k:k + 200])
-    refresh_s = time.perf_counter() - start
+    for k in range(0, len(ids), 250):
+        score_store.refresh(ids[k:k + 250])
+    refresh_s = time.perf_counter() - start  # nothing changed: computed and compared, nothing written
+    WorksheetScore.objects.filter(worksheet__round=rnd).delete()
+    start = time.perf_counter()
+    for k in range(0, len(ids), 250):
+        score_store.refresh(ids[k:k + 250])
+    rewrite_s = time.perf_counter() - start  # every row written again
+    workers_s = {str(n): rescore_with_workers(rnd, n) for n in (1, 2)}  # str: the runs pass through JSON
     raw_rows = raw(RAW_DASHBOARD, [rnd.pk], repeat)
     raw_counts = raw(RAW_COUNTS, [rnd.pk], repeat)
     with connection.cursor() as cursor:
@@ -229,7 +235,31 @@ def run(n_units, repeat):
             "answers": Answer.objects.count(), "evidence": Evidence.objects.count(),
             "states": {k: len(v) for k, v in world.by_status.items()}, "build_s": build_s, "debug": settings.DEBUG,
             "results": results, "raw_rows_ms": raw_rows, "raw_counts_ms": raw_counts, "refresh_s": refresh_s,
+            "rewrite_s": rewrite_s, "workers_s": workers_s,
             "process_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def rescore_with_workers(rnd, n_workers):
+    """Wall time for ``n_workers`` real worker processes to recompute every stored score of the
+    round through the queue (shares of 250, as after a rule change), every row written again."""
+    from django.db import connections
+
+    from evaluations import tasks
+    from evaluations.models import Worksheet, WorksheetScore
+
+    WorksheetScore.objects.filter(worksheet__round=rnd).delete()
+    tasks._in_shares(Worksheet.objects.filter(round=rnd))
+    connections.close_all()
+    start = time.perf_counter()
+    workers = [subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "worker", "--batch", "--no-reload",
+                                 "--no-startup-delay", "--interval", "0.1"], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(n_workers)]
+    for w in workers:
+        w.wait(timeout=3600)
+    elapsed = time.perf_counter() - start
+    missing = Worksheet.objects.filter(round=rnd, scores__isnull=True).count()
+    assert missing == 0 and all(w.returncode == 0 for w in workers), (missing, [w.returncode for w in workers])
+    return elapsed
 
 
 def machine():
@@ -265,8 +295,14 @@ def table(runs):
                  + " | | |")
     lines.append("| dashboard (50 rows + counts) ÷ raw SQL of the counts | " + " | ".join(f"{d:.0f}×" for d in paged)
                  + " | | |")
-    lines.append("| recomputing every stored score of the round | " + " | ".join(
+    lines.append("| recomputing every stored score of the round, one process: nothing changed | " + " | ".join(
         f"{r['refresh_s']:.1f} s" for r in runs) + " | | |")
+    lines.append("| … one process, every score written again | " + " | ".join(
+        f"{r['rewrite_s']:.1f} s" for r in runs) + " | | |")
+    for n in (1, 2):
+        lines.append(f"| … queued in shares of 250, {n} worker process{'es' if n > 1 else ''} "
+                     "(`manage.py worker`), every score written again | " + " | ".join(
+                         f"{r['workers_s'][str(n)]:.1f} s" for r in runs) + " | | |")
     lines.append("| peak memory of the benchmark process (RSS) | " + " | ".join(
         f"{r['process_peak_mb']:.0f} MB" for r in runs) + " | | |")
     return "\n".join(lines)
