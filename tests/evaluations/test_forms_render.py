@@ -65,10 +65,17 @@ def test_a_number_with_an_error_is_marked_and_read_out_with_its_message(member_c
 
 
 def test_every_evidence_input_has_a_label(member_client, worksheet):
+    """Each card's evidence forms arrive when its "Tambah bukti dukung" opens: every one, labelled."""
     page = member_client.get(reverse("evaluations:area_detail", args=[worksheet.pk, "I"])).content.decode()
-    ids = re.findall(r'<input[^>]*name="(?:description|url|file)"[^>]*id="([^"]+)"', page)
-    assert len(ids) > 20
-    assert all(f'for="{i}"' in page for i in ids)
+    urls = re.findall(r'hx-get="([^"]+/bukti/formulir/)"', page)
+    assert len(urls) > 5
+    ids = []
+    for url in urls:
+        fragment = member_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        found = re.findall(r'<input[^>]*name="(?:description|url|file)"[^>]*id="([^"]+)"', fragment)
+        assert len(found) == 4 and all(f'for="{i}"' in fragment for i in found)
+        ids += found
+    assert len(ids) > 20 and len(set(ids)) == len(ids)  # ids unique across the page's cards
 
 
 def test_a_refused_extension_comes_back_with_its_typing_and_the_error_beside_the_field(admin_client_zi, worksheet):
