@@ -217,6 +217,7 @@ def restore(archive: Path, log=print) -> Report:
             if _sha256(tar.extractfile(member)) != sha:
                 raise BackupError(f"Checksum berkas bukti dukung tidak cocok: {name}")
         log("Cadangan utuh: checksum data dan semua berkas cocok.")
+        _upgrade_rows(data)
 
         copied = []  # removed again if anything below fails: all or nothing
         try:
@@ -243,6 +244,23 @@ def restore(archive: Path, log=print) -> Report:
             for name in copied:
                 default_storage.delete(name)
             raise
+
+
+def _upgrade_rows(path: Path) -> None:
+    """A backup made before the area scores carried their worksheet, value set and whether a TPI
+    value set supersedes them (migration 0011) gets those fields from its score rows, so that it
+    loads into this version. (After the checksum was checked: the archive itself is not changed.)"""
+    rows = json.loads(path.read_bytes())
+    old = [r for r in rows if r["model"] == "evaluations.areascore" and "worksheet" not in r["fields"]]
+    if not old:
+        return
+    scores = {r["pk"]: r["fields"] for r in rows if r["model"] == "evaluations.worksheetscore"}
+    with_tpi = {f["worksheet"] for f in scores.values() if f["value_set"] == "tpi"}
+    for row in old:
+        score = scores[row["fields"]["score"]]
+        row["fields"].update(worksheet=score["worksheet"], value_set=score["value_set"],
+                             superseded=score["value_set"] == "unit" and score["worksheet"] in with_tpi)
+    path.write_text(json.dumps(rows), encoding="utf-8")
 
 
 def _analyze() -> None:

@@ -31,14 +31,22 @@ def _stored(worksheet_ids) -> dict[int, dict]:
     return out
 
 
-@transaction.atomic
-def refresh(worksheet_ids) -> None:
-    """Recompute the stored scores of these worksheets (a fixed number of queries per version):
+def refresh(worksheets) -> None:
+    """Recompute the stored scores of these worksheets (ids, or Worksheet rows a service has just
+    locked, with their unit and round: not read again) in a fixed number of queries per version:
     each value set's scores and verdict toward the unit's target, and the unit's own proposal
     prerequisites (the instansi's are the round's, judged when read). Only worksheets whose
-    figures changed are written: after a rule change, the verdicts; after a save, the one sheet."""
-    worksheets = list(Worksheet.objects.filter(pk__in=list(worksheet_ids))
-                      .select_related("unit", "round__version", "round__instansi"))
+    figures changed are written: after a rule change, the verdicts; after a save, the one sheet.
+    Inside a service's transaction no savepoint of its own: a failure here fails the service."""
+    worksheets = list(worksheets)
+    if not all(isinstance(ws, Worksheet) for ws in worksheets):
+        worksheets = list(Worksheet.objects.filter(pk__in=worksheets)
+                          .select_related("unit", "round__version", "round__instansi"))
+    with transaction.atomic(savepoint=False):
+        _refresh(worksheets)
+
+
+def _refresh(worksheets: list[Worksheet]) -> None:
     by_version: dict[int, list[Worksheet]] = {}
     for ws in worksheets:
         by_version.setdefault(ws.round.version_id, []).append(ws)
@@ -83,10 +91,13 @@ def refresh(worksheet_ids) -> None:
     WorksheetScore.objects.filter(worksheet__in=changed).delete()
     scores, areas = [], []
     for ws in changed:
-        for which, (fields, by_area) in fresh[ws.pk].items():
+        sets = fresh[ws.pk]
+        for which, (fields, by_area) in sets.items():
             row = WorksheetScore(worksheet=ws, value_set=which, **dict(zip(SCORE_FIELDS, fields, strict=True)))
             scores.append(row)
-            areas.extend(AreaScore(score=row, area_code=code, **dict(zip(AREA_FIELDS, values, strict=True)))
+            superseded = which == WorksheetScore.ValueSet.UNIT and WorksheetScore.ValueSet.TPI in sets
+            areas.extend(AreaScore(score=row, worksheet=ws, value_set=which, superseded=superseded, area_code=code,
+                                   **dict(zip(AREA_FIELDS, values, strict=True)))
                          for code, values in by_area.items())
     WorksheetScore.objects.bulk_create(scores, batch_size=500)
     for area in areas:

@@ -25,10 +25,11 @@ Rules (domain spec, PermenPANRB 90/2021):
 from __future__ import annotations
 
 import ast
+import copy
 import functools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import NamedTuple
@@ -56,18 +57,19 @@ def exact_sum(values) -> Fraction:
     every step; a rescore adds some fifty thousand values per hundred worksheets)."""
     num, den = 0, 1
     for v in values:
-        d = v.denominator
+        n, d = v.as_integer_ratio()
         if d == den:
-            num += v.numerator
+            num += n
         else:
             common = den // math.gcd(den, d) * d
-            num, den = num * (common // den) + v.numerator * (common // d), common
+            num, den = num * (common // den) + n * (common // d), common
     return Fraction(num, den)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)
 def as_fraction(value: Decimal) -> Fraction:
-    """A template constant (a weight, an option's value) as a Fraction, converted once."""
+    """A template constant (a weight, an option's value) or a count as a Fraction: the same few
+    recur across a round, each converted once."""
     return Fraction(value)
 
 
@@ -201,24 +203,41 @@ def formula_names(formula: str) -> frozenset[str]:
     return frozenset(node.id for node in ast.walk(_parse(formula)) if isinstance(node, ast.Name))
 
 
+class _Constants(ast.NodeTransformer):
+    """Replaces each number of a formula by a name bound to its exact Fraction (``0.5`` → 1/2)."""
+
+    def __init__(self):
+        self.values: dict[str, Fraction] = {}
+
+    def visit_Constant(self, node):
+        name = f"_k{len(self.values)}"
+        self.values[name] = Fraction(str(node.value))
+        return ast.copy_location(ast.Name(name, ast.Load()), node)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(formula: str):
+    """A checked formula as Python bytecode over Fractions, with its exact constants and the names
+    it reads. Only what ``_parse`` allows gets here: numbers, names, + - * / and unary minus; the
+    names are looked up only in the counts handed over (no builtins), so nothing else can run."""
+    constants = _Constants()
+    names = formula_names(formula)
+    tree = ast.fix_missing_locations(ast.Expression(constants.visit(copy.deepcopy(_parse(formula)))))
+    return compile(tree, "<rumus>", "eval"), {"__builtins__": {}, **constants.values}, names
+
+
 def evaluate_formula(formula: str, counts: Mapping[str, Decimal | None]) -> Fraction | None:
     """Exact value of a formula, or None when a count is missing or a divisor is zero."""
-
-    def ev(node):
-        if isinstance(node, ast.Constant):
-            return Fraction(str(node.value))
-        if isinstance(node, ast.Name):
-            value = counts.get(node.id)
-            if value is None:
-                raise LookupError(node.id)
-            return Fraction(value)
-        if isinstance(node, ast.UnaryOp):
-            return -ev(node.operand)
-        return _ALLOWED_OPS[type(node.op)](ev(node.left), ev(node.right))
-
+    code, constants, names = _compiled(formula)
+    env = {}
+    for name in names:
+        value = counts.get(name)
+        if value is None:
+            return None
+        env[name] = as_fraction(value)
     try:
-        return ev(_parse(formula))
-    except (LookupError, ZeroDivisionError):
+        return eval(code, constants, env)  # noqa: S307 — a checked arithmetic expression, see _compiled
+    except ZeroDivisionError:
         return None
 
 
@@ -338,14 +357,26 @@ class NodeScore(NamedTuple):
         return self.answered == self.inputs
 
 
-@dataclass(frozen=True)
 class ScoreResult:
-    total: NodeScore
-    components: dict[str, NodeScore]
-    areas: dict[str, NodeScore]
-    parts: dict[str, NodeScore]  # "I.pemenuhan"
-    indicators: dict[str, NodeScore]  # "I.pemenuhan.i"
-    questions: dict[str, Fraction | None] = field(default_factory=dict)
+    """A value set's scores at every level. ``questions`` (each answer's 0–1 value) is assembled
+    when first read: a rescore of thousands of worksheets never reads it."""
+
+    __slots__ = ("total", "components", "areas", "parts", "indicators", "_values", "_questions")
+
+    def __init__(self, total: NodeScore, components: dict[str, NodeScore], areas: dict[str, NodeScore],
+                 parts: dict[str, NodeScore], indicators: dict[str, NodeScore],
+                 questions: dict[str, Fraction | None] | None = None, *, values: list[dict] = ()):
+        self.total, self.components, self.areas, self.parts = total, components, areas, parts  # "I.pemenuhan"
+        self.indicators = indicators  # "I.pemenuhan.i"
+        self._values, self._questions = values, questions
+
+    @property
+    def questions(self) -> dict[str, Fraction | None]:
+        if self._questions is None:
+            self._questions = {}
+            for values in self._values:
+                self._questions.update(values)
+        return self._questions
 
     def node(self, scope: str, target: str) -> NodeScore:
         if scope == "total":
@@ -378,43 +409,73 @@ def score_indicator(indicator: IndicatorSpec, answers: Mapping[str, AnswerValue]
 MEMO_LIMIT = 20_000
 
 
+class _Plan(NamedTuple):
+    """A template's shape flattened once: indicators with their question keys, and how they sum."""
+
+    indicators: tuple  # (IndicatorSpec, its question keys)
+    parts: tuple  # (area code, part key, kind, weight, indicator positions)
+    areas: tuple  # (AreaSpec, part positions)
+    components: tuple  # (ComponentSpec, area positions)
+    weight: Decimal
+
+
+def _plan(template: TemplateSpec) -> _Plan:
+    """The template's plan, made once and kept on the (immutable) spec itself."""
+    plan = template.__dict__.get("_plan")
+    if plan is None:
+        plan = _make_plan(template)
+        object.__setattr__(template, "_plan", plan)  # not a field: equality and hashing ignore it
+    return plan
+
+
+def _make_plan(template: TemplateSpec) -> _Plan:
+    indicators, parts, areas, components = [], [], [], []
+    for component in template.components:
+        area_at = []
+        for area in component.areas:
+            part_at = []
+            for part in area.parts:
+                ind_at = []
+                for indicator in part.indicators:
+                    ind_at.append(len(indicators))
+                    indicators.append((indicator, tuple(q.key for q in indicator.questions)))
+                part_at.append(len(parts))
+                parts.append((f"{area.code}.{part.kind}", part.kind,
+                              sum((i.weight for i in part.indicators), Decimal("0")), tuple(ind_at)))
+            area_at.append(len(areas))
+            areas.append((area, tuple(part_at)))
+        components.append((component, tuple(area_at)))
+    return _Plan(tuple(indicators), tuple(parts), tuple(areas), tuple(components),
+                 sum((c.weight for c in template.components), Decimal("0")))
+
+
 def score(template: TemplateSpec, answers: Mapping[str, AnswerValue], memo: dict | None = None) -> ScoreResult:
     """Roll one value set up: question → indicator → part → area → component → total.
 
     ``memo``: a dict kept across the worksheets of one batch (a rescore, the recap). An indicator's
     score depends only on its own questions' answers, and across a round the same few answer
     combinations recur (a tenth of them are distinct at 500 units), so each is computed once."""
-    components, areas, parts, indicators, questions = {}, {}, {}, {}, {}
-    for component in template.components:
-        area_nodes = []
-        for area in component.areas:
-            part_nodes = []
-            for part in area.parts:
-                ind_nodes = []
-                for indicator in part.indicators:
-                    if memo is None:
-                        node, values = score_indicator(indicator, answers)
-                    else:
-                        key = (indicator.key, tuple(answers.get(q.key) for q in indicator.questions))
-                        found = memo.get(key)
-                        if found is None:
-                            if len(memo) >= MEMO_LIMIT:  # memory stays bounded on the largest recap
-                                memo.clear()
-                            found = memo[key] = score_indicator(indicator, answers)
-                        node, values = found
-                    indicators[indicator.key] = node
-                    questions.update(values)
-                    ind_nodes.append(node)
-                part_key = f"{area.code}.{part.kind}"
-                weight = sum((i.weight for i in part.indicators), Decimal("0"))
-                parts[part_key] = _sum(part_key, part.kind, weight, ind_nodes)
-                part_nodes.append(parts[part_key])
-            areas[area.code] = _sum(area.code, area.name, area.weight, part_nodes)
-            area_nodes.append(areas[area.code])
-        components[component.code] = _sum(component.code, component.name, component.weight, area_nodes)
-    weight = sum((c.weight for c in template.components), Decimal("0"))
-    total = _sum("total", "Total", weight, list(components.values()))
-    return ScoreResult(total, components, areas, parts, indicators, questions)
+    plan = _plan(template)
+    get = answers.get
+    ind_nodes, values = [], []
+    for indicator, keys in plan.indicators:
+        if memo is None:
+            found = score_indicator(indicator, answers)
+        else:
+            key = (indicator.key, tuple(map(get, keys)))
+            found = memo.get(key)
+            if found is None:
+                if len(memo) >= MEMO_LIMIT:  # memory stays bounded on the largest recap
+                    memo.clear()
+                found = memo[key] = score_indicator(indicator, answers)
+        ind_nodes.append(found[0])
+        values.append(found[1])
+    part_nodes = [_sum(key, kind, weight, [ind_nodes[i] for i in at]) for key, kind, weight, at in plan.parts]
+    area_nodes = [_sum(area.code, area.name, area.weight, [part_nodes[i] for i in at]) for area, at in plan.areas]
+    comp_nodes = [_sum(c.code, c.name, c.weight, [area_nodes[i] for i in at]) for c, at in plan.components]
+    return ScoreResult(_sum("total", "Total", plan.weight, comp_nodes),
+                       {n.key: n for n in comp_nodes}, {n.key: n for n in area_nodes},
+                       {n.key: n for n in part_nodes}, {n.key: n for n in ind_nodes}, values=values)
 
 
 def score_sets(template: TemplateSpec,

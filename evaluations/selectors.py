@@ -11,11 +11,9 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
     F,
     FilteredRelation,
     IntegerField,
-    OuterRef,
     Q,
     Value,
     When,
@@ -668,15 +666,15 @@ def round_figures(worksheets, *, reviewer: bool, instansi_ok: dict[str, bool], o
 
 
 def area_averages(worksheets, *, reviewer: bool) -> list[dict]:
-    """Each area's average across the units (TPI values where they count), weakest first."""
+    """Each area's average across the units (TPI values where they count), weakest first: one
+    grouped query over the area rows, which carry their worksheet and value set."""
 
-    tpi_exists = Exists(WorksheetScore.objects.filter(worksheet=OuterRef("score__worksheet"), value_set="tpi"))
     if reviewer:
-        basis = Q(score__value_set="tpi") | (Q(score__value_set="unit") & ~Q(tpi_exists))
+        basis = Q(superseded=False)
     else:
-        visible = Q(score__worksheet__status__in=workflow.TPI_DECIDED)
-        basis = (Q(score__value_set="tpi") & visible) | (Q(score__value_set="unit") & ~(Q(tpi_exists) & visible))
-    rows = AreaScore.objects.filter(score__worksheet__in=worksheets).filter(basis)
+        visible = Q(worksheet__status__in=workflow.TPI_DECIDED)
+        basis = (Q(value_set="tpi") & visible) | (Q(value_set="unit") & (Q(superseded=False) | ~visible))
+    rows = AreaScore.objects.filter(worksheet__in=worksheets).filter(basis)
     data = (rows.order_by().values("area_code", "weight")
             .annotate(avg=Avg("value"), pemenuhan=Avg("pemenuhan"), reform=Avg("reform"), n=Count("pk")))
     out = [{"code": d["area_code"], "weight": d["weight"], "avg": Decimal(d["avg"]).quantize(Decimal("0.01")),

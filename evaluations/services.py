@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,7 +84,19 @@ class IncompleteError(Exception):
 
 
 def _locked_worksheet(pk) -> Worksheet:
-    return Worksheet.objects.select_for_update().select_related("round", "unit").get(pk=pk)
+    """The worksheet locked for a change, with its round, version and unit read.
+
+    Only the worksheet is locked for update. Its round and unit are share-locked first, on
+    PostgreSQL: closing the round or changing the unit (which lock them for update) waits for a
+    save in flight, and a save after them reads them as they now are — while saves of different
+    units in one round, which used to queue on the round's row, go side by side. (SQLite locks the
+    whole database for a write anyway.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM evaluations_worksheet w JOIN evaluations_round r ON r.id = w.round_id "
+                           "JOIN units_unit u ON u.id = w.unit_id WHERE w.id = %s FOR SHARE OF r, u", [pk])
+    return (Worksheet.objects.select_for_update(of=("self",)).select_related("round__version", "round__instansi", "unit")
+            .get(pk=pk))
 
 
 def _describe(option: str, number: Decimal | None, kind: str = "") -> str:
@@ -136,7 +148,7 @@ def _write_unit_value(ws, answer, user, option, number, explanation, revision, *
     answer.save(update_fields=["unit_option", "unit_number", "unit_explanation", "revision", "updated_by",
                                "unit_updated_at", "updated_at"])
     if refresh:
-        score_store.refresh([ws.pk])
+        score_store.refresh([ws])
     if audit:  # a change after the first submission (or made for the unit) is part of the audit trail
         events = []
         if (old[0], old[1]) != (option, number):
@@ -453,7 +465,7 @@ def _start(ws: Worksheet, user, target: str) -> None:
     _copy_unit_values_where_blank(ws)
     _status_event(ws, user, target)
     ws.save(update_fields=["status", "updated_at"])
-    score_store.refresh([ws.pk])
+    score_store.refresh([ws])
 
 
 @transaction.atomic
@@ -492,7 +504,7 @@ def review_answer_save(*, user, worksheet: Worksheet, question: Question, option
     answer.save(update_fields=["tpi_option", "tpi_number", "tpi_note", "needs_revision", "revision",
                                "tpi_updated_by", "tpi_updated_at", "updated_at"])
     if old_value != new_value:
-        score_store.refresh([ws.pk])
+        score_store.refresh([ws])
     events = []
     if old_value != new_value:
         events.append(WorksheetEvent(worksheet=ws, answer=answer, actor=user, kind=WorksheetEvent.Kind.VALUE,
@@ -532,7 +544,7 @@ def review_approve(*, user, worksheet: Worksheet, comment: str = "", expected_st
     ws, t = _decide(user, worksheet, "approve", expected_status, comment)
     if ws.status == Worksheet.Status.SUBMITTED:
         _copy_unit_values_where_blank(ws)
-        score_store.refresh([ws.pk])
+        score_store.refresh([ws])
     ws.answers.filter(needs_revision=True).update(needs_revision=False)
     return _finish_decision(ws, user, t, comment, "approved")
 
@@ -635,7 +647,7 @@ def worksheet_import(*, user, worksheet: Worksheet, rows: list[dict], revisions:
                           audit=bool(ws.submitted_at) or workflow.ADMIN in roles and not can_edit(user, ws),
                           comment=_("Impor dari berkas Excel"), refresh=False, kind=questions[r["key"]].answer_type)
         changed += a.revision != before
-    score_store.refresh([ws.pk])
+    score_store.refresh([ws])
     WorksheetEvent.objects.create(worksheet=ws, actor=user, kind=WorksheetEvent.Kind.IMPORT,
                                   new_value=str(changed), comment=_("%(n)d jawaban diperbarui dari berkas Excel") % {
                                       "n": changed})

@@ -7,7 +7,15 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 
-from evaluations.models import Answer, Evidence, PrerequisiteRecord, Worksheet, WorksheetEvent, WorksheetScore
+from evaluations.models import (
+    Answer,
+    AreaScore,
+    Evidence,
+    PrerequisiteRecord,
+    Worksheet,
+    WorksheetEvent,
+    WorksheetScore,
+)
 
 
 def _num(value):
@@ -42,7 +50,9 @@ def snapshot() -> dict:
                                                                         "worksheet__unit", "round")]
     return {"answers": sorted(answers), "prerequisites": sorted(prerequisites, key=json.dumps), "evidence": sorted(evidence, key=json.dumps), "worksheets": sorted(sheets),
             "users": sorted(users), "events": WorksheetEvent.objects.count(),
-            "scores": sorted([s.worksheet_id, s.value_set, _num(s.total)] for s in WorksheetScore.objects.all())}
+            "scores": sorted([s.worksheet_id, s.value_set, _num(s.total)] for s in WorksheetScore.objects.all()),
+            "areas": sorted([a.score.worksheet_id, a.worksheet_id, a.score.value_set, a.value_set, a.superseded,
+                             a.area_code, _num(a.value)] for a in AreaScore.objects.select_related("score"))}
 
 
 def dump():

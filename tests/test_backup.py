@@ -3,6 +3,7 @@ same engine as this test run (SQLite file, or a new PostgreSQL database) — wit
 history row, every account and every evidence file, byte for byte; a damaged backup, or a target
 that already holds data, is refused with the reason."""
 
+import hashlib
 import io
 import json
 import tarfile
@@ -78,6 +79,35 @@ def test_a_backup_restores_every_answer_and_file_into_a_fresh_database(instituti
             assert (restored_root / name).read_bytes() in (PDF, PNG)
     assert oct(archive.stat().st_mode)[-3:] == "600"  # the backup holds password hashes: owner only
 
+
+
+def test_a_backup_from_before_area_scores_carried_their_worksheet_still_restores(institution, tmp_path,
+                                                                                  fresh_database):
+    """Backups made by the previous version have area rows with only their score: restored, the
+    rows get their worksheet, value set and whether the TPI's values supersede them."""
+    archive = _archive(tmp_path)
+    with tarfile.open(archive) as tar:
+        rows = json.load(tar.extractfile("data.json"))
+    for row in rows:
+        if row["model"] == "evaluations.areascore":
+            for name in ("worksheet", "value_set", "superseded"):
+                del row["fields"][name]
+    old_data = json.dumps(rows).encode()
+    old = tmp_path / "lama.tar.gz"
+    with tarfile.open(archive) as src, tarfile.open(old, "w:gz") as dst:
+        for member in src.getmembers():
+            data = old_data if member.name == "data.json" else src.extractfile(member).read()
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                manifest["data_sha256"] = hashlib.sha256(old_data).hexdigest()
+                data = json.dumps(manifest).encode()
+            member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+    before = snapshot()
+    result = _in(fresh_database, tmp_path / "bukti", "restore", str(old))
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = _in(fresh_database, tmp_path / "bukti", "shell", "-c", "from tests.backup_snapshot import dump; dump()")
+    assert json.loads(after.stdout.split("SNAPSHOT", 1)[1]) == json.loads(json.dumps(before))
 
 
 def test_a_damaged_backup_is_refused_with_the_reason(institution, tmp_path, fresh_database):

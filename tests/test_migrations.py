@@ -4,7 +4,9 @@ stopped by ``migrate`` with the way out, instead of being told there is nothing 
 import pytest
 from django.core.checks import run_checks
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
+from tests import factories as f
 from zi_tracker.checks import SQUASHED_EVALUATIONS
 
 
@@ -29,3 +31,32 @@ def test_a_database_half_way_through_the_old_migrations_is_stopped_with_the_way_
 def test_a_database_with_all_of_them_or_the_squash_passes(names):
     _recorded(names)
     assert not [e for e in run_checks(databases=["default"]) if e.id == "zi_tracker.E001"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_area_scores_get_their_worksheet_value_set_and_whether_the_tpi_supersedes_them():
+    """0011–0013 on a database with scores: the area rows copied from their score rows."""
+    before, after = [("evaluations", "0010_spec_stamp")], [("evaluations", "0013_area_score_worksheet_required")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    Worksheet, WorksheetScore, AreaScore = (apps.get_model("evaluations", m)
+                                            for m in ("Worksheet", "WorksheetScore", "AreaScore"))
+    instansi = f.instansi()
+    round_ = f.round_(instansi)
+    sheets = [Worksheet.objects.create(round_id=round_.pk, unit_id=f.unit(instansi, name=f"Unit {i}").pk)
+              for i in range(2)]
+    figures = {"total": 1, "pengungkit": 1, "hasil": 0, "answered": 1, "inputs": 2}
+    for ws, value_sets in zip(sheets, [("unit", "tpi"), ("unit",)], strict=True):
+        for value_set in value_sets:
+            score = WorksheetScore.objects.create(worksheet_id=ws.pk, value_set=value_set, **figures)
+            AreaScore.objects.create(score_id=score.pk, area_code="I", value=1, weight=5)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT a.worksheet_id, a.value_set, a.superseded, s.worksheet_id, s.value_set "
+                       "FROM evaluations_areascore a JOIN evaluations_worksheetscore s ON s.id = a.score_id")
+        rows = cursor.fetchall()
+    assert sorted((ws, vs, bool(sup)) for ws, vs, sup, score_ws, score_vs in rows if (ws, vs) == (score_ws, score_vs)
+                  ) == sorted([(sheets[0].pk, "unit", True), (sheets[0].pk, "tpi", False), (sheets[1].pk, "unit", False)])

@@ -70,6 +70,16 @@ def test_formulas_allow_only_arithmetic_over_codes(formula):
         scoring.formula_names(formula)
 
 
+def test_formulas_are_exact_and_read_only_the_counts_given():
+    """Formulas run as compiled bytecode: numbers stay exact (0.1 is 1/10, not a float), unary
+    minus and brackets work, and a name that is not one of the counts (a builtin) is no value."""
+    assert scoring.evaluate_formula("0.1 * a + 0.2 * a", {"a": D("10")}) == Fraction(3)
+    assert scoring.evaluate_formula("-(a - b) / 3", {"a": D("1"), "b": D("2")}) == Fraction(1, 3)
+    assert scoring.evaluate_formula("a / (b - b)", {"a": D("1"), "b": D("2")}) is None
+    assert scoring.evaluate_formula("len + a", {"a": D("1")}) is None
+    assert scoring.evaluate_formula("__builtins__", {"a": D("1")}) is None
+
+
 def test_formula_names():
     assert scoring.formula_names("(a - b) / a") == {"a", "b"}
 
