@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from units.admin import UnitAdmin as BaseUnitAdmin
 from units.models import Unit
 
-from . import lke_loader, score_store, tasks
+from . import lke_loader, score_store, services, tasks
 from .models import (
     Answer,
     Area,
@@ -218,6 +218,8 @@ class RoundAdmin(admin.ModelAdmin):
         return ("status",) if obj is not None else ()
 
     def save_model(self, request, obj, form, change):
+        if change:  # new deadlines apply from the next change on, not half-way through one in flight
+            services.lock_round(obj.pk)
         super().save_model(request, obj, form, change)
         if change and {"fill_deadline", "proposal_deadline"} & set(form.changed_data):
             # "building ZI ≥ 1 year" counts back from the proposal date: the units' standing follows.

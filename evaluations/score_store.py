@@ -37,12 +37,16 @@ def refresh(worksheets) -> None:
     each value set's scores and verdict toward the unit's target, and the unit's own proposal
     prerequisites (the instansi's are the round's, judged when read). Only worksheets whose
     figures changed are written: after a rule change, the verdicts; after a save, the one sheet.
-    Inside a service's transaction no savepoint of its own: a failure here fails the service."""
+    Given ids, it locks those worksheets as a save does. Inside a service's transaction no
+    savepoint of its own: a failure here fails the service."""
     worksheets = list(worksheets)
-    if not all(isinstance(ws, Worksheet) for ws in worksheets):
-        worksheets = list(Worksheet.objects.filter(pk__in=worksheets)
-                          .select_related("unit", "round__version", "round__instansi"))
     with transaction.atomic(savepoint=False):
+        if not all(isinstance(ws, Worksheet) for ws in worksheets):
+            # Locked (in id order, as every rescore does) before their answers are read: a save in
+            # flight finishes first, and its scores are not overwritten with ones from before it.
+            worksheets = list(Worksheet.objects.filter(pk__in=worksheets).order_by("pk")
+                              .select_for_update(no_key=True, of=("self",))
+                              .select_related("unit", "round__version", "round__instansi"))
         _refresh(worksheets)
 
 

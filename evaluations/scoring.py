@@ -25,7 +25,6 @@ Rules (domain spec, PermenPANRB 90/2021):
 from __future__ import annotations
 
 import ast
-import copy
 import functools
 import math
 from collections.abc import Mapping
@@ -184,12 +183,14 @@ def _parse(formula: str) -> ast.expr:
         raise FormulaError(f"rumus tidak dapat dibaca: {formula!r}") from exc
     for node in ast.walk(tree):
         if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Name, ast.Load)):
+            if isinstance(node, ast.Name) and node.id.startswith("_"):  # _k0…: the compiled constants
+                raise FormulaError(f"huruf pertanyaan dalam rumus tidak boleh diawali garis bawah: {formula!r}")
             if isinstance(node, ast.BinOp) and type(node.op) not in _ALLOWED_OPS:
                 raise FormulaError(f"operator tidak diizinkan dalam rumus: {formula!r}")
             if isinstance(node, ast.UnaryOp) and not isinstance(node.op, ast.USub):
                 raise FormulaError(f"operator tidak diizinkan dalam rumus: {formula!r}")
             continue
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             continue
         if isinstance(node, (ast.operator, ast.unaryop)):
             continue
@@ -222,7 +223,8 @@ def _compiled(formula: str):
     names are looked up only in the counts handed over (no builtins), so nothing else can run."""
     constants = _Constants()
     names = formula_names(formula)
-    tree = ast.fix_missing_locations(ast.Expression(constants.visit(copy.deepcopy(_parse(formula)))))
+    _parse(formula)  # checked; a tree of its own is rewritten (the cached one is shared)
+    tree = ast.fix_missing_locations(ast.Expression(constants.visit(ast.parse(formula, mode="eval").body)))
     return compile(tree, "<rumus>", "eval"), {"__builtins__": {}, **constants.values}, names
 
 

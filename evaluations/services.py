@@ -83,20 +83,32 @@ class IncompleteError(Exception):
         self.missing = missing
 
 
-def _locked_worksheet(pk) -> Worksheet:
-    """The worksheet locked for a change, with its round, version and unit read.
+ROUND_LOCK = 7_290_022  # PostgreSQL advisory locks (key1 = this, key2 = round id): changes vs. round moves
 
-    Only the worksheet is locked for update. Its round and unit are share-locked first, on
-    PostgreSQL: closing the round or changing the unit (which lock them for update) waits for a
-    save in flight, and a save after them reads them as they now are — while saves of different
-    units in one round, which used to queue on the round's row, go side by side. (SQLite locks the
-    whole database for a write anyway.)"""
+
+def _locked_worksheet(pk) -> Worksheet:
+    """The worksheet locked for a change (FOR NO KEY UPDATE: the score rows' foreign-key checks of a
+    background rescore do not wait on it), with its round, version and unit read.
+
+    On PostgreSQL a change first takes its round's advisory lock in shared mode: changes to
+    different units of one round go side by side (they used to queue on the round's row), while
+    closing or reopening the round (``lock_round``: the same lock, exclusive) waits for the
+    changes in flight, and a change after it reads the round as it now is. PostgreSQL queues
+    advisory lock requests fairly, so a stream of saves cannot hold a closing admin off for long.
+    (SQLite locks the whole database for a write anyway.)"""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM evaluations_worksheet w JOIN evaluations_round r ON r.id = w.round_id "
-                           "JOIN units_unit u ON u.id = w.unit_id WHERE w.id = %s FOR SHARE OF r, u", [pk])
-    return (Worksheet.objects.select_for_update(of=("self",)).select_related("round__version", "round__instansi", "unit")
-            .get(pk=pk))
+            cursor.execute(f"SELECT pg_advisory_xact_lock_shared(%s, (round_id %% 2147483647)::int) "
+                           f"FROM {Worksheet._meta.db_table} WHERE id = %s", [ROUND_LOCK, pk])
+    return (Worksheet.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("round__version", "round__instansi", "unit").get(pk=pk))
+
+
+def lock_round(round_id: int) -> None:
+    """Wait for every change in flight in this round, and hold new ones until this transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, (%s %% 2147483647)::int)", [ROUND_LOCK, round_id])
 
 
 def _describe(option: str, number: Decimal | None, kind: str = "") -> str:
@@ -306,6 +318,7 @@ def round_set_status(*, user, round_: Round, action: str, comment: str = "") -> 
     """Open, close or reopen a round: the instansi's admins, with a reason for closing and reopening,
     recorded in the round's history. A closed round's worksheets cannot be changed by anyone."""
 
+    lock_round(round_.pk)
     rnd = Round.objects.select_for_update().get(pk=round_.pk)
     if not user_roles(user).is_admin_of(rnd.instansi_id):
         raise PermissionDenied(_("Hanya admin instansi yang dapat membuka atau menutup periode."))

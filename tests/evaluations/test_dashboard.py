@@ -320,3 +320,30 @@ def test_the_summarys_one_grouped_query_gives_the_same_numbers_as_the_separate_c
         assert counts == selectors.readiness_counts_by_basis(worksheets, instansi_ok)
         assert distribution == selectors.total_distribution(rows)
     assert counts.approved == 1 and sum(n for _, n in distribution) == 6
+
+
+@pytest.mark.parametrize("as_reviewer", [True, False])
+def test_area_averages_rest_on_the_tpis_values_where_they_count(round_open, round_with_units, as_reviewer):
+    """Alfa approved and Beta in review, both with TPI values below the unit's on area I; Gama
+    submitted without TPI values. A reviewer's averages take the TPI's values of both; the unit
+    side's only Alfa's (decided) — Beta's own values until the TPI decides. Checked against the
+    stored area scores averaged by hand."""
+    alfa, beta, gama = (round_with_units[n] for n in ("Dinas Alfa", "RSUD Beta", "Kecamatan Gama"))
+    Answer.objects.filter(worksheet__in=[alfa, beta]).update(tpi_option=models.F("unit_option"),
+                                                             tpi_number=models.F("unit_number"))
+    Answer.objects.filter(worksheet__in=[alfa, beta], question__key__startswith="I.", tpi_option="Ya").update(
+        tpi_option="Tidak")
+    Worksheet.objects.filter(pk=alfa.pk).update(status=Worksheet.Status.APPROVED)
+    Worksheet.objects.filter(pk__in=[beta.pk]).update(status=Worksheet.Status.IN_REVIEW)
+    Worksheet.objects.filter(pk=gama.pk).update(status=Worksheet.Status.SUBMITTED)
+    score_store.refresh([alfa.pk, beta.pk, gama.pk])
+
+    def area(ws, value_set, code="I"):
+        return ws.scores.get(value_set=value_set).areas.get(area_code=code).value
+
+    basis = {alfa: "tpi", beta: "tpi" if as_reviewer else "unit", gama: "unit"}
+    expected = (sum(area(ws, vs) for ws, vs in basis.items()) / 3).quantize(Decimal("0.01"))
+    assert area(alfa, "tpi") < area(alfa, "unit")  # the TPI's values differ, so the basis shows
+    handed_in = Worksheet.objects.filter(round=round_open).exclude(status=Worksheet.Status.DRAFT)
+    averages = {a["code"]: a for a in selectors.area_averages(handed_in, reviewer=as_reviewer)}
+    assert averages["I"]["avg"] == expected and averages["I"]["n"] == 3

@@ -1,13 +1,13 @@
-"""Row locks of a save, on PostgreSQL: a save locks its worksheet, and only share-locks the round
-and the unit it reads — saves of different units in one round go side by side, while closing the
-round (or changing the unit) still waits for a save in flight, and a save after it sees it."""
+"""Locks of a save, on PostgreSQL: a save locks its worksheet and holds its round's lock in shared
+mode — saves of different units in one round go side by side, closing the round waits for a save
+in flight and a save after it sees it closed; a background rescore waits for a save in flight."""
 
 import threading
 
 import pytest
 from django.db import connection, connections, transaction
 
-from evaluations import services
+from evaluations import score_store, services
 from evaluations.models import Question
 from tests import factories as f
 
@@ -75,3 +75,25 @@ def test_closing_the_round_waits_for_a_save_in_flight_and_a_later_save_is_refuse
     services.round_set_status(user=admin_user, round_=round_open, action="close", comment="selesai")
     with pytest.raises(services.PermissionDenied):
         _save(operator, ws, "I.pemenuhan.i.a", "Tidak", revision=1)
+
+
+def test_a_background_rescore_waits_for_a_save_in_flight(instansi, round_open):
+    """A rescore reads a worksheet's answers only once no save holds it, so it never writes scores
+    from before a save over the scores of that save."""
+    unit = f.unit(instansi)
+    ws = f.worksheet(round_open, unit)
+    operator = f.member(instansi, "operator", unit)
+    started, release, errors = threading.Event(), threading.Event(), []
+    saving = threading.Thread(target=_hold, args=(lambda: _save(operator, ws, "I.pemenuhan.i.a", "Ya"),
+                                                  started, release, errors))
+    saving.start()
+    try:
+        assert started.wait(10) and not errors
+        with pytest.raises(Exception, match="lock timeout"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '500ms'")
+            score_store.refresh([ws.pk])
+    finally:
+        release.set()
+        saving.join()
+    assert not errors

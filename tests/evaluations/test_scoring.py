@@ -64,7 +64,7 @@ def test_computed_percentage_is_clamped():
     assert scoring.question_value(q("persen", formula="(a - b) / a"), None, {"a": D("4"), "b": D("9")}) == 0
 
 
-@pytest.mark.parametrize("formula", ["__import__('os')", "a ** 2", "a.b", "a if b else c", "f(a)", "[a]", "a // b"])
+@pytest.mark.parametrize("formula", ["__import__('os')", "_k0 / 4", "True + a", "a ** 2", "a.b", "a if b else c", "f(a)", "[a]", "a // b"])
 def test_formulas_allow_only_arithmetic_over_codes(formula):
     with pytest.raises(scoring.FormulaError):
         scoring.formula_names(formula)
@@ -77,7 +77,7 @@ def test_formulas_are_exact_and_read_only_the_counts_given():
     assert scoring.evaluate_formula("-(a - b) / 3", {"a": D("1"), "b": D("2")}) == Fraction(1, 3)
     assert scoring.evaluate_formula("a / (b - b)", {"a": D("1"), "b": D("2")}) is None
     assert scoring.evaluate_formula("len + a", {"a": D("1")}) is None
-    assert scoring.evaluate_formula("__builtins__", {"a": D("1")}) is None
+    assert scoring.evaluate_formula("-" * 190 + "a", {"a": D("2")}) == 2  # deep nesting: no recursion error
 
 
 def test_formula_names():
