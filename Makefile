@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast setup setup-dev chromium migrate demo check-migrations lint clean
+.PHONY: run test test-fast setup setup-dev chromium print-tools migrate demo check-migrations lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 
 setup: $(VENV)/.installed
 
-setup-dev: $(VENV)/.installed-dev chromium
+setup-dev: $(VENV)/.installed-dev chromium print-tools
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
 chromium:
@@ -32,6 +32,16 @@ chromium:
 		echo "Installing Debian's chromium package…"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# LibreOffice (Calc, no GUI), the Carlito font (Calibri's metrics) and poppler's pdftotext: the tests
+# render the Excel exports to PDF and read the pages, as a printer would get them.
+print-tools:
+	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! fc-list | grep -qi carlito; then \
+		echo "Installing LibreOffice Calc, Carlito and poppler-utils (print-layout tests)…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			--no-install-recommends libreoffice-calc-nogui fonts-crosextra-carlito poppler-utils >/dev/null; \
 	fi
 
 migrate: setup

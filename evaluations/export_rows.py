@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from units.models import Unit
@@ -181,6 +182,9 @@ def recap_data(round_, worksheets, *, reviewer: bool, chunk: int = 100, own_unit
         readiness_counts=[(label_, n_tpi, n_unit) for _key, label_, n_tpi, n_unit in counts.rows()],
         ready_count=counts.ready_to_propose, approved_count=counts.approved,
         status_counts=[(str(label), statuses.get(v, 0)) for v, label in Worksheet.Status.choices],
-        area_averages=[(names.get(a["code"], a["code"]), a["percent"]) for a in averages])
+        area_averages=[(names.get(a["code"], a["code"]), a["percent"]) for a in averages],
+        title_block=[_("Instansi: %(name)s") % {"name": round_.instansi.name},
+                     _("Periode: %(round)s · %(version)s") % {"round": round_.name, "version": round_.version.name},
+                     _("Dibuat: %(when)s") % {"when": date_format(timezone.localtime(), "j F Y H.i T")}])
 
 

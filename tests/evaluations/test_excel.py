@@ -169,7 +169,8 @@ def test_recap_has_every_sheet_one_row_per_unit_and_a_chart(admin_client_zi, ins
     response = admin_client_zi.get(reverse("evaluations:recap_download", args=[round_open.pk]))
     assert response["Content-Disposition"].startswith('attachment; filename="Rekap-ZI-evaluasi-zi-2026-')
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert book.sheetnames == ["Ringkasan", "Rekap unit", "Skor indikator", "Daftar kekurangan"]
+    assert book.sheetnames == ["Ringkasan", "Grafik", "Rekap cetak", "Rekap unit", "Skor indikator",
+                               "Daftar kekurangan"]
     units = list(book["Rekap unit"].iter_rows(values_only=True))[2:]  # title, subtitle, then the header
     col = {name: i for i, name in enumerate(units[0])}
     assert [r[0] for r in units[1:]] == ["Unit 0", "Unit 1", "Unit 2"]
@@ -185,7 +186,7 @@ def test_recap_has_every_sheet_one_row_per_unit_and_a_chart(admin_client_zi, ins
     assert "Total 0,00 — kurang 75,00" in empty[col["Kekurangan terbesar"]]
     assert book["Rekap unit"].auto_filter.ref == "A3:AE6"
     assert len(list(book["Skor indikator"].iter_rows())) == 3 + 3
-    assert len(book["Ringkasan"]._charts) == 1
+    assert len(book["Grafik"]._charts) == 1
     for i in range(3, 8):
         f.worksheet(round_open, f.unit(instansi, f"Unit {i}"), answers="best")
     admin_client_zi.post(reverse("evaluations:export_recap", args=[round_open.pk]))
