@@ -202,14 +202,16 @@ def _lke_print_sheet(wb, meta: LkeMeta, rows: list[LkeRow]) -> None:
         if row.level != "question" and row.weight is not None:
             text += f" (bobot {numbers.plain(row.weight)})"
         values = [number, text, row.unit_answer, row.unit_value, row.unit_explanation]
+        scores = {4}  # the values (0–1, or points on subtotal rows): two decimals; answers as typed
         if meta.include_tpi:
             values += [row.tpi_answer, row.tpi_value, row.tpi_note]
+            scores.add(7)
         values += [row.evidence]
         for i, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=i, value=float(value) if isinstance(value, Decimal) else
                            (value if value != "" else None))
             cell.border, cell.alignment = BORDER, WRAP
-            if isinstance(value, Decimal):
+            if i in scores and value is not None:
                 cell.number_format = SCORE_FORMAT
             if row.level != "question":
                 cell.fill, cell.font = LEVEL_FILL[row.level], BOLD
@@ -328,8 +330,10 @@ def _cell(ws, value, *, bold=False, fill=None, number_format=None, wrap=False):
 
 
 def _append(ws, values):
-    """A write-only row where every text value goes through ``as_text``."""
-    ws.append([_cell(ws, v) if isinstance(v, str) else v for v in values])
+    """A write-only row where text that a spreadsheet could take for a formula goes through
+    ``as_text``; other plain values are written as they are (a styled cell costs openpyxl's
+    write-only writer an exception and a repr per cell: a fifth of a 500-unit recap)."""
+    ws.append([_cell(ws, v) if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v for v in values])
 
 
 def _header(ws, labels):
@@ -412,6 +416,7 @@ def _recap_chart(wb, data, summary, start):
 
 PRINT_COLUMNS = [("No", 5), ("Unit", 32), ("Jenis", 11), ("Status", 14), ("Total unit", 9), ("Total TPI", 9),
                  ("Kesiapan (dasar)", 24), ("Siap diusulkan", 9), ("Kekurangan terbesar", 45)]
+PLAIN_PRINT_COLUMNS = {0, 2, 7}  # number, kind, "Ya"/"Tidak": short, written without a style
 
 
 def _recap_print(wb, data):
@@ -432,8 +437,9 @@ def _recap_print(wb, data):
         values = [number, u.name, u.kind, u.status, u.total_unit, u.total_tpi, verdict, "Ya" if u.ready else "Tidak",
                   gaps]
         ws.row_dimensions[header + number].height = row_height(zip(values, widths, strict=True))
-        ws.append([_cell(ws, v, number_format=SCORE_FORMAT, wrap=True) if isinstance(v, Decimal)
-                   else _cell(ws, v, wrap=True) for v in values])
+        ws.append([v if i in PLAIN_PRINT_COLUMNS else
+                   _cell(ws, v, number_format=SCORE_FORMAT) if isinstance(v, Decimal) else _cell(ws, v, wrap=True)
+                   for i, v in enumerate(values)])
 
 
 def _recap_units(wb, data):

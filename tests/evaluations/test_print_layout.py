@@ -56,6 +56,11 @@ def test_the_units_lke_hides_key_and_criteria_from_print_and_has_a_sheet_to_prin
     assert print_sheet.sheet_properties.pageSetUpPr.fitToPage and print_sheet.page_setup.fitToWidth == 1
     assert print_sheet.print_title_rows == "$5:$5"
     assert "Halaman &P dari &N" in print_sheet.oddFooter.center.text
+    counts = [r for r in range(6, print_sheet.max_row + 1) if isinstance(print_sheet.cell(r, 3).value, (int, float))
+              and print_sheet.cell(r, 3).value > 1]
+    assert counts and all(print_sheet.cell(r, 3).number_format == "General" for r in counts)  # 40, not 40.00
+    values = [r for r in range(6, print_sheet.max_row + 1) if print_sheet.cell(r, 4).value is not None]
+    assert values and all(print_sheet.cell(r, 4).number_format == exports.SCORE_FORMAT for r in values)
     long_rows = [r for r in range(6, print_sheet.max_row + 1) if print_sheet.cell(r, 5).value == LONG]
     assert long_rows and all(print_sheet.row_dimensions[r].height >= 4 * exports.LINE_POINTS for r in long_rows)
 
