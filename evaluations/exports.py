@@ -116,6 +116,8 @@ def lke_workbook(meta: LkeMeta, rows: list[LkeRow]) -> Workbook:
     ws["A3"] = f"{meta.round} · {meta.version} · Status: {meta.status}"
     ws["A4"] = f"Diekspor {meta.exported_at} dari ZI Tracker" + ("" if meta.include_tpi else
                                                                " · nilai TPI belum ditampilkan kepada unit")
+    ws.row_dimensions[HEADER_ROW].height = row_height(((h, w) for letter, h, w in LKE_COLUMNS if letter != "H"),
+                                                      bold=True)
     for letter, header, width in LKE_COLUMNS:
         cell = ws.cell(row=HEADER_ROW, column=COL[letter], value=header)
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
@@ -141,7 +143,7 @@ def lke_workbook(meta: LkeMeta, rows: list[LkeRow]) -> Workbook:
                 ws.cell(row=r, column=COL[letter]).fill = LEVEL_FILL[row.level]
                 ws.cell(row=r, column=COL[letter]).font = BOLD
         ws.row_dimensions[r].height = row_height(
-            ((values[letter], width) for letter, _h, width in LKE_COLUMNS if letter not in NOT_PRINTED),
+            ((values[letter], width) for letter, _h, width in LKE_COLUMNS if letter != "H"),  # I shown again fits
             bold=row.level != "question")
     ws.cell(row=HEADER_ROW - 1, column=COL["R"], value=meta.exported_iso)
     ws["A5"] = PRINT_NOTE
@@ -189,6 +191,8 @@ def _lke_print_sheet(wb, meta: LkeMeta, rows: list[LkeRow]) -> None:
     ws["A2"] = f"{meta.unit} — {meta.instansi}"
     ws["A2"].font = BOLD
     ws["A3"] = f"{meta.round} · {meta.version} · Status: {meta.status} · Diekspor {meta.exported_at}"
+    ws["A4"] = "Salinan saat ekspor: isian yang diubah di lembar “LKE ZI” tidak tampil di sini; ekspor ulang setelah impor."
+    ws["A4"].font = Font(name=FONT, italic=True, size=9)
     header = 5
     for i, (label, _width) in enumerate(columns, start=1):
         cell = ws.cell(row=header, column=i, value=label)
@@ -254,6 +258,7 @@ def _a4_landscape(ws, *, one_page=False):
 
 
 LINE_POINTS = 15  # one line of 11-point text with its leading
+MAX_ROW_POINTS = 409  # Excel's tallest row: a taller height makes it call the file damaged
 CHARS_PER_WIDTH = 0.95  # characters of running text per unit of column width, a little under the font's
 # average so that words wrapped at spaces still fit in the lines counted
 
@@ -270,7 +275,8 @@ def row_height(values_and_widths, *, bold=False) -> float:
     """A row tall enough for its longest wrapped cell: spreadsheets do not grow a row for wrapped
     text on their own when the file sets no height, and a printed row would cut the text off."""
     scale = 0.85 if bold else 1  # bold letters are wider
-    return LINE_POINTS * max((lines_needed(v, w * scale) for v, w in values_and_widths), default=1) + 3
+    lines = max((lines_needed(v, w * scale) for v, w in values_and_widths), default=1)
+    return min(LINE_POINTS * lines + 3, MAX_ROW_POINTS)
 
 
 # --------------------------------------------------------------------------- round recap (write-only)
@@ -415,7 +421,7 @@ def _recap_chart(wb, data, summary, start):
 
 
 PRINT_COLUMNS = [("No", 5), ("Unit", 32), ("Jenis", 11), ("Status", 14), ("Total unit", 9), ("Total TPI", 9),
-                 ("Kesiapan (dasar)", 24), ("Siap diusulkan", 9), ("Kekurangan terbesar", 45)]
+                 ("Kesiapan dan dasar penilaian", 24), ("Siap diusulkan", 9), ("Kekurangan terbesar", 45)]
 PLAIN_PRINT_COLUMNS = {0, 2, 7}  # number, kind, "Ya"/"Tidak": short, written without a style
 
 
@@ -432,8 +438,8 @@ def _recap_print(wb, data):
     ws.row_dimensions[header].height = row_height(PRINT_COLUMNS, bold=True)
     _header(ws, [label for label, _w in PRINT_COLUMNS])
     for number, u in enumerate(data.units, start=1):
-        verdict = f"{u.verdict} ({u.basis})" if u.basis else u.verdict
-        gaps = "; ".join(u.gaps[:3])
+        verdict = f"{u.verdict} — menurut {u.basis}" if u.basis else u.verdict
+        gaps = "; ".join(u.gaps[:3]) + (f" (+{len(u.gaps) - 3} lainnya)" if len(u.gaps) > 3 else "")
         values = [number, u.name, u.kind, u.status, u.total_unit, u.total_tpi, verdict, "Ya" if u.ready else "Tidak",
                   gaps]
         ws.row_dimensions[header + number].height = row_height(zip(values, widths, strict=True))
@@ -479,7 +485,7 @@ def _recap_indicators(wb, data):
     ws.print_title_rows = "2:3"
     ws.print_title_cols = "A:A"  # many indicators: pages across, the unit's name on each
     _a4_landscape(ws)
-    ws.page_setup.fitToWidth = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = False  # at full size, across as many pages as it takes
     ws.row_dimensions[2].height = row_height(((label, 14) for label in data.indicator_labels), bold=True)
     _append(ws, [_cell(ws, "Skor tiap indikator per unit (nilai TPI bila ada, selain itu nilai unit)", bold=True)])
     _header(ws, ["Unit"] + data.indicator_labels)

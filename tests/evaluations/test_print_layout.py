@@ -71,7 +71,8 @@ def test_the_recap_is_set_up_for_a4_with_its_chart_on_a_page_of_its_own(admin_cl
                                "Daftar kekurangan"]
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9, sheet.title
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        # every sheet as wide as the page, but the indicator scores: full size, pages across
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage == (sheet.title != "Skor indikator"), sheet.title
     assert len(book["Grafik"]._charts) == 1 and not book["Ringkasan"]._charts
     assert [book["Ringkasan"].cell(r, 1).value.split(":")[0] for r in (2, 3, 4)] == ["Instansi", "Periode", "Dibuat"]
     assert book["Rekap cetak"].print_title_rows == "$5:$5" and book["Rekap unit"].print_title_rows == "$3:$3"
@@ -111,7 +112,7 @@ def _overlaps(page):
     grid = defaultdict(list)
     found = []
     for i, (x0, y0, x1, y1, word) in enumerate(page):
-        cells = {(int(x) // 40, int(y) // 40) for x in (x0, x1) for y in (y0, y1)}
+        cells = {(gx, gy) for gx in range(int(x0) // 40, int(x1) // 40 + 1) for gy in range(int(y0) // 40, int(y1) // 40 + 1)}
         others = {j for cell in cells for j in grid[cell]}
         for j in others:
             a0, b0, a1, b1, other = page[j]
@@ -130,9 +131,10 @@ def test_the_recap_prints_as_legible_pages(admin_client_zi, round_open, printed_
     texts = [_text(p) for p in pages]
     assert 5 <= len(pages) <= 14, len(pages)
     assert "Instansi:" in texts[0] and "Dibuat:" in texts[0] and "Rata-rata area" in texts[0]
-    chart = [t for t in texts if "terlemah di atas" in t]
-    assert len(chart) == 1 and not any(ws.unit.name.split()[0] in chart[0] for ws in printed_round)  # alone
-    printed = [t for t in texts if "Kesiapan (dasar)" in t]  # the print sheet's header, on each of its pages
+    chart = [i for i, t in enumerate(texts) if "terlemah di atas" in t]
+    assert len(chart) == 1 and chart[0] > 0  # a page of its own, after the summary's tables
+    assert "Jumlah kertas kerja" not in texts[chart[0]] and "Kesiapan" not in texts[chart[0]]
+    printed = [t for t in texts if "dasar penilaian" in t]  # the print sheet's header, on each of its pages
     assert printed, "the print sheet's pages"
     for text in printed:  # its header on every page, every column with its rows (none cut off to a page)
         for label, _width in exports.PRINT_COLUMNS:
@@ -143,6 +145,13 @@ def test_the_recap_prints_as_legible_pages(admin_client_zi, round_open, printed_
         assert _words(row[8] or "") <= _words(joined), row[8]  # the gaps not cut off by the row's height
     for page in pages:
         assert not _overlaps(page)
+    _legible([p for p, t in zip(pages, texts, strict=True) if "dasar penilaian" in t])
+
+
+def _legible(pages, points=7):
+    """The body text of these pages prints at least ``points`` tall (A4 page coordinates)."""
+    heights = sorted(y1 - y0 for page in pages for _x0, y0, _x1, y1, _w in page)
+    assert heights and heights[len(heights) // 2] >= points, heights[len(heights) // 2]
 
 
 def test_the_units_lke_prints_as_legible_pages(client, reviewer, printed_round, tmp_path):
@@ -162,3 +171,4 @@ def test_the_units_lke_prints_as_legible_pages(client, reviewer, printed_round, 
     assert "Jika dengan prosedur/mekanisme yang jelas" not in everything  # nor the criteria column
     for page in pages:
         assert not _overlaps(page)
+    _legible([p for p, t in zip(pages, texts, strict=True) if "Butir / pertanyaan" in t])
