@@ -422,7 +422,6 @@ def _recap_chart(wb, data, summary, start):
 
 PRINT_COLUMNS = [("No", 5), ("Unit", 32), ("Jenis", 11), ("Status", 14), ("Total unit", 9), ("Total TPI", 9),
                  ("Kesiapan dan dasar penilaian", 24), ("Siap diusulkan", 9), ("Kekurangan terbesar", 45)]
-PLAIN_PRINT_COLUMNS = {0, 2, 7}  # number, kind, "Ya"/"Tidak": short, written without a style
 
 
 def _recap_print(wb, data):
@@ -443,9 +442,8 @@ def _recap_print(wb, data):
         values = [number, u.name, u.kind, u.status, u.total_unit, u.total_tpi, verdict, "Ya" if u.ready else "Tidak",
                   gaps]
         ws.row_dimensions[header + number].height = row_height(zip(values, widths, strict=True))
-        ws.append([v if i in PLAIN_PRINT_COLUMNS else
-                   _cell(ws, v, number_format=SCORE_FORMAT) if isinstance(v, Decimal) else _cell(ws, v, wrap=True)
-                   for i, v in enumerate(values)])
+        ws.append([_cell(ws, v, number_format=SCORE_FORMAT if isinstance(v, Decimal) else None, wrap=True)
+                   for v in values])  # every cell top-aligned: a row of several lines reads across
 
 
 def _recap_units(wb, data):

@@ -76,6 +76,8 @@ def test_the_recap_is_set_up_for_a4_with_its_chart_on_a_page_of_its_own(admin_cl
     assert len(book["Grafik"]._charts) == 1 and not book["Ringkasan"]._charts
     assert [book["Ringkasan"].cell(r, 1).value.split(":")[0] for r in (2, 3, 4)] == ["Instansi", "Periode", "Dibuat"]
     assert book["Rekap cetak"].print_title_rows == "$5:$5" and book["Rekap unit"].print_title_rows == "$3:$3"
+    for row in book["Rekap cetak"].iter_rows(min_row=6):  # a row of several lines reads across: all at the top
+        assert {c.alignment.vertical for c in row if c.value is not None} == {"top"}
 
 
 # --------------------------------------------------------------------------- rendered by LibreOffice
