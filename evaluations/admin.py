@@ -9,7 +9,10 @@ from . import lke_loader, score_store, services, tasks
 from .models import (
     Answer,
     Area,
+    CarryOver,
     Component,
+    Document,
+    DocumentVersion,
     Evidence,
     Indicator,
     Kawasan,
@@ -281,9 +284,37 @@ class AnswerAdmin(ReadOnlyAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "kind", "answer", "size", "uploaded_by", "uploaded_at")
-    list_select_related = ("answer__worksheet__unit", "answer__question", "uploaded_by")
+    list_display = ("__str__", "answer", "attached_by", "attached_at")
+    list_select_related = ("document", "answer__worksheet__unit", "answer__question", "attached_by")
+
+
+class DocumentVersionInline(admin.TabularInline):
+    model = DocumentVersion
+    fields = ("number", "original_name", "size", "sha256", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    """The units' evidence libraries, to read: documents are added and versioned on the unit's pages."""
+
+    list_display = ("title", "unit", "kind", "period_year", "period_part", "owner", "link_status", "created_at")
+    list_filter = ("kind", "link_status")
+    list_select_related = ("unit", "owner")
+    search_fields = ("title", "unit__name", "url")
+    inlines = [DocumentVersionInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, without the warning
+
+
+@admin.register(CarryOver)
+class CarryOverAdmin(ReadOnlyAdmin):
+    list_display = ("round", "requested_by", "requested_at", "status", "done_units", "total_units", "started_units")
+    list_select_related = ("round", "requested_by")
 
 
 @admin.register(WorksheetEvent)

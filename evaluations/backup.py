@@ -217,7 +217,7 @@ def restore(archive: Path, log=print) -> Report:
             if _sha256(tar.extractfile(member)) != sha:
                 raise BackupError(f"Checksum berkas bukti dukung tidak cocok: {name}")
         log("Cadangan utuh: checksum data dan semua berkas cocok.")
-        _upgrade_rows(data)
+        _upgrade_rows(data, manifest["files"])
 
         copied = []  # removed again if anything below fails: all or nothing
         try:
@@ -246,21 +246,60 @@ def restore(archive: Path, log=print) -> Report:
             raise
 
 
-def _upgrade_rows(path: Path) -> None:
-    """A backup made before the area scores carried their worksheet, value set and whether a TPI
-    value set supersedes them (migration 0011) gets those fields from its score rows, so that it
-    loads into this version. (After the checksum was checked: the archive itself is not changed.)"""
+def _upgrade_rows(path: Path, files: dict[str, str]) -> None:
+    """Backups made by earlier versions load into this one (after the checksum was checked: the
+    archive itself is not changed):
+    - area scores without their worksheet, value set and whether a TPI value set supersedes them
+      (before migration 0011) get those fields from their score rows;
+    - evidence rows that held their own file or link (before the library, migrations 0014–0016)
+      become a library document of their unit with that file as version 1 (its checksum from the
+      manifest), and the row its attachment — as the migration does to a live database."""
     rows = json.loads(path.read_bytes())
+    changed = _upgrade_area_scores(rows)
+    changed = _upgrade_evidence(rows, files) or changed
+    if changed:
+        path.write_text(json.dumps(rows), encoding="utf-8")
+
+
+def _upgrade_area_scores(rows) -> bool:
     old = [r for r in rows if r["model"] == "evaluations.areascore" and "worksheet" not in r["fields"]]
     if not old:
-        return
+        return False
     scores = {r["pk"]: r["fields"] for r in rows if r["model"] == "evaluations.worksheetscore"}
     with_tpi = {f["worksheet"] for f in scores.values() if f["value_set"] == "tpi"}
     for row in old:
         score = scores[row["fields"]["score"]]
         row["fields"].update(worksheet=score["worksheet"], value_set=score["value_set"],
                              superseded=score["value_set"] == "unit" and score["worksheet"] in with_tpi)
-    path.write_text(json.dumps(rows), encoding="utf-8")
+    return True
+
+
+def _upgrade_evidence(rows, files) -> bool:
+    old = [r for r in rows if r["model"] == "evaluations.evidence" and "document" not in r["fields"]]
+    if not old:
+        return False
+    worksheet_of = {r["pk"]: r["fields"]["worksheet"] for r in rows if r["model"] == "evaluations.answer"}
+    unit_of = {r["pk"]: r["fields"]["unit"] for r in rows if r["model"] == "evaluations.worksheet"}
+    added = []
+    for number, row in enumerate(old, 1):
+        f = row["fields"]
+        kind, who, when = f.pop("kind"), f.pop("uploaded_by", None), f.pop("uploaded_at")
+        name, original, url = f.pop("file", ""), f.pop("original_name", ""), f.pop("url", "")
+        content_type, size = f.pop("content_type", ""), f.pop("size", 0)
+        added.append({"model": "evaluations.document", "pk": number, "fields": {
+            "unit": unit_of[worksheet_of[f["answer"]]], "kind": kind,
+            "title": (original or f.get("description") or url or "berkas")[:255], "url": url if kind == "link" else "",
+            "period_year": None, "period_part": "", "owner": who, "current": number if kind == "file" else None,
+            "link_status": "", "link_checked_at": None, "link_detail": "", "created_by": who, "created_at": when}})
+        if kind == "file":
+            added.append({"model": "evaluations.documentversion", "pk": number, "fields": {
+                "document": number, "number": 1, "file": name, "original_name": original,
+                "content_type": content_type, "size": size, "sha256": files.get(name, ""), "uploaded_by": who,
+                "uploaded_at": when}})
+        f.update(document=number, attached_by=who, attached_at=when)
+    at = rows.index(old[0])  # documents before the attachments that point at them
+    rows[at:at] = added
+    return True
 
 
 def _analyze() -> None:

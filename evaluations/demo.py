@@ -18,6 +18,7 @@ from . import score_store
 from .models import (
     Answer,
     AnswerType,
+    Document,
     Evidence,
     Kawasan,
     PrerequisiteDefinition,
@@ -76,6 +77,8 @@ ACCOUNTS = [
     ("kepala", "Drs. Hendra Gunawan, M.Si.", Membership.Role.KEPALA, "Dinas Kependudukan dan Pencatatan Sipil"),
     ("operator.rsud", "Sri Handayani", Membership.Role.OPERATOR, "RSUD Sukamaju"),
     ("kepala.rsud", "dr. Yusuf Hidayat, Sp.PD.", Membership.Role.KEPALA, "RSUD Sukamaju"),
+    ("operator.kecamatan", "Nur Aisyah", Membership.Role.OPERATOR, "Kecamatan Sukamaju Kota"),
+    ("kepala.kecamatan", "Budi Santoso, S.STP.", Membership.Role.KEPALA, "Kecamatan Sukamaju Kota"),
 ]
 
 # Open round: unit → (status, quality 0–1 of its answers, share of questions answered, TPI user)
@@ -88,7 +91,7 @@ OPEN_ROUND = {
     "UPT Laboratorium Kesehatan Daerah": (S.SUBMITTED, 0.84, 1, "tpi"),
     "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia": (S.APPROVED, 0.7, 1, "tpi2"),
     "Badan Pendapatan Daerah": (S.SUBMITTED, 0.8, 1, "tpi2"),
-    "Kecamatan Sukamaju Kota": (S.DRAFT, 0.7, 0.2, "tpi2"),
+    "Kecamatan Sukamaju Kota": (S.DRAFT, 0.7, 0, "tpi2"),  # empty: starts from last year (issue 13)
     "Bagian Organisasi": (S.DRAFT, 0.6, 0, "tpi2"),
     "Bagian Pengadaan Barang dan Jasa": (S.IN_REVIEW, 0.85, 1, "tpi2"),
     "Sekretariat Daerah": (S.DRAFT, 0.75, 0.35, "tpi2"),
@@ -213,7 +216,8 @@ class DemoBuilder:
                 a.needs_revision = True
                 a.tpi_note = a.tpi_note or TPI_NOTES[0]
         Answer.objects.bulk_create(answers)
-        self._evidence(ws, rng, complete=status != S.DRAFT)
+        if share:  # a unit that has not started has no evidence either
+            self._evidence(ws, rng, complete=status != S.DRAFT)
         self._history(ws, status, rng)
         if round_.status == Round.Status.OPEN:
             self._unit_facts(ws)
@@ -343,16 +347,19 @@ class DemoBuilder:
 
     def _evidence(self, ws, rng, complete):
         """Evidence links: all of them once submitted, about 70% while a unit is still filling in."""
-        rows = []
+        picked = []
         for a in ws.answers.filter(question__evidence_required=True).select_related("question"):
             if not a.question.formula and not a.unit_option and a.unit_number is None:
                 continue
             if complete or rng.random() < 0.7:
-                rows.append(Evidence(
-                    answer=a, kind=Evidence.Kind.LINK, uploaded_by=a.updated_by,
-                    url=f"https://drive.sukamaju.go.id/zi/{ws.round.year}/{ws.unit_id}/{a.question.key}",
-                    description="Folder bukti dukung"))
-        Evidence.objects.bulk_create(rows)
+                picked.append(a)
+        docs = Document.objects.bulk_create([Document(
+            unit_id=ws.unit_id, kind=Document.Kind.LINK, owner=a.updated_by, created_by=a.updated_by,
+            title=f"Folder bukti {a.question.key} ({ws.round.year})", period_year=ws.round.year - 1,
+            url=f"https://drive.sukamaju.go.id/zi/{ws.round.year}/{ws.unit_id}/{a.question.key}") for a in picked])
+        Evidence.objects.bulk_create([Evidence(answer=a, document=d, attached_by=a.updated_by,
+                                               description="Folder bukti dukung")
+                                      for a, d in zip(picked, docs, strict=True)])
 
     def _history(self, ws, status, rng):
         """Status events in order, dated before today, with who did what."""
@@ -369,7 +376,7 @@ class DemoBuilder:
                          ("in_review", "approved", tpi, "Kertas kerja telah direviu dan disetujui.")],
         }[status]
         when = min(start, timezone.now() - timedelta(days=10))
-        Evidence.objects.filter(answer__worksheet=ws).update(uploaded_at=when)  # collected before submitting
+        Evidence.objects.filter(answer__worksheet=ws).update(attached_at=when)  # collected before submitting
         events = []
         for frm, to, actor, comment in steps:
             when += timedelta(days=rng.randint(1, 3), hours=rng.randint(0, 6))

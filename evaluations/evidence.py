@@ -68,6 +68,14 @@ def safe_name(name: str, max_length: int = 120) -> str:
     return f"{stem}.{ext}" if ext else stem
 
 
+def display_name(name: str, max_length: int = 200) -> str:
+    """A file name as the person chose it, for showing (always escaped): no folders, no control
+    characters, bounded — unlike ``safe_name``, spaces and punctuation stay."""
+    name = unicodedata.normalize("NFKC", name or "").replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[:max_length] or "berkas"
+
+
 def extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 

@@ -43,7 +43,8 @@ def lke_rows(worksheet: Worksheet, *, include_tpi: bool, base_url: str = "") -> 
     questions = {q.key: q for q in Question.objects.filter(version_id=worksheet.round.version_id)
                  .prefetch_related("options")}
     answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet).prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")))}
+        Prefetch("evidence", queryset=Evidence.objects.select_related("document__current")
+                 .order_by("attached_at", "pk")))}
     rows = []
     for c_index, comp in enumerate(spec.components):
         rows.append(exports.LkeRow("component", label=f"{'AB'[c_index]}. KOMPONEN {comp.code.upper()}",
@@ -85,10 +86,10 @@ def _question_row(q, answers, unit, tpi, base_url, worksheet):
         options = "\n".join(filter(None, [options, q.guidance]))
     evidence = []
     for e in (a.evidence.all() if a else []):
-        if e.kind == Evidence.Kind.LINK:
-            evidence.append(e.url)
+        if not e.document.is_file:
+            evidence.append(e.document.url)
         else:
-            evidence.append(f"{e.original_name} — {base_url}/kertas-kerja/{worksheet.pk}/bukti/{e.pk}/")
+            evidence.append(f"{e.document.current.original_name} — {base_url}/kertas-kerja/{worksheet.pk}/bukti/{e.pk}/")
     return exports.LkeRow(
         "question", letter=f"{q.code}.", text=q.text, key=q.key, options=options,
         answer_type=TYPE_LABEL[q.answer_type],

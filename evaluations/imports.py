@@ -61,6 +61,8 @@ class ImportResult:
     rows: list[ImportRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     exported_at: str = ""  # ISO time this app's export was made, when the file says
+    links: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # key → [(row, url)] from column Q
+    notes: list[str] = field(default_factory=list)  # what was read but left out (not an error)
 
     @property
     def ok(self) -> bool:
@@ -78,7 +80,40 @@ MAX_COLUMNS = 18  # A–Q, and R: this app's revision column
 MAX_TEXT = limits.EXPLANATION  # an explanation, as the form allows
 CLEAR = "[hapus]"  # typed in the explanation column, clears the stored explanation (an empty cell keeps it)
 REVISION_HEADER = "Revisi"
-A, B, C, D, E, F, G, J, K, M, O, R = 0, 1, 2, 3, 4, 5, 6, 9, 10, 12, 14, 17
+A, B, C, D, E, F, G, J, K, M, O, Q, R = 0, 1, 2, 3, 4, 5, 6, 9, 10, 12, 14, 16, 17
+URL_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+OWN_EVIDENCE = re.compile(r"/kertas-kerja/\d+/bukti/\d+/?$")  # this app's download address of an attached file
+MAX_LINKS = 20  # per question
+
+
+def evidence_links(text: str, row: int, label: str, notes: list[str]) -> list[str]:
+    """The links of one evidence cell (the export writes one per line; a file of this app reads
+    "name — address" and is already attached, so it is not a link to add). Anything else on a line
+    is noted, not refused: the answers in the file still count."""
+    links = []
+    for line in str(text or "").splitlines()[:200]:
+        line = line.strip()
+        if not line:
+            continue
+        found = URL_RE.findall(line)
+        if not found:
+            notes.append(_("Baris %(row)d (%(key)s): “%(text)s” di kolom bukti dukung bukan tautan; diabaikan.") % {
+                "row": row, "key": label, "text": line[:60]})
+            continue
+        for url in found:
+            url = url.rstrip(".,;)")
+            if OWN_EVIDENCE.search(url):
+                continue
+            if len(url) > limits.URL:
+                notes.append(_("Baris %(row)d (%(key)s): tautan lebih dari %(max)d karakter; diabaikan.") % {
+                    "row": row, "key": label, "max": limits.URL})
+                continue
+            if url not in links:
+                links.append(url)
+    if len(links) > MAX_LINKS:
+        notes.append(_("Baris %(row)d (%(key)s): hanya %(max)d tautan pertama yang dibaca.") % {
+            "row": row, "key": label, "max": MAX_LINKS})
+    return links[:MAX_LINKS]
 
 
 def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
@@ -131,7 +166,7 @@ def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
         if parsed is not None:
             option, number = parsed
             result.rows.append(ImportRow(excel_row, q.key, option, number, explanation, revision, loose))
-    if not result.rows and not result.errors:
+    if not result.rows and not result.errors and not result.links:
         result.errors.append(_("Tidak ada jawaban yang ditemukan di kolom K lembar “%(sheet)s”.") % {"sheet": LKE_SHEET})
     result.errors.sort(key=_row_of)  # the report reads down the sheet
     return result
@@ -190,6 +225,9 @@ def _app_rows(rows, header, questions, result):
                 "row": excel_row, "key": key})
             continue
         revision = _text(cells, R)
+        links = evidence_links(_text(cells, Q), excel_row, q.label, result.notes)
+        if links:
+            result.links[q.key] = [(excel_row, url) for url in links]
         yield (excel_row, q, _cell(cells, K), _cell(cells, M).value if _cell(cells, M) is not None else None,
                int(revision) if revision.isdigit() else None, "")
 

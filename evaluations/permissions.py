@@ -12,10 +12,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from units.models import Unit
 from units.permissions import user_roles
 
 from . import workflow
-from .models import Round, Worksheet
+from .models import Document, Round, Worksheet
 
 
 def worksheets_for_user(user):
@@ -170,3 +171,34 @@ def review_closed_reason(worksheet: Worksheet, now=None) -> str:
         return str(REVIEW_DEADLINE_PASSED % {
             "when": formats.date_format(timezone.localtime(worksheet.effective_review_deadline), "j F Y H.i T")})
     return ""
+
+
+# --------------------------------------------------------------------------- evidence library
+
+
+def can_manage_library(user, unit_id) -> bool:
+    """The unit's operators and kepala keep its library (add, version, describe, delete unused)."""
+    return bool(user_roles(user).roles_in_unit(unit_id) & {workflow.OPERATOR, workflow.KEPALA})
+
+
+def library_units_for_user(user):
+    """Units whose library the user may read: their own units; an admin every unit of the instansi."""
+    roles = user_roles(user)
+    if roles.superuser:
+        return Unit.objects.all()
+    return Unit.objects.filter(Q(pk__in=roles.unit_ids) | Q(instansi_id__in=roles.admin_instansi))
+
+
+def get_library_unit_or_404(user, unit_id):
+    try:
+        return library_units_for_user(user).select_related("instansi").get(pk=unit_id)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404("Unit tidak ditemukan.") from None
+
+
+def get_document_for_user_or_404(user, unit, document_id):
+    """A document of a unit the user reaches (``get_library_unit_or_404`` first); another unit's is a 404."""
+    try:
+        return Document.objects.select_related("current", "owner").get(pk=document_id, unit=unit)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404("Dokumen tidak ditemukan.") from None

@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    Prefetch,
     Q,
     Value,
     When,
@@ -26,6 +27,7 @@ from .models import (
     Answer,
     Area,
     AreaScore,
+    Evidence,
     Kawasan,
     PrerequisiteDefinition,
     PrerequisiteRecord,
@@ -325,20 +327,21 @@ class Missing:
 
     unanswered: list  # Question rows (scored or count) without an answer
     no_evidence: list  # Questions that require evidence and have none
+    carried: list = field(default_factory=list)  # Questions whose answer came from last round, not checked yet
 
     def __bool__(self):
-        return bool(self.unanswered or self.no_evidence)
+        return bool(self.unanswered or self.no_evidence or self.carried)
 
     @property
     def total(self) -> int:
-        return len(self.unanswered) + len(self.no_evidence)
+        return len(self.unanswered) + len(self.no_evidence) + len(self.carried)
 
 
 def worksheet_missing(worksheet: Worksheet) -> Missing:
     """What keeps a worksheet from being submitted, in the workbook's order (two queries)."""
     answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet).annotate(
         n_evidence=Count("evidence"))}
-    unanswered, no_evidence = [], []
+    unanswered, no_evidence, carried = [], [], []
     questions = (Question.objects.filter(version_id=worksheet.round.version_id)
                  .select_related("indicator__part__area").order_by("order"))
     for q in questions:
@@ -348,7 +351,9 @@ def worksheet_missing(worksheet: Worksheet) -> Missing:
             unanswered.append(q)
         if q.evidence_required and not (a and a.n_evidence):
             no_evidence.append(q)
-    return Missing(unanswered, no_evidence)
+        if a and a.carried:
+            carried.append(q)
+    return Missing(unanswered, no_evidence, carried)
 
 
 @dataclass
@@ -372,6 +377,8 @@ class QuestionRow:
     tpi_computed: scoring.Computed | None = None
     tpi_computed_count: Decimal | None = None
     tpi_from_unit: bool = False  # review not started: the TPI's values are the unit's until it does
+    suggestions: list = field(default_factory=list)  # library documents that may fit (library.suggestions)
+    attach_form: object = None
 
     @property
     def raw_percent(self):
@@ -422,7 +429,8 @@ def area_rows(worksheet: Worksheet, area: Area, unit_result: scoring.ScoreResult
                  .select_related("indicator__part").prefetch_related("options").order_by("order"))
     answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet)
                .filter(Q(question__indicator_id=indicator_id) if indicator_id else Q(question__indicator__part__area=area))
-               .select_related("updated_by", "tpi_updated_by").prefetch_related("evidence")}
+               .select_related("updated_by", "tpi_updated_by")
+               .prefetch_related(Prefetch("evidence", Evidence.objects.select_related("document__current")))}
     parts: dict = {}
     for q in questions:
         ind = q.indicator

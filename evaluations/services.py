@@ -21,7 +21,6 @@ from . import evidence as evidence_rules
 from . import limits, numbers, score_store, scoring, selectors, tasks, workflow
 from .models import (
     Answer,
-    Evidence,
     PrerequisiteDefinition,
     PrerequisiteRecord,
     Question,
@@ -153,12 +152,15 @@ def _write_unit_value(ws, answer, user, option, number, explanation, revision, *
         raise ConflictError(answer)
     old = (answer.unit_option, answer.unit_number, answer.unit_explanation)
     answer.unit_option, answer.unit_number, answer.unit_explanation = option, number, explanation
-    if old == (option, number, explanation):
+    if old == (option, number, explanation) and not answer.carried:
         return answer
+    unchanged = old == (option, number, explanation)  # saved as it was: a carried answer checked
     answer.revision += 1
-    answer.updated_by, answer.unit_updated_at = user, timezone.now()
+    answer.updated_by, answer.unit_updated_at, answer.carried = user, timezone.now(), False
     answer.save(update_fields=["unit_option", "unit_number", "unit_explanation", "revision", "updated_by",
-                               "unit_updated_at", "updated_at"])
+                               "unit_updated_at", "updated_at", "carried"])
+    if unchanged:
+        return answer
     if refresh:
         score_store.refresh([ws])
     if audit:  # a change after the first submission (or made for the unit) is part of the audit trail
@@ -197,49 +199,17 @@ def _editable_answer(user, worksheet: Worksheet, question: Question) -> Answer:
     if not can_edit(user, ws):
         raise PermissionDenied(_("Kertas kerja ini tidak dapat diubah saat ini."))
     answer, _created = Answer.objects.get_or_create(worksheet=ws, question=question)
+    answer.worksheet = ws  # the locked one, already read (the audit check reads it)
     if not answer_is_editable(ws, answer):
         raise PermissionDenied(_("Jawaban ini terkunci."))
     return answer
 
 
-@transaction.atomic
-def evidence_add_file(*, user, worksheet: Worksheet, question: Question, upload, description: str = "") -> Evidence:
-    """Store an uploaded evidence file after checking its size, name and content type."""
-    answer = _editable_answer(user, worksheet, question)
-    name, kind = evidence_rules.check_upload(upload, settings.EVIDENCE_MAX_UPLOAD_MB * 1_048_576)
-    item = Evidence(answer=answer, kind=Evidence.Kind.FILE, original_name=name, content_type=kind.content_type,
-                    size=upload.size, description=description, uploaded_by=user)
-    item.file.save(name, upload, save=False)
-    item.save()
-    _evidence_event(answer, user, "", name)
-    return item
-
-
 def _evidence_event(answer, user, old, new):
     """Evidence added or removed after the first submission is part of the audit trail."""
-    if answer.worksheet.submitted_at:
+    if answer.worksheet.submitted_at:  # (the library's attach and detach write it)
         WorksheetEvent.objects.create(worksheet=answer.worksheet, answer=answer, actor=user,
                                       kind=WorksheetEvent.Kind.VALUE, field="evidence", old_value=old, new_value=new)
-
-
-@transaction.atomic
-def evidence_add_link(*, user, worksheet: Worksheet, question: Question, url: str, description: str = "") -> Evidence:
-    answer = _editable_answer(user, worksheet, question)
-    item = Evidence.objects.create(answer=answer, kind=Evidence.Kind.LINK, url=url, description=description,
-                                   uploaded_by=user)
-    _evidence_event(answer, user, "", url)
-    return item
-
-
-@transaction.atomic
-def evidence_remove(*, user, worksheet: Worksheet, item: Evidence) -> None:
-    answer = _editable_answer(user, worksheet, item.answer.question)
-    _evidence_event(answer, user, str(item), "")
-    name, storage = item.file.name, item.file.storage
-    item.delete()
-    if name:
-        # Only once the deletion is committed: a rolled-back request keeps its row *and* its file.
-        transaction.on_commit(lambda: None if Evidence.objects.filter(file=name).exists() else storage.delete(name))
 
 
 def _status_event(ws: Worksheet, user, to_status: str, comment: str = "") -> None:

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
@@ -25,8 +26,8 @@ from django_tasks_db.models import DBTaskResult
 
 from units.permissions import user_roles
 
-from . import export_rows, exports, score_store
-from .models import RecapExport, Worksheet
+from . import carry_over, export_rows, exports, linkcheck, score_store
+from .models import CarryOver, Document, RecapExport, Worksheet
 from .permissions import can_review_round, worksheets_for_user
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,53 @@ def request_recap(*, user, round_) -> RecapExport:
     return export
 
 
+# --------------------------------------------------------------------------- evidence links
+
+
+LINK_CHECK_CHUNK = 50  # distinct URLs loaded and checked together
+LINK_RECHECK_AFTER = timedelta(hours=1)  # a unit's "check links" button twice in a row asks nothing twice
+LINK_CHECK_EVERY_DAYS = 7
+LINK_CHECK_NIGHTLY = 500  # at most this many links a night: the oldest checks first, the rest on later nights
+
+
+def _link_documents():
+    return Document.objects.filter(kind=Document.Kind.LINK).exclude(url="")
+
+
+@task()
+def check_links(*, unit_id: int | None = None, document_ids: list[int] | None = None) -> int:
+    """Check evidence links and record whether each still opens (``linkcheck``): the given documents,
+    or a unit's links (all links without either) except those checked within the hour — a second
+    press of the button does not ask every server again. Documents sharing a URL cost one request;
+    they are loaded a few dozen URLs at a time, so a big library never sits in memory whole.
+    Returns how many are broken."""
+    docs = _link_documents()
+    if document_ids is not None:
+        docs = docs.filter(pk__in=document_ids)
+    else:
+        if unit_id is not None:
+            docs = docs.filter(unit_id=unit_id)
+        cutoff = timezone.now() - LINK_RECHECK_AFTER
+        docs = docs.filter(Q(link_checked_at__isnull=True) | Q(link_checked_at__lt=cutoff))
+    urls = list(docs.order_by("url").values_list("url", flat=True).distinct())
+    broken = 0
+    for start in range(0, len(urls), LINK_CHECK_CHUNK):
+        broken += linkcheck.check_documents(docs.filter(url__in=urls[start:start + LINK_CHECK_CHUNK]))
+    return broken
+
+
+def queue_stale_link_checks(now: datetime | None = None) -> int:
+    """Links not checked for a week (or never), the oldest first, queued in shares for the workers:
+    slow servers hold up neither the nightly job nor one another."""
+    cutoff = (now or timezone.now()) - timedelta(days=LINK_CHECK_EVERY_DAYS)
+    stale = _link_documents().filter(Q(link_checked_at__isnull=True) | Q(link_checked_at__lt=cutoff))
+    ids = list(stale.order_by(F("link_checked_at").asc(nulls_first=True), "pk")
+               .values_list("pk", flat=True)[:LINK_CHECK_NIGHTLY])
+    for start in range(0, len(ids), LINK_CHECK_CHUNK):
+        check_links.enqueue(document_ids=ids[start:start + LINK_CHECK_CHUNK])
+    return len(ids)
+
+
 # --------------------------------------------------------------------------- housekeeping
 
 
@@ -190,13 +238,14 @@ def prune_recaps(now: datetime | None = None) -> int:
 @task()
 def housekeeping() -> dict:
     """Daily: expired recap workbooks go, records of tasks that succeeded over a week ago go (failed
-    ones stay for the admin to see); then it
-    queues itself for the next night (the one periodic job; later ones join it here)."""
+    ones stay for the admin to see), evidence links not checked for a week are queued for checking;
+    then it queues itself for the next night (the one periodic job; later ones join it here)."""
     recaps = prune_recaps()
     cutoff = timezone.now() - timedelta(days=TASK_RESULTS_KEEP_DAYS)
     results, _ = DBTaskResult.objects.successful().filter(finished_at__lt=cutoff).delete()
+    links = queue_stale_link_checks()
     schedule_housekeeping(force=True)
-    return {"recaps": recaps, "task_results": results}
+    return {"recaps": recaps, "task_results": results, "links": links}
 
 
 HOUSEKEEPING_LOCK = 7_290_021  # a PostgreSQL advisory lock key: one worker at a time decides
@@ -216,3 +265,20 @@ def schedule_housekeeping(*, force: bool = False) -> bool:
         return False
     housekeeping.using(run_after=_next_run()).enqueue()
     return True
+
+
+# --------------------------------------------------------------------------- start from last year
+
+
+@task()
+def carry_over_round(carry_over_id: int) -> str:
+    """Start every empty worksheet of a round from its unit's previous round (an admin's request),
+    writing progress as it goes; a failure is recorded on the request for the admin to see."""
+    job = CarryOver.objects.select_related("round", "requested_by").get(pk=carry_over_id)
+    try:
+        job = carry_over.run_round(job)
+    except Exception as exc:
+        CarryOver.objects.filter(pk=job.pk).update(status=CarryOver.Status.FAILED, finished_at=timezone.now(),
+                                                   error=str(exc)[:300])
+        raise
+    return f"{job.started_units} started, {job.skipped_units} skipped"

@@ -22,6 +22,12 @@ urlpatterns += [
          name="evidence_forms"),
     path("kertas-kerja/<int:pk>/bukti/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("kertas-kerja/<int:pk>/bukti/<int:evidence_id>/hapus/", views.evidence_delete, name="evidence_delete"),
+    path("kertas-kerja/<int:pk>/jawaban/<int:question_id>/bukti/pustaka/", views.evidence_attach,
+         name="evidence_attach"),
+    path("kertas-kerja/<int:pk>/area/<str:code>/bukti-sekaligus/", views.bulk_upload, name="bulk_upload"),
+    path("kertas-kerja/<int:pk>/area/<str:code>/bukti-sekaligus/tetapkan/", views.bulk_assign, name="bulk_assign"),
+    path("kertas-kerja/<int:pk>/mulai-dari-periode-sebelumnya/", views.worksheet_carry_over,
+         name="worksheet_carry_over"),
     path("kertas-kerja/<int:pk>/ajukan/", views.worksheet_submit, name="worksheet_submit"),
     path("kertas-kerja/<int:pk>/perpanjang/", views.worksheet_extend, name="worksheet_extend"),
     path("kertas-kerja/<int:pk>/perpanjang-reviu/", views.worksheet_extend_review, name="worksheet_extend_review"),
@@ -56,4 +62,16 @@ urlpatterns += [
     path("kertas-kerja/<int:pk>/syarat-pengusulan/", views.worksheet_prerequisites, name="worksheet_prerequisites"),
     path("kertas-kerja/<int:pk>/syarat-pengusulan/bukti/<int:record_id>/", views.worksheet_prerequisite_evidence,
          name="worksheet_prerequisite_evidence"),
+]
+
+urlpatterns += [
+    path("unit/<int:unit_id>/pustaka/", views.library_list, name="library_list"),
+    path("unit/<int:unit_id>/pustaka/tambah/", views.library_add, name="library_add"),
+    path("unit/<int:unit_id>/pustaka/periksa-tautan/", views.library_check_links, name="library_check_links"),
+    path("unit/<int:unit_id>/pustaka/<int:document_id>/", views.library_document, name="library_document"),
+    path("unit/<int:unit_id>/pustaka/<int:document_id>/versi/", views.library_version, name="library_version"),
+    path("unit/<int:unit_id>/pustaka/<int:document_id>/versi/<int:number>/", views.library_download,
+         name="library_download"),
+    path("unit/<int:unit_id>/pustaka/<int:document_id>/hapus/", views.library_delete, name="library_delete"),
+    path("periode/<int:pk>/mulai-dari-periode-sebelumnya/", views.round_carry_over, name="round_carry_over"),
 ]

@@ -13,6 +13,7 @@ Every account's password is PASSWORD. Built with bulk inserts: about 1 minute fo
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -72,7 +73,8 @@ def build(n_units: int, seed: int = 1) -> World:
     from django.utils import timezone
 
     from evaluations import score_store
-    from evaluations.models import Answer, Evidence, Question, Round, TemplateVersion, Worksheet
+    from evaluations.models import (Answer, Document, DocumentVersion, Evidence, Question, Round, TemplateVersion,
+                                    Worksheet)
     from units.models import Instansi, Membership, Unit
 
     rng = random.Random(seed)
@@ -138,15 +140,26 @@ def build(n_units: int, seed: int = 1) -> World:
                     a.needs_revision = ws.status == "returned"
             rows.append(a)
         Answer.objects.bulk_create(rows, batch_size=500)
+    # Each unit's library: the SK as a file and its shared folder as a link, attached where evidence is due.
+    docs = {}
+    for ws in sheets:
+        docs[ws.unit_id] = (Document(unit_id=ws.unit_id, kind="file", title="SK_Tim_ZI.pdf", period_year=rnd.year),
+                            Document(unit_id=ws.unit_id, kind="link", title="Folder bukti dukung",
+                                     url="https://drive.pemda.go.id/zi/bukti", period_year=rnd.year))
+    Document.objects.bulk_create([d for pair in docs.values() for d in pair], batch_size=2000)
+    versions = DocumentVersion.objects.bulk_create(
+        [DocumentVersion(document=f, number=1, file=stored_pdf, original_name="SK_Tim_ZI.pdf",
+                         content_type="application/pdf", size=len(PDF),
+                         sha256=hashlib.sha256(PDF).hexdigest()) for f, _link in docs.values()], batch_size=2000)
+    for v in versions:
+        v.document.current = v
+    Document.objects.bulk_update([v.document for v in versions], ["current"], batch_size=2000)
     evidence = []
-    for j, a in enumerate(Answer.objects.filter(worksheet__round=rnd, question__evidence_required=True)
-                          .only("pk", "updated_by_id")):
-        if j % 10 == 0:
-            evidence.append(Evidence(answer=a, kind="file", file=stored_pdf, original_name="SK_Tim_ZI.pdf",
-                                     content_type="application/pdf", size=len(PDF), uploaded_by_id=a.updated_by_id))
-        else:
-            evidence.append(Evidence(answer=a, kind="link", url="https://drive.pemda.go.id/zi/bukti",
-                                     uploaded_by_id=a.updated_by_id))
+    for j, (a, unit_id) in enumerate(
+            Answer.objects.filter(worksheet__round=rnd, question__evidence_required=True)
+            .values_list("pk", "worksheet__unit_id").iterator(chunk_size=5000)):
+        file, link = docs[unit_id]
+        evidence.append(Evidence(answer_id=a, document=file if j % 10 == 0 else link))
     Evidence.objects.bulk_create(evidence, batch_size=2000)
     ids = [ws.pk for ws in sheets]
     for k in range(0, len(ids), 200):

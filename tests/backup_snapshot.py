@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from evaluations.models import (
     Answer,
     AreaScore,
+    Document,
     Evidence,
     PrerequisiteRecord,
     Worksheet,
@@ -34,10 +35,20 @@ def snapshot() -> dict:
          a.unit_explanation, a.tpi_option, _num(a.tpi_number), a.tpi_note, a.needs_revision, a.revision,
          a.updated_by.username if a.updated_by else None]
         for a in Answer.objects.select_related("worksheet__unit", "worksheet__round", "question", "updated_by")]
-    evidence = [
-        [e.answer.worksheet.unit.name, e.answer.question.key, e.kind, e.url, e.original_name, e.file.name,
-         file_sha(e.file.name), e.uploaded_by.username if e.uploaded_by else None]
-        for e in Evidence.objects.select_related("answer__worksheet__unit", "answer__question", "uploaded_by")]
+
+    def attachment(e):
+        """One attachment, described by its library document and that document's current version."""
+        doc, version = e.document, e.document.current
+        name = version.file.name if version else ""
+        return [e.answer.worksheet.unit.name, e.answer.question.key, doc.kind, doc.url,
+                version.original_name if version else "", name, file_sha(name),
+                e.attached_by.username if e.attached_by else None]
+
+    evidence = [attachment(e) for e in Evidence.objects.select_related(
+        "answer__worksheet__unit", "answer__question", "attached_by", "document__current")]
+    library = [[d.unit.name, d.kind, d.title, d.url, d.current.number if d.current else None,
+                sorted([v.number, v.original_name, v.file.name, v.sha256, file_sha(v.file.name)] for v in d.versions.all())]
+               for d in Document.objects.select_related("unit", "current").prefetch_related("versions")]
     sheets = [[w.unit.name, w.round.name, w.status, sorted(u.username for u in w.reviewers.all())]
               for w in Worksheet.objects.select_related("unit", "round").prefetch_related("reviewers")]
     users = [[u.username, u.password, u.is_staff, sorted(
@@ -48,7 +59,8 @@ def snapshot() -> dict:
                       r.worksheet.unit.name if r.worksheet_id else r.round.name]
                      for r in PrerequisiteRecord.objects.select_related("definition", "recorded_by",
                                                                         "worksheet__unit", "round")]
-    return {"answers": sorted(answers), "prerequisites": sorted(prerequisites, key=json.dumps), "evidence": sorted(evidence, key=json.dumps), "worksheets": sorted(sheets),
+    return {"answers": sorted(answers), "prerequisites": sorted(prerequisites, key=json.dumps), "evidence": sorted(evidence, key=json.dumps),
+            "library": sorted(library, key=json.dumps), "worksheets": sorted(sheets),
             "users": sorted(users), "events": WorksheetEvent.objects.count(),
             "scores": sorted([s.worksheet_id, s.value_set, _num(s.total)] for s in WorksheetScore.objects.all()),
             "areas": sorted([a.score.worksheet_id, a.worksheet_id, a.score.value_set, a.value_set, a.superseded,

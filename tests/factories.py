@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations import answer_types, score_store
-from evaluations.models import Answer, Question, Round, TemplateVersion, Worksheet
+from evaluations.models import Answer, Document, DocumentVersion, Evidence, Question, Round, TemplateVersion, Worksheet
 from evaluations.scoring import evaluate_formula
 from units.models import Instansi, Membership, Unit
 
@@ -73,6 +73,41 @@ def worksheet(rnd, unit_, status=Worksheet.Status.DRAFT, reviewers=(), answers="
     Answer.objects.bulk_create(rows)
     score_store.refresh([ws.pk])
     return ws
+
+
+def link_document(unit_, url="https://drive.pemda.go.id/bukti", title="", **kw):
+    """A link in the unit's evidence library (the same address is the same document)."""
+    doc, _created = Document.objects.get_or_create(unit=unit_, kind=Document.Kind.LINK, url=url,
+                                                   defaults={"title": title or url, **kw})
+    return doc
+
+
+def file_document(unit_, name="SK_Tim.pdf", stored="", size=9, content_type="application/pdf", sha256="", **kw):
+    """A file in the unit's library whose version 1 points at ``stored`` (a name in the storage)."""
+    doc = Document.objects.create(unit=unit_, kind=Document.Kind.FILE, title=kw.pop("title", name), **kw)
+    doc.current = DocumentVersion.objects.create(document=doc, number=1, file=stored or f"pustaka/{name}",
+                                                 original_name=name, content_type=content_type, size=size,
+                                                 sha256=sha256)
+    doc.save(update_fields=["current"])
+    return doc
+
+
+def attach(answer, document=None, **kw):
+    """Attach a library document (by default a link of the answer's unit) to an answer."""
+    document = document or link_document(answer.worksheet.unit)
+    return Evidence.objects.create(answer=answer, document=document, **kw)
+
+
+def attach_links(answers, url="https://drive.pemda.go.id/bukti"):
+    """The same link attached to many answers (each answer's unit's own library document)."""
+    docs = {}
+    rows = []
+    for a in answers:
+        unit_id = a.worksheet.unit_id
+        if unit_id not in docs:
+            docs[unit_id] = link_document(a.worksheet.unit, url)
+        rows.append(Evidence(answer=a, document=docs[unit_id]))
+    return Evidence.objects.bulk_create(rows)
 
 
 def best_counts(questions):

@@ -14,8 +14,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from evaluations import backup, services
-from evaluations.models import Answer, Evidence, PrerequisiteDefinition, Question, Worksheet
+from evaluations import backup, library, services
+from evaluations.evidence import EvidenceError
+from evaluations.models import (
+    Answer,
+    Document,
+    DocumentVersion,
+    Evidence,
+    PrerequisiteDefinition,
+    Question,
+    Worksheet,
+)
 from tests.backup_snapshot import snapshot
 from tests.databases import fresh_database_url
 from tests.test_deploy import _run
@@ -33,8 +42,8 @@ def institution():
     operator = ws.unit.memberships.filter(role="operator").first().user
     for key, name, content in [("I.pemenuhan.i.a", "SK Tim ZI.pdf", PDF), ("I.pemenuhan.i.b", "foto rapat.png", PNG)]:
         question = Question.objects.get(version=ws.round.version, key=key)
-        services.evidence_add_file(user=operator, worksheet=ws, question=question,
-                                   upload=SimpleUploadedFile(name, content), description="uji cadangan")
+        library.evidence_add_file(user=operator, worksheet=ws, question=question,
+                                  upload=SimpleUploadedFile(name, content), description="uji cadangan")
     # A prerequisite's evidence is a stored file too (recorded by the unit's TPI member).
     services.prerequisite_record(user=ws.reviewers.first(), worksheet=ws, value="100", note="LHP",
                                  definition=PrerequisiteDefinition.objects.get(version=ws.round.version,
@@ -81,33 +90,73 @@ def test_a_backup_restores_every_answer_and_file_into_a_fresh_database(instituti
 
 
 
+def _as_older_backup(archive, tmp_path, change):
+    """The archive as an earlier version would have written it: ``change`` rewrites data.json's rows
+    (and the manifest), the manifest's checksum follows."""
+    with tarfile.open(archive) as tar:
+        rows = json.load(tar.extractfile("data.json"))
+        manifest = json.load(tar.extractfile("manifest.json"))
+    rows = change(rows, manifest)
+    old_data = json.dumps(rows).encode()
+    manifest["data_sha256"] = hashlib.sha256(old_data).hexdigest()
+    old = tmp_path / "lama.tar.gz"
+    with tarfile.open(archive) as src, tarfile.open(old, "w:gz") as dst:
+        for member in src.getmembers():
+            data = {"data.json": old_data, "manifest.json": json.dumps(manifest).encode()}.get(
+                member.name) or src.extractfile(member).read()
+            member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+    return old
+
+
 def test_a_backup_from_before_area_scores_carried_their_worksheet_still_restores(institution, tmp_path,
                                                                                   fresh_database):
     """Backups made by the previous version have area rows with only their score: restored, the
     rows get their worksheet, value set and whether the TPI's values supersede them."""
-    archive = _archive(tmp_path)
-    with tarfile.open(archive) as tar:
-        rows = json.load(tar.extractfile("data.json"))
-    for row in rows:
-        if row["model"] == "evaluations.areascore":
-            for name in ("worksheet", "value_set", "superseded"):
-                del row["fields"][name]
-    old_data = json.dumps(rows).encode()
-    old = tmp_path / "lama.tar.gz"
-    with tarfile.open(archive) as src, tarfile.open(old, "w:gz") as dst:
-        for member in src.getmembers():
-            data = old_data if member.name == "data.json" else src.extractfile(member).read()
-            if member.name == "manifest.json":
-                manifest = json.loads(data)
-                manifest["data_sha256"] = hashlib.sha256(old_data).hexdigest()
-                data = json.dumps(manifest).encode()
-            member.size = len(data)
-            dst.addfile(member, io.BytesIO(data))
+    def without_area_basis(rows, manifest):
+        for row in rows:
+            if row["model"] == "evaluations.areascore":
+                for name in ("worksheet", "value_set", "superseded"):
+                    del row["fields"][name]
+        return rows
+
+    old = _as_older_backup(_archive(tmp_path), tmp_path, without_area_basis)
     before = snapshot()
     result = _in(fresh_database, tmp_path / "bukti", "restore", str(old))
     assert result.returncode == 0, result.stdout + result.stderr
     after = _in(fresh_database, tmp_path / "bukti", "shell", "-c", "from tests.backup_snapshot import dump; dump()")
     assert json.loads(after.stdout.split("SNAPSHOT", 1)[1]) == json.loads(json.dumps(before))
+
+
+def test_a_backup_from_before_the_evidence_library_still_restores(institution, tmp_path, fresh_database):
+    """Backups made before the library held each file or link on its evidence row: restored, each
+    becomes a document of its unit (a file as version 1, with its checksum) attached as before."""
+    def evidence_with_its_own_file(rows, manifest):
+        docs = {r["pk"]: r["fields"] for r in rows if r["model"] == "evaluations.document"}
+        versions = {r["pk"]: r["fields"] for r in rows if r["model"] == "evaluations.documentversion"}
+        for row in rows:
+            if row["model"] == "evaluations.evidence":
+                f = row["fields"]
+                doc = docs[f.pop("document")]
+                version = versions.get(doc["current"]) or {}
+                f.update(kind=doc["kind"], url=doc["url"], file=version.get("file", ""),
+                         original_name=version.get("original_name", ""), content_type=version.get("content_type", ""),
+                         size=version.get("size", 0), uploaded_by=f.pop("attached_by"), uploaded_at=f.pop("attached_at"))
+        for label in ("evaluations.document", "evaluations.documentversion"):
+            manifest["rows"].pop(label, None)
+        return [r for r in rows if r["model"] not in ("evaluations.document", "evaluations.documentversion")]
+
+    old = _as_older_backup(_archive(tmp_path), tmp_path, evidence_with_its_own_file)
+    before = snapshot()
+    result = _in(fresh_database, tmp_path / "bukti", "restore", str(old))
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = json.loads(_in(fresh_database, tmp_path / "bukti", "shell", "-c",
+                           "from tests.backup_snapshot import dump; dump()").stdout.split("SNAPSHOT", 1)[1])
+    expected = json.loads(json.dumps(before))
+    assert after["evidence"] == expected["evidence"]  # every attachment: its file (byte for byte) or link, who, when
+    assert {k: v for k, v in after.items() if k != "library"} == {k: v for k, v in expected.items() if k != "library"}
+    shas = {x for doc in after["library"] for v in doc[-1] for x in v if isinstance(x, str) and len(x) == 64}
+    assert {hashlib.sha256(PDF).hexdigest(), hashlib.sha256(PNG).hexdigest()} <= shas
 
 
 def test_a_damaged_backup_is_refused_with_the_reason(institution, tmp_path, fresh_database):
@@ -143,6 +192,8 @@ def test_a_backup_lists_what_it_holds(institution, tmp_path):
         names = tar.getnames()
     assert manifest["rows"]["evaluations.answer"] == Answer.objects.count()
     assert manifest["rows"]["evaluations.evidence"] == Evidence.objects.count()
+    assert manifest["rows"]["evaluations.document"] == Document.objects.count()
+    assert manifest["rows"]["evaluations.documentversion"] == DocumentVersion.objects.count()
     assert len(manifest["files"]) == 3 and all(f"evidence/{n}" in names for n in manifest["files"])
     assert manifest["database"] == connection.vendor
 
@@ -180,7 +231,7 @@ def test_a_failed_backup_leaves_no_archive_behind(institution, tmp_path, monkeyp
 
 
 def test_an_evidence_file_already_gone_is_reported_not_fatal(institution, tmp_path, fresh_database):
-    lost = Evidence.objects.exclude(file="").order_by("pk").first()
+    lost = DocumentVersion.objects.exclude(file="").order_by("pk").first()
     default_storage.delete(lost.file.name)
     out = io.StringIO()
     err = io.StringIO()
@@ -220,20 +271,34 @@ def test_a_database_with_any_rows_is_refused(institution, tmp_path, fresh_databa
     assert result.returncode != 0 and "tidak kosong (units.instansi)" in result.stderr
 
 
-def test_removing_evidence_deletes_its_file_only_once_committed(worksheet, member,
-                                                               django_capture_on_commit_callbacks):
-
+def test_detaching_evidence_keeps_its_file_and_deleting_the_document_removes_it_only_once_committed(
+        worksheet, member, django_capture_on_commit_callbacks):
     question = Question.objects.get(version=worksheet.round.version, key="I.pemenuhan.i.a")
-    item = services.evidence_add_file(user=member, worksheet=worksheet, question=question,
-                                      upload=SimpleUploadedFile("sk.pdf", PDF))
-    name, pk = item.file.name, item.pk
-    with pytest.raises(RuntimeError), transaction.atomic():
-        services.evidence_remove(user=member, worksheet=worksheet, item=Evidence.objects.get(pk=pk))
-        raise RuntimeError("the request fails after the delete")
-    assert Evidence.objects.filter(pk=pk).exists() and default_storage.exists(name)
+    item = library.evidence_add_file(user=member, worksheet=worksheet, question=question,
+                                     upload=SimpleUploadedFile("sk.pdf", PDF))
+    document, name, pk = item.document, item.document.current.file.name, item.pk
     with django_capture_on_commit_callbacks(execute=True):
-        services.evidence_remove(user=member, worksheet=worksheet, item=Evidence.objects.get(pk=pk))
-    assert not Evidence.objects.filter(pk=pk).exists() and not default_storage.exists(name)
+        library.evidence_remove(user=member, worksheet=worksheet, item=Evidence.objects.get(pk=pk))
+    # Detached from the question: the document and its file stay in the unit's library.
+    assert not Evidence.objects.filter(pk=pk).exists()
+    assert Document.objects.filter(pk=document.pk).exists() and default_storage.exists(name)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        library.document_delete(user=member, document=document)
+        raise RuntimeError("the request fails after the delete")
+    assert Document.objects.filter(pk=document.pk).exists() and default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        library.document_delete(user=member, document=document)
+    assert not Document.objects.filter(pk=document.pk).exists() and not default_storage.exists(name)
+
+
+def test_a_document_still_attached_is_not_deleted(worksheet, member, django_capture_on_commit_callbacks):
+    question = Question.objects.get(version=worksheet.round.version, key="I.pemenuhan.i.a")
+    item = library.evidence_add_file(user=member, worksheet=worksheet, question=question,
+                                     upload=SimpleUploadedFile("sk.pdf", PDF))
+    name = item.document.current.file.name
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(EvidenceError, match="masih dipakai"):
+        library.document_delete(user=member, document=item.document)
+    assert Evidence.objects.filter(pk=item.pk).exists() and default_storage.exists(name)
 
 
 HOLD_SNAPSHOT_AND_WRITE = """

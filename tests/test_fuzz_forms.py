@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from evaluations import limits
 from evaluations.models import (
     Answer,
+    Document,
     Evidence,
     PrerequisiteDefinition,
     PrerequisiteRecord,
@@ -75,7 +76,8 @@ def assert_within_limits():
     assert longest(Answer.objects, "unit_explanation") <= limits.EXPLANATION
     assert longest(Answer.objects, "tpi_note") <= limits.TPI_NOTE
     assert longest(Evidence.objects, "description") <= limits.EVIDENCE_DESCRIPTION
-    assert longest(Evidence.objects, "url") <= limits.URL
+    assert longest(Document.objects, "url") <= limits.URL
+    assert longest(Document.objects, "title") <= Document._meta.get_field("title").max_length
     assert longest(PrerequisiteRecord.objects, "note") <= limits.REASON
     assert longest(WorksheetEvent.objects.filter(kind="status"), "comment") <= limits.DECISION_COMMENT
     for a in Answer.objects.exclude(unit_number=None).select_related("question"):

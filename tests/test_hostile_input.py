@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from evaluations import imports, packages, score_store, services
+from evaluations import imports, library, packages, score_store, services
 from evaluations.evidence import EvidenceError, check_upload
-from evaluations.models import Answer, Evidence, Question, Round, RoundEvent, Worksheet, WorksheetEvent
+from evaluations.models import Answer, Question, Round, RoundEvent, Worksheet, WorksheetEvent
 from tests import factories as f
 from tests.evaluations.test_imports import QUESTIONS, app_workbook
 from tests.evaluations.test_services import complete
@@ -222,7 +222,8 @@ def test_exports_never_carry_live_formulas_from_typed_text(client, instansi, rev
         Answer.objects.filter(worksheet=ws, question__key=key).update(unit_explanation=text, tpi_note=text,
                                                                        tpi_option=F("unit_option"))
         answer = Answer.objects.get(worksheet=ws, question__key=key)
-        Evidence.objects.create(answer=answer, kind="link", url="https://drive.pemda.go.id/x", description=text)
+        document = f.link_document(unit, url=f"https://drive.pemda.go.id/{key}", title=text)  # named by the unit
+        f.attach(answer, document, description=text)
     score_store.refresh([ws.pk])
     client.force_login(reviewer)
     lke = load_workbook(io.BytesIO(client.get(reverse("evaluations:export_lke", args=[ws.pk])).content))
@@ -415,13 +416,17 @@ def test_evidence_files_and_folders_are_private_whatever_the_umask(member, round
     ws = f.worksheet(round_open, unit)
     old = os.umask(0o022)
     try:
-        item = services.evidence_add_file(user=member, worksheet=ws, question=Question.objects.get(key="I.pemenuhan.i.a"),
-                                          upload=SimpleUploadedFile("sk.pdf", b"%PDF-1.4 uji"))
+        item = library.evidence_add_file(user=member, worksheet=ws, question=Question.objects.get(key="I.pemenuhan.i.a"),
+                                         upload=SimpleUploadedFile("sk.pdf", b"%PDF-1.4 uji"))
     finally:
         os.umask(old)
-    path = default_storage.path(item.file.name)
+    path = default_storage.path(item.document.current.file.name)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
+    folder, root = os.path.dirname(path), os.path.realpath(default_storage.location)
+    assert os.path.realpath(path).startswith(root + os.sep)
+    while os.path.realpath(folder) != root:  # pustaka/<unit>/<document>/v1: every folder on the way
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700, folder
+        folder = os.path.dirname(folder)
 
 
 def test_the_sqlite_database_is_private_whatever_the_umask(tmp_path):

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from evaluations.models import Evidence
+from evaluations import library
+from evaluations.models import Document, Evidence
 from tests import factories as f
 from tests import s3
 from tests.backup_snapshot import snapshot
@@ -22,14 +23,16 @@ from tests.test_backup import PNG, _in, fresh_database, institution  # noqa: F40
 pytestmark = pytest.mark.django_db
 
 
-def test_evidence_goes_to_the_private_bucket_and_only_the_view_hands_it_out(member_client, worksheet, s3_bucket,
+def test_evidence_goes_to_the_private_bucket_and_only_the_view_hands_it_out(member_client, member, worksheet,
+                                                                           s3_bucket,
                                                                            django_capture_on_commit_callbacks):
     endpoint, bucket = s3_bucket
     response = member_client.post(upload_url(worksheet, "I.pemenuhan.i.a"), {"file": pdf("SK Tim ZI.pdf")})
     assert response.status_code == 302
     item = Evidence.objects.get()
+    name = item.document.current.file.name
     stored = s3.objects(endpoint, bucket)
-    assert list(stored) == [f"zi-tracker/{item.file.name}"] and stored[f"zi-tracker/{item.file.name}"] == PDF
+    assert list(stored) == [f"zi-tracker/{name}"] and stored[f"zi-tracker/{name}"] == PDF
     page = member_client.get(reverse("evaluations:area_detail", args=[worksheet.pk, "I"])).content.decode()
     assert endpoint not in page and bucket not in page  # the page links to the app, never to the store
     download = member_client.get(reverse("evaluations:evidence_download", args=[worksheet.pk, item.pk]))
@@ -38,11 +41,15 @@ def test_evidence_goes_to_the_private_bucket_and_only_the_view_hands_it_out(memb
     other.force_login(f.member(worksheet.unit.instansi, "operator", f.unit(worksheet.unit.instansi), "op.lain"))
     assert other.get(reverse("evaluations:evidence_download", args=[worksheet.pk, item.pk])).status_code == 404
     with pytest.raises(urllib.error.HTTPError) as refused:  # the object itself is private
-        urllib.request.urlopen(f"{endpoint}/{bucket}/zi-tracker/{item.file.name}")
+        urllib.request.urlopen(f"{endpoint}/{bucket}/zi-tracker/{name}")
     assert refused.value.code == 403
     with django_capture_on_commit_callbacks(execute=True):
         member_client.post(reverse("evaluations:evidence_delete", args=[worksheet.pk, item.pk]))
-    assert s3.objects(endpoint, bucket) == {}  # removed with the evidence (after the commit)
+    assert not Evidence.objects.exists()  # detached from the question: the library keeps the document and file
+    assert list(s3.objects(endpoint, bucket)) == [f"zi-tracker/{name}"]
+    with django_capture_on_commit_callbacks(execute=True):
+        library.document_delete(user=member, document=Document.objects.get())
+    assert s3.objects(endpoint, bucket) == {}  # removed with the unused document (after the commit)
 
 
 def test_a_recap_is_kept_in_the_bucket(admin_client_zi, round_open, unit, s3_bucket):

@@ -30,6 +30,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from evaluations import tasks
 from evaluations.models import (
+    CarryOver,
+    Document,
+    DocumentVersion,
     Evidence,
     Kawasan,
     PrerequisiteDefinition,
@@ -104,6 +107,15 @@ REVIEW_READ = {"own": _all(200, SEERS), "submitted": _all(200, SEERS), **{k: _al
 ROUND_READ = {"rnd": _all(200, ["operator", "kepala", "operator_lain", "tpi", "admin", "superuser"]),
               "foreign_rnd": _all(200, SEES_FOREIGN)}
 ROUND_TPI = {"rnd": _all(200, SEERS), "foreign_rnd": _all(200, SEES_FOREIGN)}
+ADDS_EVIDENCE = {"own": {**_all(200, STAFF), **_all(403, SEERS)}, "submitted": _all(403, SEES_OWN),
+                 "in_review": _all(403, SEES_OWN), "returned": {**_all(200, STAFF), **_all(403, SEERS)},
+                 "approved": _all(403, SEES_OWN), "foreign": _all(403, SEES_FOREIGN)}
+# Library URLs take the object's unit: "own" (operator's unit), "other" (operator_lain's), "foreign".
+LIBRARY_READ = {"own": _all(200, ["operator", "kepala", "admin", "superuser"]),
+                "other": _all(200, ["operator_lain", "admin", "superuser"]), "foreign": _all(200, SEES_FOREIGN)}
+LIBRARY_WRITE = {"own": {**_all(DONE, STAFF), **_all(403, ["admin", "superuser"])},
+                 "other": {"operator_lain": DONE, **_all(403, ["admin", "superuser"])},
+                 "foreign": _all(403, SEES_FOREIGN)}
 
 MATRIX = {
     # Pages anyone signed in may open; what they list is scoped (tested below).
@@ -128,10 +140,32 @@ MATRIX = {
     "evaluations:evidence_link": ("POST", EDIT),
     "evaluations:evidence_delete": ("POST", EDIT),
     # The forms for adding evidence, loaded when a card's "Tambah bukti dukung" opens: who may add it.
-    "evaluations:evidence_forms": ("GET", {
-        "own": {**_all(200, STAFF), **_all(403, SEERS)}, "submitted": _all(403, SEES_OWN),
-        "in_review": _all(403, SEES_OWN), "returned": {**_all(200, STAFF), **_all(403, SEERS)},
-        "approved": _all(403, SEES_OWN), "foreign": _all(403, SEES_FOREIGN)}),
+    "evaluations:evidence_forms": ("GET", ADDS_EVIDENCE),
+    # A library document attached to one question: as adding evidence.
+    "evaluations:evidence_attach": ("POST", EDIT),
+    # Several files at once for an area or indicator, then assigned: who may add evidence now.
+    "evaluations:bulk_upload": ("GET", ADDS_EVIDENCE),
+    "evaluations:bulk_assign": ("GET", ADDS_EVIDENCE),
+    # Start from last year: the unit's staff on an empty draft (these worksheets are not empty: refused
+    # with the reason, nothing changes); the admin for a whole round, done by a worker.
+    "evaluations:worksheet_carry_over": ("POST", {**{k: _all(302, SEES_OWN) for k in ("own", "submitted", *LATER)},
+                                                  "foreign": _all(302, SEES_FOREIGN)}),
+    "evaluations:round_carry_over": ("POST", {"rnd": {"admin": DONE, "superuser": DONE,
+                                                      **_all(302, ["operator", "kepala", "operator_lain", "tpi"])},
+                                              "foreign_rnd": {"admin_lain": DONE, "superuser": DONE}}),
+    # A unit's evidence library: read by its staff and the instansi's admins (not the TPI: it sees
+    # evidence through the worksheets it reviews); changed by the unit's staff only.
+    "evaluations:library_list": ("GET", LIBRARY_READ),
+    "evaluations:library_document": ("GET", LIBRARY_READ),
+    "evaluations:library_download": ("GET", LIBRARY_READ),
+    "evaluations:library_add": ("POST", LIBRARY_WRITE),
+    "evaluations:library_version": ("POST", LIBRARY_WRITE),
+    # (the document is attached: refused with the reason, nothing deleted)
+    "evaluations:library_delete": ("POST", {k: {**v, **{r: 302 for r, w in v.items() if w == DONE}}
+                                            for k, v in LIBRARY_WRITE.items()}),
+    # (queues a check; nothing on the page changes until a worker has run it)
+    "evaluations:library_check_links": ("POST", {k: {**v, **{r: 302 for r, w in v.items() if w == DONE}}
+                                                 for k, v in LIBRARY_WRITE.items()}),
     # Import: the unit's staff, or the admin filling in for a unit on a draft; the TPI member is sent back.
     "evaluations:import_lke": ("GET", {"own": {**_all(200, STAFF), "tpi": 302, "admin": 200, "superuser": 200},
                                        "foreign": _all(200, SEES_FOREIGN)}),
@@ -191,12 +225,20 @@ def _snapshot(target):
     """What the actions change, read fresh from the database."""
     if isinstance(target, Round):
         return (PrerequisiteRecord.objects.filter(round=target).count(), Round.objects.get(pk=target.pk).status,
-                RecapExport.objects.filter(round=target).count())
+                RecapExport.objects.filter(round=target).count(), CarryOver.objects.filter(round=target).count())
     ws = Worksheet.objects.get(pk=target.pk)
     answer = _answer(ws)
     return (ws.status, ws.deadline_extension, ws.review_extension, answer.revision, answer.tpi_updated_at,
             Evidence.objects.filter(answer__worksheet=ws).count(), sorted(ws.reviewers.values_list("pk", flat=True)),
-            PrerequisiteRecord.objects.filter(worksheet=ws).count())
+            PrerequisiteRecord.objects.filter(worksheet=ws).count(),
+            sorted(Document.objects.filter(unit_id=ws.unit_id).values_list("title", flat=True)),
+            DocumentVersion.objects.filter(document__unit_id=ws.unit_id).count(),
+            sorted(ws.answers.values_list("carried", flat=True)))
+
+
+def _spare(ws):
+    """A document of the unit's library that no answer uses yet (what "attach" attaches)."""
+    return Document.objects.get(unit_id=ws.unit_id, url="https://drive.pemda.go.id/cadangan")
 
 
 def _definition(key):
@@ -213,11 +255,14 @@ def _payload(target):
     answer = _answer(ws)
     return {"revision": answer.revision, "option": "Tidak", "explanation": "Diubah oleh uji matriks",
             "tpi_option": "Tidak", "tpi_note": "Catatan uji", "url": "https://drive.pemda.go.id/uji.pdf",
-            "description": "SK uji", "action": "start", "expected_status": ws.status, "comment": "Uji matriks",
+            "description": "SK uji", "action": "start", "kind": "link",
+            "link-url": "https://drive.pemda.go.id/baru-matriks", "title": "Judul uji matriks",
+            "document": _spare(ws).pk, "expected_status": ws.status, "comment": "Uji matriks",
             "definition": tindak_lanjut.pk, f"p{tindak_lanjut.pk}-value": "100",
             "until": "2027-01-15T16:00", "reviewers": list(Membership.objects.filter(
                 instansi=ws.unit.instansi, role=R.TPI).values_list("user_id", flat=True)), "file": SimpleUploadedFile("sk-uji.pdf", b"%PDF-1.4 uji matriks",
-                                                                    "application/pdf")}
+                                                                    "application/pdf"),
+            "files": SimpleUploadedFile("laporan-uji.pdf", b"%PDF-1.4 laporan uji matriks", "application/pdf")}
 
 
 @pytest.fixture
@@ -253,14 +298,15 @@ def world():
                "foreign": f.worksheet(foreign_rnd, foreign), "rnd": rnd, "foreign_rnd": foreign_rnd}
     for key in ("own", "submitted", "other", "foreign", *LATER):
         _evidence(objects[key])
+    for key in ("own", "other", "foreign"):
+        f.link_document(objects[key].unit, "https://drive.pemda.go.id/cadangan")
     for key in ("own", "submitted", "other", "foreign", "rnd", "foreign_rnd", *LATER):
         _prerequisite_evidence(objects[key])
     # Every answer that needs evidence has some, so the kepala can submit the own worksheet (and
     # resubmit the returned one).
-    Evidence.objects.bulk_create([Evidence(answer=a, kind=Evidence.Kind.LINK, url="https://drive.pemda.go.id/b")
-                                  for key in ("own", "returned")
-                                  for a in objects[key].answers.filter(question__evidence_required=True)
-                                  .exclude(question__key="I.pemenuhan.i.a")])
+    f.attach_links([a for key in ("own", "returned")
+                    for a in objects[key].answers.filter(question__evidence_required=True)
+                    .exclude(question__key="I.pemenuhan.i.a")], "https://drive.pemda.go.id/b")
     objects["returned"].answers.filter(question__key="I.pemenuhan.i.a").update(
         needs_revision=True, tpi_option="Tidak", tpi_note="Lampirkan SK")
     for key in LATER:
@@ -270,6 +316,7 @@ def world():
                                   from_status="draft", to_status="submitted")
     Kawasan.objects.create(instansi=inst, name="Kawasan Pelayanan Terpadu").units.add(own, other)
     RoundEvent.objects.create(round=rnd, actor=users["admin"], from_status="draft", to_status="open")
+    CarryOver.objects.create(round=earlier, requested_by=users["admin"], status=CarryOver.Status.DONE)
     seen = {"user_agent": "Chromium", "ip_address": "10.0.0.7", "username": "op.sendiri", "http_accept": "*/*",
             "path_info": "/masuk/"}
     AccessAttempt.objects.create(**seen, get_data="", post_data="username=op.sendiri", failures_since_start=1)
@@ -281,8 +328,7 @@ def world():
 def _evidence(ws):
     answer = ws.answers.get(question__key="I.pemenuhan.i.a")
     name = default_storage.save(f"uji/{ws.pk}/sk.pdf", ContentFile(b"%PDF-1.4 matriks"))
-    return Evidence.objects.create(answer=answer, kind=Evidence.Kind.FILE, file=name, original_name="sk.pdf",
-                                   content_type="application/pdf", size=16)
+    return f.attach(answer, f.file_document(ws.unit, "sk.pdf", stored=name, size=16))
 
 
 def _prerequisite_evidence(target):
@@ -304,6 +350,12 @@ def _args(route, obj):
         values["evidence_id"] = Evidence.objects.filter(answer__worksheet=obj).values_list("pk", flat=True)[0]
     if "<str:code>" in route:
         values["code"] = "I"
+    if "<int:unit_id>" in route:
+        values["unit_id"] = obj.unit_id
+    if "<int:document_id>" in route:  # the unit's first file (attached to its first worksheet)
+        values["document_id"] = Document.objects.filter(unit_id=obj.unit_id, kind="file").order_by("pk")[0].pk
+    if "<int:number>" in route:
+        values["number"] = 1
     if "<int:record_id>" in route:
         scope = {"round": obj} if isinstance(obj, Round) else {"worksheet": obj}
         values["record_id"] = PrerequisiteRecord.objects.filter(**scope).values_list("pk", flat=True)[0]
@@ -350,7 +402,11 @@ MORE = {
                                                        "foreign": _all(302, SEES_FOREIGN)})],
     "evaluations:import_lke": [("POST", {"own": {**_all(200, STAFF), "tpi": 302, "admin": 200, "superuser": 200},
                                          "foreign": _all(200, SEES_FOREIGN)})],
-    "password_change": [("POST", {None: _all(200)})],  # no valid old password in the payload: the form again
+    "password_change": [("POST", {None: _all(200)})],
+    "evaluations:library_document": [("POST-plain", LIBRARY_WRITE)],  # its details saved
+    "evaluations:bulk_upload": [("POST-plain", {  # the payload's file goes into the library
+        "own": {**_all(DONE, STAFF), **_all(403, SEERS)}, "submitted": _all(403, SEES_OWN),
+        "foreign": _all(403, SEES_FOREIGN)})],  # no valid old password in the payload: the form again
     "evaluations:worksheet_prerequisites": [("POST-plain", {
         "own": {**_all(DONE, SEERS), **_all(403, STAFF)}, "submitted": {**_all(DONE, SEERS), **_all(403, STAFF)},
         "foreign": _all(DONE, SEES_FOREIGN)})],
@@ -373,6 +429,8 @@ def test_permission_matrix(client, world, name, method, obj):
     by_obj = dict(_specs(name))[method]
     target = objects[obj] if obj else None
     url = reverse(name, kwargs=_args(route, target) if obj else {})
+    if name == "evaluations:bulk_assign":  # the files to assign: here a document of the unit's library
+        url += f"?dok={_spare(target).pk}"
     failures = []
     for role in ROLES:
         client.logout()
@@ -453,6 +511,7 @@ def _admin_url(route, pattern, objects):
 APPEND_ONLY = ("admin/evaluations/answer/", "admin/evaluations/evidence/", "admin/evaluations/worksheetevent/",
                "admin/evaluations/prerequisiterecord/", "admin/evaluations/prerequisitedefinition/",
                "admin/evaluations/roundevent/",
+               "admin/evaluations/document/", "admin/evaluations/carryover/",  # kept on the unit's and round's pages
                "admin/django_tasks_database/dbtaskresult/")  # the queue's records are written by the queue
 
 

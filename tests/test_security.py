@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from evaluations.models import Evidence
 from tests import factories as f
 from tests.test_deploy import _run  # check --deploy itself is tested there
 from units.security import client_ip
@@ -36,9 +35,9 @@ def test_the_login_page_has_the_policy_too(client):
 
 def test_an_evidence_preview_may_be_framed_by_this_site_only(member_client, worksheet):
     answer = worksheet.answers.get(question__key="I.pemenuhan.i.a")
-    item = Evidence.objects.create(answer=answer, kind=Evidence.Kind.FILE, original_name="sk.pdf", size=9,
-                                   content_type="application/pdf",
-                                   file=default_storage.save("csp/sk.pdf", ContentFile(b"%PDF-1.4\n")))
+    document = f.file_document(worksheet.unit, name="sk.pdf", size=9, content_type="application/pdf",
+                               stored=default_storage.save("csp/sk.pdf", ContentFile(b"%PDF-1.4\n")))
+    item = f.attach(answer, document)
     response = member_client.get(reverse("evaluations:evidence_download", args=[worksheet.pk, item.pk]) + "?inline=1")
     assert policy(response)["frame-ancestors"] == "'self'" and response["X-Frame-Options"] == "SAMEORIGIN"
 

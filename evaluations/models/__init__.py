@@ -6,8 +6,9 @@ one Answer per question with three value sets (unit, TPI, TPN).
 """
 
 from .exports import RecapExport
+from .library import Document, DocumentVersion, document_upload_to
 from .prerequisites import PrerequisiteDefinition, PrerequisiteRecord, prerequisite_upload_to
-from .rounds import Round, RoundEvent, RoundQuerySet
+from .rounds import CarryOver, Round, RoundEvent, RoundQuerySet
 from .scores import AreaScore, Kawasan, WorksheetScore
 from .template import (
     NUMBER_TYPES,
@@ -31,8 +32,9 @@ from .worksheets import (
 )
 
 __all__ = [
-    "NUMBER_TYPES", "OPTION_TYPES", "Answer", "AnswerType", "Area", "AreaScore", "Component", "Evidence",
+    "NUMBER_TYPES", "OPTION_TYPES", "Answer", "AnswerType", "Area", "AreaScore", "CarryOver", "Component",
+    "Document", "DocumentVersion", "Evidence",
     "Indicator", "Kawasan", "Option", "Part", "PrerequisiteDefinition", "PrerequisiteRecord", "Question", "ReadinessRule", "RecapExport",
     "Round", "RoundEvent", "RoundQuerySet", "TemplateVersion", "Worksheet", "WorksheetEvent",
-    "WorksheetScore", "evidence_upload_to", "prerequisite_upload_to",
+    "WorksheetScore", "document_upload_to", "evidence_upload_to", "prerequisite_upload_to",
 ]

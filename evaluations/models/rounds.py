@@ -93,3 +93,38 @@ class RoundEvent(models.Model):
     @property
     def to_label(self):
         return Round.Status(self.to_status).label
+
+
+class CarryOver(models.Model):
+    """An admin's request to start every empty worksheet of a round from each unit's previous round
+    (``evaluations.tasks.carry_over_round``): who asked, when, and how far the worker has got."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu giliran")
+        RUNNING = "running", _("Sedang berjalan")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="carry_overs", verbose_name=_("periode"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("diminta oleh"))
+    requested_at = models.DateTimeField(_("diminta pada"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_units = models.PositiveIntegerField(_("jumlah unit"), default=0)
+    done_units = models.PositiveIntegerField(_("unit diproses"), default=0)
+    started_units = models.PositiveIntegerField(_("unit dimulai dari periode sebelumnya"), default=0)
+    skipped_units = models.PositiveIntegerField(_("unit dilewati"), default=0)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    error = models.CharField(_("galat"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("mulai dari periode sebelumnya")
+        verbose_name_plural = _("mulai dari periode sebelumnya")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.round} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_units / self.total_units) if self.total_units else 0

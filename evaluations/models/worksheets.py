@@ -3,13 +3,13 @@ append-only event trail."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
 
+from .library import Document
 from .rounds import Round
 from .template import Question
 
@@ -98,6 +98,9 @@ class Answer(models.Model):
     unit_updated_at = models.DateTimeField(
         _("diisi unit pada"), null=True, blank=True,
         help_text=_("Saat unit (atau admin untuknya) terakhir menyimpan jawaban ini; bukan saat TPI menilai."))
+    carried = models.BooleanField(
+        _("dari periode sebelumnya"), default=False,
+        help_text=_("Dibawa dari periode sebelumnya dan belum diperiksa: hilang saat unit menyimpan jawaban ini."))
 
     class Meta:
         verbose_name = _("jawaban")
@@ -112,41 +115,35 @@ class Answer(models.Model):
 
 
 def evidence_upload_to(instance, filename):
+    """Where evidence files went before the library (migration 0001 names it; files stored then keep
+    their names, now held by the library's first versions)."""
     ws = instance.answer.worksheet
     return f"{ws.round_id}/{ws.unit_id}/{instance.answer.question_id}/{filename}"
 
 
 class Evidence(models.Model):
-    class Kind(models.TextChoices):
-        FILE = "file", _("Berkas")
-        LINK = "link", _("Tautan")
+    """A library document attached to one answer as its evidence. Detaching deletes this row, never
+    the document (``Document`` is protected while any answer uses it)."""
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence",
                                verbose_name=_("jawaban"))
-    kind = models.CharField(_("jenis"), max_length=4, choices=Kind.choices)
-    file = models.FileField(_("berkas"), upload_to=evidence_upload_to, blank=True, max_length=300)
-    original_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
-    content_type = models.CharField(_("tipe isi"), max_length=100, blank=True)
-    size = models.PositiveBigIntegerField(_("ukuran (byte)"), default=0)
-    url = models.URLField(_("tautan"), max_length=500, blank=True)
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="attachments",
+                                 verbose_name=_("dokumen"))
     description = models.CharField(_("keterangan"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("diunggah oleh"))
-    uploaded_at = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
+    attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("dilampirkan oleh"))
+    attached_at = models.DateTimeField(_("dilampirkan pada"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("bukti dukung")
         verbose_name_plural = _("bukti dukung")
-        ordering = ["answer_id", "uploaded_at"]  # by column: "answer" would join answer → worksheet → round, unit
+        ordering = ["answer_id", "attached_at", "pk"]  # by column: "answer" would join answer → worksheet → round, unit
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(kind="file", url="") & ~Q(file="")) | (Q(kind="link", file="") & ~Q(url="")),
-                name="evidence_file_xor_link",
-            ),
+            models.UniqueConstraint(fields=["answer", "document"], name="evidence_unique_document"),
         ]
 
     def __str__(self):
-        return self.original_name or self.url
+        return str(self.document)
 
 
 class WorksheetEvent(models.Model):
@@ -159,6 +156,7 @@ class WorksheetEvent(models.Model):
         IMPORT = "import", _("Impor Excel")
         ASSIGN = "assign", _("Penugasan TPI")
         PREREQUISITE = "prerequisite", _("Syarat pengusulan")
+        CARRY = "carry", _("Mulai dari periode sebelumnya")
 
     worksheet = models.ForeignKey(Worksheet, on_delete=models.CASCADE, related_name="events",
                                   verbose_name=_("kertas kerja"))

@@ -73,6 +73,7 @@ def round_detail(request, pk):
         "round_events": list(round_.events.select_related("actor").order_by("-created_at", "-pk"))
         if user_roles(request.user).is_admin_of(round_.instansi_id) else [],
         "round_status_comment": request.session.get("round_status_comment", ""),
+        "carry_job": round_.carry_overs.first() if user_roles(request.user).is_admin_of(round_.instansi_id) else None,
         "sort_columns": [("unit", _("Unit")), ("status", _("Status")), ("progress", _("Kemajuan")),
                          ("unit_total", _("Nilai unit")), ("tpi_total", _("Nilai TPI")),
                          ("pengungkit", _("Pengungkit")), ("hasil", _("Hasil")), ("readiness", _("Kesiapan"))],

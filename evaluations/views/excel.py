@@ -17,9 +17,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import export_rows, exports, imports, numbers, services, tasks
+from .. import export_rows, exports, imports, library, numbers, services, tasks
 from ..forms import WorkbookUploadForm
-from ..models import Answer, Question, RecapExport
+from ..models import Answer, Document, Evidence, Question, RecapExport
 from ..permissions import (
     answer_is_editable,
     can_import,
@@ -155,14 +155,21 @@ def import_lke(request, pk):
             if result.ok:
                 changes = _changes(worksheet, questions, result)
                 applicable = [c for c in changes if not c["locked"]]
+                links = _link_changes(worksheet, questions, result)
+                new_links = {}
+                for link in links:
+                    if link["status"] == "new":
+                        new_links.setdefault(link["question"].key, []).append(link["url"])
                 request.session[SESSION_KEY] = {
                     "worksheet": worksheet.pk, "rows": [c["data"] for c in applicable],
                     "conflicts": [c["data"]["key"] for c in applicable if c["conflict"]],
-                    "revisions": {c["data"]["key"]: c["revision"] for c in applicable}}
+                    "revisions": {c["data"]["key"]: c["revision"] for c in applicable}, "links": new_links}
                 context.update({"changes": changes, "unchanged": len(result.rows) - len(changes),
-                                "applicable": len(applicable), "locked": len(changes) - len(applicable),
+                                "applicable": len(applicable) + sum(map(len, new_links.values())),
+                                "locked": len(changes) - len(applicable),
                                 "conflicts": sum(1 for c in applicable if c["conflict"]),
-                                "loose": [c for c in changes if c["loose"]]})
+                                "loose": [c for c in changes if c["loose"]], "links": links,
+                                "new_links": sum(map(len, new_links.values()))})
     return render(request, "evaluations/import_lke.html", context)
 
 
@@ -214,6 +221,25 @@ def _changes(worksheet, questions, result):
     return changes
 
 
+def _link_changes(worksheet, questions, result):
+    """Each link of the evidence column with what applying would do: attach it (new), nothing (the
+    answer already has it), or nothing because the answer is locked."""
+    by_key = {q.key: q for q in questions}
+    answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet, question__key__in=list(result.links))}
+    attached = set(Evidence.objects.filter(answer__worksheet=worksheet, answer__question__key__in=list(result.links),
+                                           document__kind=Document.Kind.LINK)
+                   .values_list("answer__question__key", "document__url"))
+    rows = []
+    for key, found in result.links.items():
+        q = by_key[key]
+        locked = not answer_is_editable(worksheet, answers.get(q.pk))
+        for row, url in found:
+            status = "attached" if (key, url) in attached else "locked" if locked else "new"
+            rows.append({"question": q, "indicator": q.indicator, "area": q.indicator.part.area, "row": row,
+                         "url": url, "status": status})
+    return rows
+
+
 def _apply(request, worksheet):
     pending = request.session.get(SESSION_KEY)
     if not pending or pending.get("worksheet") != worksheet.pk:
@@ -222,14 +248,17 @@ def _apply(request, worksheet):
     overwrite = set(request.POST.getlist("overwrite"))
     rows = [r for r in pending["rows"] if r["key"] not in pending.get("conflicts", []) or r["key"] in overwrite]
     kept = len(pending["rows"]) - len(rows)
-    if not rows:
+    links = pending.get("links") or {}
+    if not rows and not links:
         messages.info(request, _("Tidak ada yang diterapkan: semua perubahan di berkas berbenturan dengan isian yang "
                                  "lebih baru di aplikasi, dan tidak ada yang Anda centang untuk ditimpa."))
         request.session.pop(SESSION_KEY, None)
         return redirect(worksheet)
     try:
-        changed = services.worksheet_import(user=request.user, worksheet=worksheet, rows=rows,
-                                            revisions=pending["revisions"])
+        with transaction.atomic():  # answers and links: all of it or nothing
+            changed = services.worksheet_import(user=request.user, worksheet=worksheet, rows=rows,
+                                                revisions=pending["revisions"]) if rows else 0
+            attached = library.import_links(user=request.user, worksheet=worksheet, links=links) if links else 0
     except services.ImportRefused as exc:
         messages.error(request, _("Impor tidak diterapkan, tidak ada yang berubah: %(reasons)s") % {
             "reasons": " ".join(exc.reasons)})
@@ -240,6 +269,8 @@ def _apply(request, worksheet):
     finally:
         request.session.pop(SESSION_KEY, None)
     text = _("Impor selesai: %(n)d jawaban diperbarui.") % {"n": changed}
+    if attached:
+        text += " " + _("%(n)d tautan bukti dukung dilampirkan (diperiksa di latar belakang).") % {"n": attached}
     if kept:
         text += " " + _("%(k)d jawaban yang lebih baru di aplikasi dibiarkan.") % {"k": kept}
     messages.success(request, text)

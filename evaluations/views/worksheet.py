@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,8 +27,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from units.people import display_name
 
+from .. import carry_over, library, scoring, selectors, services, workflow
 from .. import evidence as evidence_rules
-from .. import scoring, selectors, services, workflow
 from ..forms import (
     AnswerForm,
     DeadlineExtensionForm,
@@ -38,19 +38,23 @@ from ..forms import (
     ReviewerAssignForm,
     SubmitForm,
 )
+from ..library_forms import AttachForm
 from ..models import Answer, Evidence, Worksheet
 from ..permissions import (
     answer_is_editable,
     can_edit,
     can_fill_in_for_unit,
+    can_manage_library,
     can_review,
     can_see_tpi_values,
+    get_round_for_user_or_404,
     get_worksheet_for_user_or_404,
     read_only_reason,
     review_closed_reason,
     workflow_roles,
 )
 from ._cards import CardSheet, area_or_404, card_url, find_row, question_or_404, save_card
+from ._files import stream_version
 
 
 def _area_url(worksheet, question):
@@ -80,20 +84,25 @@ def _area_context(request, worksheet, area, override=None, *, indicator_id=None)
                                 indicator_id=indicator_id)
     override = override or {}
     asked = request.GET.get("bukti", "")  # without JavaScript: the card whose evidence forms were asked for
-    for part in parts:
-        for ind in part["indicators"]:
-            for row in ind["rows"]:
-                form, conflict = override.get(row.question.pk, (None, None))
-                row.conflict = conflict
-                if row.editable:
-                    row.form = form or _initial_form(row)
-                    if asked == str(row.question.pk):
-                        _with_evidence_forms(row)
+    rows = [row for part in parts for ind in part["indicators"] for row in ind["rows"]]
+    editable_rows = [row for row in rows if row.editable]
+    hints = library.suggestions(worksheet, [r.question for r in editable_rows],
+                                {r.question.pk: {e.document_id for e in r.evidence} for r in editable_rows}
+                                ) if editable_rows else {}
+    for row in rows:
+        form, conflict = override.get(row.question.pk, (None, None))
+        row.conflict = conflict
+        if row.editable:
+            row.form = form or _initial_form(row)
+            row.suggestions = hints.get(row.question.pk, [])
+            if asked == str(row.question.pk):
+                _with_evidence_forms(row, unit=worksheet.unit)
     areas = [a for c in spec.components for a in c.areas]
     return {"worksheet": worksheet, "area": area, "parts": parts, "result": result,
             "show_tpi_notes": sees_tpi, "tpi_result": tpi, "tpi_area": tpi.areas[area.code] if tpi else None,
             "tpi_final": worksheet.status == Worksheet.Status.APPROVED,
             "area_score": result.areas[area.code], "areas": areas, "can_edit": editable,
+            "bulk_evidence": editable and bool(editable_rows),
             "max_upload_mb": settings.EVIDENCE_MAX_UPLOAD_MB,
             "max_upload_bytes": settings.EVIDENCE_MAX_UPLOAD_MB * 1_048_576,
             "read_only_reason": read_only_reason(request.user, worksheet),
@@ -102,9 +111,11 @@ def _area_context(request, worksheet, area, override=None, *, indicator_id=None)
             "accept": ",".join(f".{e}" for e in evidence_rules.ALLOWED_EXTENSIONS)}
 
 
-def _with_evidence_forms(row, refused_form=None):
+def _with_evidence_forms(row, refused_form=None, *, unit):
     """The card shows its forms for adding evidence (a refused one with its errors and typing);
     other cards load them when opened (evidence_forms)."""
+    row.attach_form = refused_form if isinstance(refused_form, AttachForm) else AttachForm(
+        unit=unit, question=row.question)
     row.upload_form = refused_form if isinstance(refused_form, EvidenceUploadForm) else EvidenceUploadForm(
         question=row.question)
     row.link_form = refused_form if isinstance(refused_form, EvidenceLinkForm) else EvidenceLinkForm(
@@ -166,6 +177,7 @@ def worksheet_detail(request, pk):
     missing = selectors.worksheet_missing(worksheet)
     no_evidence_by_area = Counter(q.indicator.part.area.code for q in missing.no_evidence)
     unanswered_by_area = Counter(q.indicator.part.area.code for q in missing.unanswered)
+    carried_by_area = Counter(q.indicator.part.area.code for q in missing.carried)
     components = []
     for comp in spec.components:
         areas = []
@@ -175,7 +187,7 @@ def worksheet_detail(request, pk):
             areas.append({"spec": area, "unit": unit.areas[area.code], "tpi": tpi.areas[area.code], "parts": parts,
                           "diff": tpi.areas[area.code].score - unit.areas[area.code].score,
                           "no_evidence": no_evidence_by_area[area.code],
-                          "unanswered": unanswered_by_area[area.code]})
+                          "unanswered": unanswered_by_area[area.code], "carried": carried_by_area[area.code]})
         components.append({"spec": comp, "unit": unit.components[comp.code], "tpi": tpi.components[comp.code],
                            "areas": areas})
     events = selectors.events_visible_to(worksheet, sees_tpi=sees_tpi)
@@ -217,6 +229,9 @@ def worksheet_detail(request, pk):
         "verdict": assessment.verdict, "events": events, "can_edit": editable, "my_roles": my_roles,
         "missing": missing, "flagged": flagged, "last_return": last_return, "unchanged_flags": unchanged_flags,
         "can_submit": editable and workflow.KEPALA in my_roles,
+        "carry_source": carry_over.unit_may_start(request.user, worksheet) if editable else None,
+        "library_url": reverse("evaluations:library_list", args=[worksheet.unit_id])
+        if can_manage_library(request.user, worksheet.unit_id) or is_admin else "",
         "can_import": editable or can_fill_in_for_unit(request.user, worksheet),
         "is_admin": workflow.ADMIN in my_roles,
         "submit_form": SubmitForm(), **_extension_forms(request, worksheet),
@@ -241,7 +256,7 @@ def _respond_question(request, worksheet, question, override=None, status=200, e
     part, ind, row = find_row(context, question.pk)
     row.evidence_error, row.rejected = evidence_error, rejected
     if row.editable and (evidence_form is not None or evidence_error):
-        _with_evidence_forms(row, evidence_form)
+        _with_evidence_forms(row, evidence_form, unit=worksheet.unit)
     context.update({"part_entry": part, "ind": ind, "row": row, "oob": True})
     return render(request, "evaluations/_question_response.html", context, status=status)
 
@@ -292,7 +307,7 @@ def evidence_upload(request, pk, question_id):
     if not form.is_valid():
         return _evidence_response(request, worksheet, question, form=form)
     try:
-        services.evidence_add_file(user=request.user, worksheet=worksheet, question=question,
+        library.evidence_add_file(user=request.user, worksheet=worksheet, question=question,
                                    upload=form.cleaned_data["file"], description=form.cleaned_data["description"])
     except evidence_rules.EvidenceError as exc:
         form.add_error("file", str(exc))
@@ -313,7 +328,7 @@ def evidence_link(request, pk, question_id):
     if not form.is_valid():
         return _evidence_response(request, worksheet, question, form=form)
     try:
-        services.evidence_add_link(user=request.user, worksheet=worksheet, question=question,
+        library.evidence_add_link(user=request.user, worksheet=worksheet, question=question,
                                    url=form.cleaned_data["url"], description=form.cleaned_data["description"])
     except PermissionDenied as exc:
         return _evidence_response(request, worksheet, question, refused=str(exc), status=403)
@@ -332,12 +347,13 @@ def evidence_forms(request, pk, question_id):
     if not (can_edit(request.user, worksheet) and answer_is_editable(worksheet, answer)):
         raise PermissionDenied(read_only_reason(request.user, worksheet) or _("Jawaban ini terkunci."))
     row = SimpleNamespace(question=question)
-    _with_evidence_forms(row)
+    _with_evidence_forms(row, unit=worksheet.unit)
     return render(request, "evaluations/_evidence_add.html", {"worksheet": worksheet, "q": question, "row": row})
 
 
 def _evidence_or_404(worksheet, evidence_id):
-    return get_object_or_404(Evidence.objects.select_related("answer__question__indicator__part__area"),
+    return get_object_or_404(Evidence.objects.select_related("answer__question__indicator__part__area",
+                                                              "document__current"),
                              pk=evidence_id, answer__worksheet=worksheet)
 
 
@@ -348,11 +364,11 @@ def evidence_delete(request, pk, evidence_id):
     item = _evidence_or_404(worksheet, evidence_id)
     question = item.answer.question
     try:
-        services.evidence_remove(user=request.user, worksheet=worksheet, item=item)
+        library.evidence_remove(user=request.user, worksheet=worksheet, item=item)
     except PermissionDenied as exc:
         return _evidence_response(request, worksheet, question, refused=str(exc), status=403)
     if not request.htmx:
-        messages.success(request, _("Bukti dukung dihapus."))
+        messages.success(request, _("Bukti dukung dilepas dari pertanyaan ini; dokumennya tetap di pustaka."))
     return _evidence_response(request, worksheet, question)
 
 
@@ -364,18 +380,9 @@ def evidence_download(request, pk, evidence_id):
     """Stream an evidence file to someone who may see the worksheet; never a public URL."""
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
     item = _evidence_or_404(worksheet, evidence_id)
-    if item.kind != Evidence.Kind.FILE or not item.file:
+    if not item.document.is_file or item.document.current is None:
         raise Http404
-    inline = request.GET.get("inline") == "1" and evidence_rules.KINDS.get(
-        evidence_rules.extension(item.original_name), evidence_rules.Kind("", "")).previewable
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("Berkas tidak ditemukan di penyimpanan.")) from None
-    response = FileResponse(handle, as_attachment=not inline, filename=item.original_name,
-                            content_type=item.content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stream_version(request, item.document.current)
 
 
 @login_required
@@ -388,9 +395,10 @@ def worksheet_submit(request, pk):
         services.worksheet_submit(user=request.user, worksheet=worksheet,
                                   comment=form.cleaned_data.get("comment", ""))
     except services.IncompleteError as exc:
-        messages.error(request, _("Kertas kerja belum dapat diajukan: %(n)d pertanyaan belum dijawab dan "
-                                  "%(e)d pertanyaan belum memiliki bukti dukung. Rinciannya ada di bawah.") % {
-            "n": len(exc.missing.unanswered), "e": len(exc.missing.no_evidence)})
+        messages.error(request, _("Kertas kerja belum dapat diajukan: %(n)d pertanyaan belum dijawab, "
+                                  "%(e)d pertanyaan belum memiliki bukti dukung dan %(c)d jawaban dari periode "
+                                  "sebelumnya belum diperiksa. Rinciannya ada di bawah.") % {
+            "n": len(exc.missing.unanswered), "e": len(exc.missing.no_evidence), "c": len(exc.missing.carried)})
     except (PermissionDenied, services.Refused) as exc:
         messages.error(request, str(exc))
     else:
@@ -454,3 +462,37 @@ def worksheet_extend_review(request, pk):
         raise Http404 from exc
     messages.success(request, _("Batas penilaian TPI untuk unit ini diperpanjang."))
     return redirect(worksheet)
+
+
+@login_required
+@require_POST
+def worksheet_carry_over(request, pk):
+    """The unit starts its empty worksheet from its previous round (answers, explanations, evidence)."""
+    worksheet = get_worksheet_for_user_or_404(request.user, pk)
+    try:
+        result = carry_over.worksheet_start_from_previous(user=request.user, worksheet=worksheet)
+    except (PermissionDenied, services.Refused) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Kertas kerja dimulai dari %(round)s: %(a)d jawaban dan %(e)d bukti dukung "
+                                    "dibawa. Setiap jawaban bertanda “dari periode sebelumnya — periksa kembali” "
+                                    "sampai disimpan; kepala unit baru dapat mengajukan setelah semuanya "
+                                    "diperiksa.") % {"round": result.source.round.name, "a": result.answers,
+                                                     "e": result.evidence})
+    return redirect(worksheet)
+
+
+@login_required
+@require_POST
+def round_carry_over(request, pk):
+    """An admin starts every empty worksheet of the round from its previous round, in the background."""
+    round_ = get_round_for_user_or_404(request.user, pk)
+    try:
+        job = carry_over.round_carry_over_request(user=request.user, round_=round_)
+    except (PermissionDenied, services.Refused) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Dijadwalkan: %(n)d kertas kerja yang masih kosong dimulai dari periode "
+                                    "sebelumnya di latar belakang. Kemajuannya tampil di halaman ini.") % {
+            "n": job.total_units})
+    return redirect("evaluations:round_detail", round_.pk)

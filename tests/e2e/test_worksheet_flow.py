@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from evaluations.models import Answer, Evidence
+from evaluations.models import Answer
 from tests import factories as f
 from tests.e2e.conftest import login, wait_until
 from tests.evaluations.test_evidence_rules import PDF
@@ -24,9 +24,8 @@ def almost_complete(live_server, transactional_db):
     f.member(inst, Membership.Role.KEPALA, unit, "kepala")
     ws = f.worksheet(f.round_(inst, name="Evaluasi ZI 2026"), unit, answers="best")
     Answer.objects.filter(worksheet=ws, question__key__in=OPEN_KEYS).update(unit_option="")
-    Evidence.objects.bulk_create([
-        Evidence(answer=a, kind="link", url="https://drive.pemda.go.id/bukti")
-        for a in ws.answers.filter(question__evidence_required=True).exclude(question__key__in=OPEN_KEYS)])
+    f.attach_links(ws.answers.filter(question__evidence_required=True).exclude(question__key__in=OPEN_KEYS)
+                   .select_related("worksheet__unit"), url="https://drive.pemda.go.id/bukti")
     return live_server.url, ws
 
 

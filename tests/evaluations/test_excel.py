@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from evaluations import exports, scoring, selectors, services
-from evaluations.models import Answer, Evidence, Question, RecapExport, Worksheet
+from evaluations.models import Answer, Question, RecapExport, Worksheet
 from tests import factories as f
 from tests.official_workbook import official_workbook
 from units.models import Membership
@@ -290,10 +290,11 @@ def test_a_finished_recap_stays_downloadable_while_a_newer_one_is_made(admin_cli
 def test_evidence_file_addresses_use_the_host_the_user_is_on(member_client, round_open, unit):
     ws = f.worksheet(round_open, unit)
     a = ws.answers.get(question__key="I.pemenuhan.i.a")
-    item = Evidence.objects.create(answer=a, kind="file", file="x/sk.pdf", original_name="SK_Tim.pdf",
-                                   content_type="application/pdf", size=10)
+    item = f.attach(a, f.file_document(unit, name="SK_Tim.pdf", stored="x/sk.pdf", size=10))
+    link = f.attach(ws.answers.get(question__key="I.pemenuhan.i.b"), f.link_document(unit, "https://drive.pemda.go.id/sk"))
     rows = rows_by_label(export(member_client, ws)["LKE ZI"])
     assert rows["I.pemenuhan.i.a"][16] == f"SK_Tim.pdf — http://testserver/kertas-kerja/{ws.pk}/bukti/{item.pk}/"
+    assert rows["I.pemenuhan.i.b"][16] == link.document.url == "https://drive.pemda.go.id/sk"
 
 
 def test_an_empty_explanation_cell_never_erases_and_the_preview_shows_old_and_new(member_client, round_open, unit):

@@ -1,5 +1,6 @@
 """Writes through services: saving answers, conflicts, locks, evidence, submission, deadlines."""
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -10,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from evaluations import services
+from evaluations import library, services
 from evaluations.evidence import EvidenceError
-from evaluations.models import Answer, Evidence, Question, Round, Worksheet, WorksheetEvent
+from evaluations.models import Answer, Document, DocumentVersion, Evidence, Question, Round, Worksheet, WorksheetEvent
 from tests import factories as f
 from tests.evaluations.test_evidence_rules import PDF
 
@@ -113,50 +114,66 @@ def upload(name="SK Tim.pdf", content=PDF):
 
 
 def test_evidence_file_is_stored_outside_the_web_root_with_a_safe_name(member, worksheet):
-    item = services.evidence_add_file(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
-                                      upload=upload("../../../etc/SK Tim.pdf"))
-    path = Path(item.file.path).resolve()
+    item = library.evidence_add_file(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
+                                     upload=upload("../../../etc/SK Tim.pdf"))
+    version = item.document.current
+    path = Path(version.file.path).resolve()
     assert path.is_relative_to(Path(settings.STORAGES["default"]["OPTIONS"]["location"]).resolve())
     assert not path.is_relative_to(Path(settings.STATIC_ROOT).resolve())
-    assert item.original_name == "SK_Tim.pdf" and path.read_bytes() == PDF
-    assert item.content_type == "application/pdf" and item.size == len(PDF)
+    assert version.original_name == "SK_Tim.pdf" and path.read_bytes() == PDF
+    assert version.content_type == "application/pdf" and version.size == len(PDF)
+    assert version.sha256 == hashlib.sha256(PDF).hexdigest() and version.uploaded_by == member
+    assert (item.document.kind, item.document.unit, item.attached_by) == (Document.Kind.FILE, worksheet.unit, member)
 
 
 def test_evidence_too_big_or_wrong_type_is_refused_and_nothing_stored(member, worksheet, settings):
     settings.EVIDENCE_MAX_UPLOAD_MB = 1
     with pytest.raises(EvidenceError, match="terlalu besar"):
-        services.evidence_add_file(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
-                                   upload=upload(content=PDF + b"0" * 1_100_000))
+        library.evidence_add_file(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
+                                  upload=upload(content=PDF + b"0" * 1_100_000))
     with pytest.raises(EvidenceError, match="tidak diterima"):
-        services.evidence_add_file(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
-                                   upload=upload("virus.exe"))
+        library.evidence_add_file(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
+                                  upload=upload("virus.exe"))
     with pytest.raises(EvidenceError, match="tidak sesuai"):
-        services.evidence_add_file(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
-                                   upload=upload("laporan.pdf", b"<html>bukan pdf</html>"))
-    assert not Evidence.objects.exists()
+        library.evidence_add_file(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
+                                  upload=upload("laporan.pdf", b"<html>bukan pdf</html>"))
+    assert not Evidence.objects.exists() and not Document.objects.exists() and not DocumentVersion.objects.exists()
 
 
 def test_evidence_link_and_removal(member, worksheet, django_capture_on_commit_callbacks):
-    link = services.evidence_add_link(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
-                                      url="https://drive.pemda.go.id/zi/sk-tim", description="Folder SK")
-    item = services.evidence_add_file(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"), upload=upload())
-    path = Path(item.file.path)
-    with django_capture_on_commit_callbacks(execute=True):  # the file goes once the removal commits
-        services.evidence_remove(user=member, worksheet=worksheet, item=item)
-        services.evidence_remove(user=member, worksheet=worksheet, item=link)
-    assert not Evidence.objects.exists() and not path.exists()
+    """Removing evidence from a question only detaches it: the document and its file stay in the
+    library until the library deletes the (then unused) document, and the file goes on commit."""
+    link = library.evidence_add_link(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
+                                     url="https://drive.pemda.go.id/zi/sk-tim", description="Folder SK")
+    item = library.evidence_add_file(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"), upload=upload())
+    assert link.document.url == "https://drive.pemda.go.id/zi/sk-tim"
+    path = Path(item.document.current.file.path)
+    with pytest.raises(EvidenceError, match="masih dipakai"):  # attached: the library keeps it
+        library.document_delete(user=member, document=item.document)
+    with django_capture_on_commit_callbacks(execute=True):
+        library.evidence_remove(user=member, worksheet=worksheet, item=item)
+        library.evidence_remove(user=member, worksheet=worksheet, item=link)
+    assert not Evidence.objects.exists()
+    assert set(Document.objects.all()) == {item.document, link.document} and path.exists()  # detached, kept
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        library.document_delete(user=member, document=item.document)
+        library.document_delete(user=member, document=link.document)
+        assert path.exists()  # not before the deletion commits
+    assert callbacks and not Document.objects.exists() and not DocumentVersion.objects.exists()
+    assert not path.exists()
 
 
 def test_evidence_cannot_change_after_submission(member, worksheet):
-    item = services.evidence_add_link(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
-                                      url="https://drive.pemda.go.id/x")
+    item = library.evidence_add_link(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
+                                     url="https://drive.pemda.go.id/x")
     Worksheet.objects.filter(pk=worksheet.pk).update(status="submitted")
     worksheet.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        services.evidence_remove(user=member, worksheet=worksheet, item=item)
+        library.evidence_remove(user=member, worksheet=worksheet, item=item)
     with pytest.raises(PermissionDenied):
-        services.evidence_add_link(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
-                                   url="https://drive.pemda.go.id/y")
+        library.evidence_add_link(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
+                                  url="https://drive.pemda.go.id/y")
+    assert Evidence.objects.filter(pk=item.pk).exists()
 
 
 def complete(ws):
@@ -170,8 +187,8 @@ def complete(ws):
         if not a.question.formula:
             f.fill_best(a, a.question, counts=counts)
             a.save()
-    Evidence.objects.bulk_create([Evidence(answer=a, kind="link", url="https://drive.pemda.go.id/b")
-                                  for a in ws.answers.filter(question__evidence_required=True)])
+    f.attach_links(ws.answers.filter(question__evidence_required=True).select_related("worksheet__unit"),
+                   url="https://drive.pemda.go.id/b")
 
 
 def test_submit_needs_the_kepala(member, kepala, round_open, unit):

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations.models import Answer, Evidence, Question, Round, Worksheet, WorksheetEvent
+from evaluations import library
+from evaluations.models import Answer, Document, Evidence, Question, Round, Worksheet, WorksheetEvent
 from tests import factories as f
 from tests.evaluations.test_evidence_rules import PDF
 from tests.evaluations.test_services import complete
@@ -42,13 +44,15 @@ def test_area_page_shows_questions_in_workbook_order_with_option_explanations(me
 
 def test_area_page_query_count_is_fixed_whatever_the_area(member_client, round_open, unit, django_assert_num_queries):
     ws = f.worksheet(round_open, unit, answers="best")
-    for a in ws.answers.filter(question__evidence_required=True)[:40]:
-        Evidence.objects.create(answer=a, kind="link", url="https://drive.pemda.go.id/x")
+    f.attach_links(ws.answers.filter(question__evidence_required=True).select_related("worksheet__unit")[:40],
+                   url="https://drive.pemda.go.id/x")
     member_client.get(area_url(ws, "II"))
     # savepoint, session, user, worksheet, memberships, area, template, answers (scores), questions,
-    # options, answers of the area, evidence, release — the same for the smallest and largest area.
+    # options, answers of the area, evidence (with its library document and current version), the
+    # unit's previous worksheet (library suggestions; none here), release — the same for the
+    # smallest and largest area.
     for code in ("II", "V", "H-I"):
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14):
             response = member_client.get(area_url(ws, code))
         assert response.status_code == 200 and 'data-testid="area-summary"' in response.content.decode()
 
@@ -144,10 +148,11 @@ def pdf(name="SK Tim ZI.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def test_upload_download_and_remove_evidence(member_client, worksheet):
+def test_upload_download_and_remove_evidence(member_client, member, worksheet, django_capture_on_commit_callbacks):
     response = member_client.post(upload_url(worksheet, "I.pemenuhan.i.a"), {"file": pdf(), "description": "SK"},
                                   **HTMX)
-    assert "SK_Tim_ZI.pdf" in response.content.decode()
+    card = response.content.decode()
+    assert "SK Tim ZI.pdf" in card and "Lepaskan" in card  # named as chosen; detach, not delete
     item = Evidence.objects.get()
     download = member_client.get(reverse("evaluations:evidence_download", args=[worksheet.pk, item.pk]))
     assert b"".join(download.streaming_content) == PDF
@@ -155,8 +160,15 @@ def test_upload_download_and_remove_evidence(member_client, worksheet):
     assert 'attachment; filename="SK_Tim_ZI.pdf"' in download["Content-Disposition"]
     inline = member_client.get(reverse("evaluations:evidence_download", args=[worksheet.pk, item.pk]) + "?inline=1")
     assert inline["Content-Disposition"].startswith("inline") and inline["X-Frame-Options"] == "SAMEORIGIN"
-    member_client.post(reverse("evaluations:evidence_delete", args=[worksheet.pk, item.pk]))
+    path = Path(item.document.current.file.path)
+    response = member_client.post(reverse("evaluations:evidence_delete", args=[worksheet.pk, item.pk]), follow=True)
+    assert "Bukti dukung dilepas dari pertanyaan ini; dokumennya tetap di pustaka." in response.content.decode()
     assert not Evidence.objects.exists()
+    document = Document.objects.get()  # only detached: the document and its file stay in the library
+    assert document.current.original_name == "SK_Tim_ZI.pdf" and path.read_bytes() == PDF
+    with django_capture_on_commit_callbacks(execute=True):
+        library.document_delete(user=member, document=document)
+    assert not Document.objects.exists() and not path.exists()
 
 
 @pytest.mark.parametrize("name,content,message", [
@@ -181,9 +193,11 @@ def test_too_big_upload_is_refused(member_client, worksheet, settings):
 def test_links_must_be_http(member_client, worksheet):
     url = reverse("evaluations:evidence_link", args=[worksheet.pk, q("I.pemenuhan.i.a").pk])
     html = member_client.post(url, {"url": "javascript:alert(1)"}, **HTMX).content.decode()
-    assert "tautan lengkap" in html and not Evidence.objects.exists()
+    assert "tautan lengkap" in html and not Evidence.objects.exists() and not Document.objects.exists()
     member_client.post(url, {"url": "https://drive.pemda.go.id/sk"}, **HTMX)
-    assert Evidence.objects.get().url == "https://drive.pemda.go.id/sk"
+    document = Evidence.objects.get().document
+    assert (document.kind, document.url, document.unit) == (Document.Kind.LINK, "https://drive.pemda.go.id/sk",
+                                                            worksheet.unit)
 
 
 def test_overview_lists_what_is_missing_and_the_kepala_submits(client, kepala, round_open, unit):
@@ -196,8 +210,7 @@ def test_overview_lists_what_is_missing_and_the_kepala_submits(client, kepala, r
     assert 'data-testid="submit-button" disabled' not in page.replace("\n", "") or "disabled" in page
     response = client.post(reverse("evaluations:worksheet_submit", args=[ws.pk]), follow=True)
     assert "belum dapat diajukan" in response.content.decode()
-    Evidence.objects.create(answer=ws.answers.get(question__key="IV.reform.i.a"), kind="link",
-                            url="https://drive.pemda.go.id/lkj")
+    f.attach(ws.answers.get(question__key="IV.reform.i.a"), f.link_document(unit, url="https://drive.pemda.go.id/lkj"))
     response = client.post(reverse("evaluations:worksheet_submit", args=[ws.pk]), {"comment": "Siap direviu"},
                            follow=True)
     page = response.content.decode()
