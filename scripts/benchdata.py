@@ -73,8 +73,16 @@ def build(n_units: int, seed: int = 1) -> World:
     from django.utils import timezone
 
     from evaluations import score_store
-    from evaluations.models import (Answer, Document, DocumentVersion, Evidence, Question, Round, TemplateVersion,
-                                    Worksheet)
+    from evaluations.models import (
+        Answer,
+        Document,
+        DocumentVersion,
+        Evidence,
+        Question,
+        Round,
+        TemplateVersion,
+        Worksheet,
+    )
     from units.models import Instansi, Membership, Unit
 
     rng = random.Random(seed)

@@ -159,7 +159,7 @@ def run(n_units, repeat):
     from django.urls import reverse
 
     from evaluations import score_store
-    from evaluations.models import Answer, Evidence, Question, Worksheet, WorksheetScore
+    from evaluations.models import Answer, Document, Evidence, Question, Worksheet, WorksheetScore
 
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
@@ -185,6 +185,12 @@ def run(n_units, repeat):
         answer = Answer.objects.get(worksheet=reviewing, question=question)
         return {"option": "AB"[i % 2], "note": f"Catatan {i}", "revision": answer.revision}
 
+    spare = [Document.objects.create(unit_id=draft.unit_id, kind="link", title=f"Tautan {i}",
+                                     url=f"https://drive.pemda.go.id/zi/tambahan/{i}") for i in range(repeat + 2)]
+
+    def attach_data(i):
+        return {"document": spare[i].pk}
+
     dashboard = reverse("evaluations:round_detail", args=[rnd.pk])
     pages = [
         (operator, "overview", "Kertas kerja: ringkasan unit", "GET", draft.get_absolute_url(), None, None),
@@ -192,6 +198,10 @@ def run(n_units, repeat):
          reverse("evaluations:area_detail", args=[draft.pk, "V"]), None, None),
         (operator, "save", "Simpan satu jawaban (htmx, nilai tersimpan diperbarui)", "POST",
          reverse("evaluations:answer_save", args=[draft.pk, question.pk]), save_data, htmx),
+        (operator, "attach", "Lampirkan dokumen dari pustaka (htmx, kartu diperbarui)", "POST",
+         reverse("evaluations:evidence_attach", args=[draft.pk, question.pk]), attach_data, htmx),
+        (operator, "library", "Pustaka bukti dukung unit", "GET",
+         reverse("evaluations:library_list", args=[draft.unit_id]), None, None),
         (tpi, "queue", "Antrean reviu TPI", "GET", reverse("evaluations:review_queue"), None, None),
         (tpi, "review", "Lembar reviu TPI: area V", "GET",
          reverse("evaluations:review_area", args=[reviewing.pk, "V"]), None, None),
@@ -226,6 +236,7 @@ def run(n_units, repeat):
         score_store.refresh(ids[k:k + 250])
     rewrite_s = time.perf_counter() - start  # every row written again
     workers_s = {str(n): rescore_with_workers(rnd, n) for n in (1, 2)}  # str: the runs pass through JSON
+    carry = measure_carry_over(world, repeat=3)
     raw_rows = raw(RAW_DASHBOARD, [rnd.pk], repeat)
     raw_counts = raw(RAW_COUNTS, [rnd.pk], repeat)
     with connection.cursor() as cursor:
@@ -235,8 +246,52 @@ def run(n_units, repeat):
             "answers": Answer.objects.count(), "evidence": Evidence.objects.count(),
             "states": {k: len(v) for k, v in world.by_status.items()}, "build_s": build_s, "debug": settings.DEBUG,
             "results": results, "raw_rows_ms": raw_rows, "raw_counts_ms": raw_counts, "refresh_s": refresh_s,
-            "rewrite_s": rewrite_s, "workers_s": workers_s,
+            "rewrite_s": rewrite_s, "workers_s": workers_s, "carry": carry,
             "process_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def measure_carry_over(world, repeat=3):
+    """Start from last year: a next round (same LKE) with an empty worksheet per unit; one unit
+    started on its own (the service the button calls, undone between runs), then every unit of the
+    round as the background task does it (in this process: one worker's time)."""
+    from datetime import timedelta
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from evaluations import carry_over, tasks
+    from evaluations.models import CarryOver, Round, Worksheet, WorksheetEvent
+
+    rnd = world.round
+    following = Round.objects.create(instansi=rnd.instansi, year=rnd.year + 1, name=f"Evaluasi ZI {rnd.year + 1}",
+                                     version=rnd.version, status=Round.Status.OPEN,
+                                     fill_deadline=timezone.now() + timedelta(days=60))
+    sheets = Worksheet.objects.bulk_create([Worksheet(round=following, unit_id=u) for u in
+                                            Worksheet.objects.filter(round=rnd).values_list("unit_id", flat=True)])
+    source = world.by_status["approved"][0]
+    ws = next(w for w in sheets if w.unit_id == source.unit_id)
+    operator = world.operators.get(source.pk) or next(iter(world.operators.values()))
+    timings, queries, carried = [], 0, 0
+    for _ in range(repeat + 1):
+        ws.answers.all().delete()
+        WorksheetEvent.objects.filter(worksheet=ws).delete()
+        start = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+            result = carry_over.carry(worksheet=carry_over.services._locked_worksheet(ws.pk), source=source,
+                                      user=operator)
+        timings.append((time.perf_counter() - start) * 1000)
+        queries, carried = len(ctx.captured_queries), result.answers + result.evidence
+    ws.answers.all().delete()
+    WorksheetEvent.objects.filter(worksheet=ws).delete()
+    job = CarryOver.objects.create(round=following, requested_by=world.admin)
+    start = time.perf_counter()
+    tasks.carry_over_round.call(job.pk)
+    round_s = time.perf_counter() - start
+    job.refresh_from_db()
+    assert job.status == "done" and job.started_units == len(sheets), (job.status, job.started_units)
+    return {"one_ms": statistics.median(timings[1:]), "one_queries": queries, "one_rows": carried,
+            "round_s": round_s, "round_units": job.started_units}
 
 
 def rescore_with_workers(rnd, n_workers):
@@ -307,6 +362,11 @@ def table(runs):
         lines.append(f"| … queued in shares of 250, {n} worker process{'es' if n > 1 else ''} "
                      "(`manage.py worker`), every score written again | " + " | ".join(
                          f"{r['workers_s'][str(n)]:.1f} s" for r in runs) + " | | |")
+    lines.append("| start one unit from last year (answers and attachments carried, scores stored) | " + " | ".join(
+        f"{fmt_ms(r['carry']['one_ms'])} ({r['carry']['one_rows']} rows)" for r in runs)
+        + f" | {runs[0]['carry']['one_queries']} | |")
+    lines.append("| … every unit of the next round, as the background task does it (one worker) | " + " | ".join(
+        f"{r['carry']['round_s']:.1f} s ({r['carry']['round_units']} units)" for r in runs) + " | | |")
     lines.append("| peak memory of the benchmark process (RSS) | " + " | ".join(
         f"{r['process_peak_mb']:.0f} MB" for r in runs) + " | | |")
     return "\n".join(lines)
