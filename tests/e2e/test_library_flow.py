@@ -3,6 +3,7 @@ year, checks carried answers one by one, drops five files on an indicator (one o
 name) and assigns the four good ones to questions; the kepala cannot submit while carried answers
 are left unchecked. Key screens are shot at desktop and phone width (test-artifacts/library-*)."""
 
+import base64
 import re
 
 from evaluations.demo import DEMO_PASSWORD
@@ -107,7 +108,19 @@ def test_a_unit_starts_from_last_year_checks_carried_answers_drops_five_files_an
     assert f"/kertas-kerja/{ws.pk}/area/{AREA}/bukti-sekaligus/?indikator={indicator_id}" in page.url
     drop = page.locator("input[name=files].dropzone-input")
     assert drop.get_attribute("multiple") is not None
-    drop.set_input_files(_files())
+    # Dropped, as from a file manager: a drop event carrying the five files on the drop zone.
+    transfer = page.evaluate_handle("""(files) => {
+        const dt = new DataTransfer();
+        for (const f of files) {
+            const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+            dt.items.add(new File([bytes], f.name, {type: f.mimeType}));
+        }
+        return dt;
+    }""", [{"name": f["name"], "mimeType": f["mimeType"], "b64": base64.b64encode(f["buffer"]).decode()}
+           for f in _files()])
+    page.locator(".dropzone").dispatch_event("drop", {"dataTransfer": transfer})
+    assert drop.evaluate("input => input.files.length") == 5
+    assert page.get_by_test_id("dropzone-list").locator("li").count() == 5  # named before sending
     screens(page, "bulk-upload", overflow)
     page.get_by_test_id("bulk-submit").click()
     page.wait_for_url("**/bukti-sekaligus/tetapkan/?dok=*")
