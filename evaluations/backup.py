@@ -296,7 +296,7 @@ def _upgrade_evidence(rows, files) -> bool:
                 "document": number, "number": 1, "file": name, "original_name": original,
                 "content_type": content_type, "size": size, "sha256": files.get(name, ""), "uploaded_by": who,
                 "uploaded_at": when}})
-        f.update(document=number, attached_by=who, attached_at=when)
+        f.update(document=number, version=number if kind == "file" else None, attached_by=who, attached_at=when)
     at = rows.index(old[0])  # documents before the attachments that point at them
     rows[at:at] = added
     return True

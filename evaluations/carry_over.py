@@ -13,6 +13,7 @@ year's results, not a standing fact), the TPI's and the TPN's values and notes, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -79,7 +80,7 @@ def carry(*, worksheet: Worksheet, source: Worksheet, user, questions: dict[str,
     questions = questions if questions is not None else _questions(worksheet.round.version_id)
     old_answers = list(Answer.objects.filter(worksheet=source).select_related("question"))
     attachments: dict[str, list[Evidence]] = {}
-    for e in Evidence.objects.filter(answer__worksheet=source).select_related("answer__question").order_by(
+    for e in Evidence.objects.filter(answer__worksheet=source).select_related("answer__question", "document").order_by(
             "attached_at", "pk"):
         attachments.setdefault(e.answer.question.key, []).append(e)
     existing = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet)}
@@ -120,7 +121,7 @@ def carry(*, worksheet: Worksheet, source: Worksheet, user, questions: dict[str,
         if q.key in attachments and q.pk not in by_question:
             by_question[q.pk] = Answer.objects.create(worksheet=worksheet, question=q, updated_by=user)
     rows = [Evidence(answer=by_question[questions[key].pk], document_id=e.document_id, description=e.description,
-                     attached_by=user)
+                     version_id=e.document.current_id, attached_by=user)  # this year: the latest version
             for key, items in attachments.items() if key in questions for e in items]
     Evidence.objects.bulk_create(rows, ignore_conflicts=True)
     result = Carried(source, n_values, len(rows), skipped, results)
@@ -163,7 +164,12 @@ def round_carry_over_request(*, user, round_: Round) -> CarryOver:
         raise PermissionDenied(_("Hanya admin instansi yang dapat memulai semua unit dari periode sebelumnya."))
     if rnd.status != Round.Status.OPEN:
         raise services.Refused(_("Periode ini tidak sedang berjalan."))
-    running = rnd.carry_overs.filter(status__in=[CarryOver.Status.QUEUED, CarryOver.Status.RUNNING]).first()
+    waiting = rnd.carry_overs.filter(status__in=[CarryOver.Status.QUEUED, CarryOver.Status.RUNNING])
+    stale = timezone.now() - STALE_AFTER
+    waiting.filter(requested_at__lt=stale).update(  # a worker that stopped half-way: asked again below
+        status=CarryOver.Status.FAILED, finished_at=timezone.now(),
+        error=_("Tidak selesai dalam satu jam (worker berhenti?); dapat diminta ulang."))
+    running = waiting.filter(requested_at__gte=stale).first()
     if running:
         return running
     job = CarryOver.objects.create(round=rnd, requested_by=user,
@@ -173,6 +179,7 @@ def round_carry_over_request(*, user, round_: Round) -> CarryOver:
 
 
 PROGRESS_EVERY = 10  # units between progress updates
+STALE_AFTER = timedelta(hours=1)  # a request neither done nor failed by then: its worker stopped (500 units: ~30 s)
 
 
 def run_round(job: CarryOver) -> CarryOver:
@@ -181,6 +188,11 @@ def run_round(job: CarryOver) -> CarryOver:
     that got an answer before its turn is left alone). Safe to run again: filled worksheets are
     skipped."""
     rnd = job.round
+    if Round.objects.filter(pk=rnd.pk).values_list("status", flat=True).first() != Round.Status.OPEN:
+        CarryOver.objects.filter(pk=job.pk).update(status=CarryOver.Status.FAILED, finished_at=timezone.now(),
+                                                   error=_("Periode tidak berjalan lagi; tidak ada yang diubah."))
+        job.refresh_from_db()
+        return job
     sheets = list(rnd.worksheets.filter(status=Worksheet.Status.DRAFT).order_by("pk").values_list("pk", "unit_id"))
     previous = {}
     for ws_id, unit_id in (Worksheet.objects.filter(unit_id__in=[u for _w, u in sheets], round__instansi_id=rnd.instansi_id,

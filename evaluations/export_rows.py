@@ -43,7 +43,7 @@ def lke_rows(worksheet: Worksheet, *, include_tpi: bool, base_url: str = "") -> 
     questions = {q.key: q for q in Question.objects.filter(version_id=worksheet.round.version_id)
                  .prefetch_related("options")}
     answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet).prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.select_related("document__current")
+        Prefetch("evidence", queryset=Evidence.objects.select_related("document__current", "version")
                  .order_by("attached_at", "pk")))}
     rows = []
     for c_index, comp in enumerate(spec.components):
@@ -89,7 +89,8 @@ def _question_row(q, answers, unit, tpi, base_url, worksheet):
         if not e.document.is_file:
             evidence.append(e.document.url)
         else:
-            evidence.append(f"{e.document.current.original_name} — {base_url}/kertas-kerja/{worksheet.pk}/bukti/{e.pk}/")
+            name = (e.version or e.document.current).original_name
+            evidence.append(f"{name} — {base_url}/kertas-kerja/{worksheet.pk}/bukti/{e.pk}/")
     return exports.LkeRow(
         "question", letter=f"{q.code}.", text=q.text, key=q.key, options=options,
         answer_type=TYPE_LABEL[q.answer_type],

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -81,6 +83,8 @@ MAX_TEXT = limits.EXPLANATION  # an explanation, as the form allows
 CLEAR = "[hapus]"  # typed in the explanation column, clears the stored explanation (an empty cell keeps it)
 REVISION_HEADER = "Revisi"
 A, B, C, D, E, F, G, J, K, M, O, Q, R = 0, 1, 2, 3, 4, 5, 6, 9, 10, 12, 14, 16, 17
+HTTP_URL = URLValidator(schemes=["http", "https"])
+MAX_NOTES = 50  # what the preview lists of ignored cells; the rest counted
 URL_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 OWN_EVIDENCE = re.compile(r"/kertas-kerja/\d+/bukti/\d+/?$")  # this app's download address of an attached file
 MAX_LINKS = 20  # per question
@@ -103,6 +107,12 @@ def evidence_links(text: str, row: int, label: str, notes: list[str]) -> list[st
         for url in found:
             url = url.rstrip(".,;)")
             if OWN_EVIDENCE.search(url):
+                continue
+            try:
+                HTTP_URL(url)
+            except ValidationError:
+                notes.append(_("Baris %(row)d (%(key)s): “%(text)s” bukan tautan yang sah; diabaikan.") % {
+                    "row": row, "key": label, "text": url[:60]})
                 continue
             if len(url) > limits.URL:
                 notes.append(_("Baris %(row)d (%(key)s): tautan lebih dari %(max)d karakter; diabaikan.") % {
@@ -166,6 +176,9 @@ def parse(fileobj, questions: list[ImportQuestion]) -> ImportResult:
         if parsed is not None:
             option, number = parsed
             result.rows.append(ImportRow(excel_row, q.key, option, number, explanation, revision, loose))
+    if len(result.notes) > MAX_NOTES:
+        more = len(result.notes) - MAX_NOTES
+        result.notes[MAX_NOTES:] = [_("… dan %(n)d catatan lain di kolom bukti dukung.") % {"n": more}]
     if not result.rows and not result.errors and not result.links:
         result.errors.append(_("Tidak ada jawaban yang ditemukan di kolom K lembar “%(sheet)s”.") % {"sheet": LKE_SHEET})
     result.errors.sort(key=_row_of)  # the report reads down the sheet

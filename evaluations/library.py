@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from . import evidence as evidence_rules
 from . import services, tasks
-from .models import Answer, Document, DocumentVersion, Evidence, Question, Worksheet
+from .models import Answer, Document, DocumentVersion, Evidence, Question, Round, Worksheet, WorksheetEvent
 from .permissions import answer_is_editable, can_edit, can_import, can_manage_library
 
 
@@ -72,6 +72,25 @@ def document_add_file(*, user, unit, upload, title: str = "", period_year=None, 
     return Added(doc, False)
 
 
+def fill_checksums(*, limit: int | None = None) -> tuple[int, list[str]]:
+    """SHA-256 of stored versions that have none (moved into the library by migration 0015): read
+    one file at a time. Returns how many were filled and the names missing from storage."""
+    done, gone = 0, []
+    versions = DocumentVersion.objects.filter(sha256="").order_by("pk").only("pk", "file")
+    for version in versions[:limit] if limit else versions.iterator(chunk_size=500):
+        try:
+            with version.file.open("rb") as handle:
+                digest = hashlib.sha256()
+                for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                    digest.update(block)
+        except (FileNotFoundError, OSError):
+            gone.append(version.file.name)
+            continue
+        DocumentVersion.objects.filter(pk=version.pk).update(sha256=digest.hexdigest())
+        done += 1
+    return done, gone
+
+
 def _store_version(doc, number, upload, name, kind, sha, user) -> DocumentVersion:
     version = DocumentVersion(document=doc, number=number, original_name=name, content_type=kind.content_type,
                               size=upload.size, sha256=sha, uploaded_by=user)
@@ -86,8 +105,11 @@ def document_add_link(*, user, unit, url: str, title: str = "", period_year=None
     """A link into the library; the same address already there is that document."""
     _check_staff(user, unit.pk)
     period_year, period_part = _period(period_year, period_part)
-    return _link_document(unit, url, user, title=title, period_year=period_year, period_part=period_part,
-                          owner=owner)
+    added = _link_document(unit, url, user, title=title, period_year=period_year, period_part=period_part,
+                           owner=owner)
+    if not added.reused:
+        queue_link_check([added.document.pk])
+    return added
 
 
 def _link_document(unit, url, user, *, title="", period_year=None, period_part="", owner=None) -> Added:
@@ -97,8 +119,15 @@ def _link_document(unit, url, user, *, title="", period_year=None, period_part="
     doc = Document.objects.create(unit=unit, kind=Document.Kind.LINK, url=url, title=(title or url)[:255],
                                   period_year=period_year, period_part=period_part, owner=owner or user,
                                   created_by=user)
-    transaction.on_commit(lambda: tasks.check_links.enqueue(document_ids=[doc.pk]))
     return Added(doc, False)
+
+
+def queue_link_check(document_ids) -> None:
+    """New links are checked by a worker once the transaction that added them is committed — one
+    task for all of them, not one per link."""
+    ids = list(document_ids)
+    if ids:
+        transaction.on_commit(lambda: tasks.check_links.enqueue(document_ids=ids))
 
 
 @transaction.atomic
@@ -111,14 +140,24 @@ def import_links(*, user, worksheet: Worksheet, links: dict[str, list[str]]) -> 
         raise PermissionDenied(_("Kertas kerja ini tidak dapat diubah saat ini."))
     questions = {q.key: q for q in Question.objects.filter(version_id=ws.round.version_id, key__in=list(links))}
     answers = {a.question_id: a for a in Answer.objects.filter(worksheet=ws, question__in=questions.values())}
-    pairs = []
+    pairs, new = [], []
     for key, urls in links.items():
         q = questions.get(key)
         if q is None or not answer_is_editable(ws, answers.get(q.pk)):
             continue
         for url in urls:
-            pairs.append((q, _link_document(ws.unit, url, user).document))
-    return _attach_pairs(ws, user, pairs) if pairs else 0
+            added = _link_document(ws.unit, url, user)
+            pairs.append((q, added.document))
+            if not added.reused:
+                new.append(added.document.pk)
+    queue_link_check(new)
+    attached = _attach_pairs(ws, user, pairs) if pairs else 0
+    if attached:
+        WorksheetEvent.objects.create(worksheet=ws, actor=user, kind=WorksheetEvent.Kind.IMPORT,
+                                      new_value=str(attached),
+                                      comment=_("%(n)d tautan bukti dukung dilampirkan dari berkas Excel") % {
+                                          "n": attached})
+    return attached
 
 
 @transaction.atomic
@@ -134,9 +173,30 @@ def document_new_version(*, user, document: Document, upload) -> DocumentVersion
     if doc.current and doc.current.sha256 == sha:
         raise evidence_rules.EvidenceError(_("Berkas ini sama persis dengan versi terkini (SHA-256 sama)."))
     last = doc.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    previous = doc.current
     doc.current = _store_version(doc, last + 1, upload, name, kind, sha, user)
     doc.save(update_fields=["current"])
+    moved = list(_open_attachments(doc).select_related("answer__worksheet", "version"))
+    Evidence.objects.filter(pk__in=[e.pk for e in moved]).update(version=doc.current)
+    for e in moved:  # a returned worksheet's flagged answer: the change is in its history
+        old = e.version or previous
+        services._evidence_event(e.answer, user, f"{doc.title} (v{old.number if old else '?'})",
+                                 f"{doc.title} (v{doc.current.number})")
     return doc.current
+
+
+def _open_attachments(doc):
+    """The document's attachments on answers the unit may still change (a draft, or a flagged
+    answer of a returned worksheet, in an open round): a new version or address reaches these;
+    answers already submitted keep what the TPI saw."""
+    editable = Q(answer__worksheet__status=Worksheet.Status.DRAFT) | Q(
+        answer__worksheet__status=Worksheet.Status.RETURNED, answer__needs_revision=True)
+    return doc.attachments.filter(editable, answer__worksheet__round__status=Round.Status.OPEN)
+
+
+def attachments_held(doc) -> int:
+    """Attachments on answers that can no longer change (submitted, reviewed, approved, or a closed round)."""
+    return doc.attachments.count() - _open_attachments(doc).count()
 
 
 @transaction.atomic
@@ -148,6 +208,10 @@ def document_update(*, user, document: Document, title: str, period_year=None, p
     doc.title, doc.owner = title[:255], owner
     fields = ["title", "period_year", "period_part", "owner"]
     if doc.kind == Document.Kind.LINK and url and url != doc.url:
+        if attachments_held(doc):
+            raise evidence_rules.EvidenceError(_(
+                "Tautan ini dipakai pada kertas kerja yang sudah diajukan atau dinilai; alamatnya tidak dapat "
+                "diubah. Tambahkan alamat baru sebagai tautan baru di pustaka."))
         doc.url, doc.link_status, doc.link_checked_at, doc.link_detail = url, "", None, ""
         fields += ["url", "link_status", "link_checked_at", "link_detail"]
     doc.save(update_fields=fields)
@@ -190,7 +254,8 @@ def evidence_attach(*, user, worksheet: Worksheet, question: Question, document:
     _attachable(document, worksheet)
     answer = services._editable_answer(user, worksheet, question)
     item, created = Evidence.objects.get_or_create(answer=answer, document=document,
-                                                   defaults={"description": description, "attached_by": user})
+                                                   defaults={"description": description, "attached_by": user,
+                                                             "version_id": document.current_id})
     if created:
         services._evidence_event(answer, user, "", str(document))
     return item
@@ -222,7 +287,7 @@ def _attach_pairs(ws, user, pairs) -> int:
         key = (answers[q.pk].pk, d.pk)
         if key not in have:
             have.add(key)
-            rows.append(Evidence(answer=answers[q.pk], document=d, attached_by=user))
+            rows.append(Evidence(answer=answers[q.pk], document=d, version_id=d.current_id, attached_by=user))
     Evidence.objects.bulk_create(rows)
     if ws.submitted_at:
         for e in rows:
@@ -238,6 +303,8 @@ def evidence_add_file(*, user, worksheet: Worksheet, question: Question, upload,
     attached to the answer."""
     if not can_edit(user, worksheet):  # before anything is stored
         raise PermissionDenied(_("Kertas kerja ini tidak dapat diubah saat ini."))
+    if not answer_is_editable(worksheet, Answer.objects.filter(worksheet=worksheet, question=question).first()):
+        raise PermissionDenied(_("Jawaban ini terkunci."))
     added = document_add_file(user=user, unit=worksheet.unit, upload=upload, period_year=period_year,
                               period_part=period_part)
     return evidence_attach(user=user, worksheet=worksheet, question=question, document=added.document,
@@ -267,7 +334,7 @@ def normalized_name(title: str) -> str:
     punctuation and the extension do not make another document."""
     name = re.sub(r"\.[a-z0-9]{2,5}$", "", unicodedata.normalize("NFKC", title).lower())
     words = re.sub(r"[\W_]+", " ", name).split()
-    return " ".join(w for w in words if not re.fullmatch(r"(19|20)\d\d|v\d*|versi|rev|revisi|final|\d", w))
+    return " ".join(w for w in words if not re.fullmatch(r"(19|20)\d\d|v\d*|versi|rev|revisi|final", w))
 
 
 @dataclass(frozen=True)
@@ -290,7 +357,7 @@ def suggestions(worksheet: Worksheet, questions: list[Question], attached: dict[
                 limit: int = 4) -> dict[int, list[Suggestion]]:
     """For each question, library documents that may fit and are not attached yet: those attached to
     the same question or indicator in the unit's previous round, and documents of the library with
-    the same name as those (this year's upload of last year's report). Three queries at most."""
+    the same name as those (this year's upload of last year's report). Four queries at most."""
     prev = previous_worksheet(worksheet)
     if prev is None or not questions:
         return {}
@@ -307,8 +374,11 @@ def suggestions(worksheet: Worksheet, questions: list[Question], attached: dict[
     for key, doc_id in used:
         by_key.setdefault(key, []).append(doc_id)
     docs, same_name = {}, {}
-    library = Document.objects.filter(unit_id=worksheet.unit_id).select_related("current").order_by("-created_at")
-    for d in library[:LIBRARY_SCAN]:
+    used_ids = {i for _k, i in used}
+    unit_docs = Document.objects.filter(unit_id=worksheet.unit_id).select_related("current")
+    for d in unit_docs.filter(pk__in=used_ids):  # last year's, however old
+        docs[d.pk] = d
+    for d in unit_docs.exclude(pk__in=used_ids).order_by("-created_at")[:LIBRARY_SCAN]:  # newer, by name
         docs[d.pk] = d
     wanted = {normalized_name(docs[i].title) for _k, i in used if i in docs} - {""}
     for d in docs.values():

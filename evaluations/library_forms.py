@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.people import display_name
@@ -17,6 +16,7 @@ from .models import Document
 
 ACCEPT = ",".join(f".{e}" for e in evidence.ALLOWED_EXTENSIONS)
 MAX_FILES = 20  # files in one bulk upload
+ATTACH_CHOICES = 300  # library documents offered on a card (newest first; the library page lists all)
 
 
 def _file_attrs(**extra):
@@ -124,7 +124,6 @@ class BulkUploadForm(PeriodFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period_year"].initial = timezone.localdate().year
 
 
 class AttachForm(BootstrapForm):
@@ -139,6 +138,9 @@ class AttachForm(BootstrapForm):
         if question is not None:
             kwargs.setdefault("auto_id", f"q{question.pk}-attach-%s")
         super().__init__(*args, **kwargs)
-        if unit is not None:
-            self.fields["document"].queryset = Document.objects.filter(unit=unit).select_related("current")
+        if unit is not None:  # the newest documents offered; any other of the unit's is still accepted
+            self.fields["document"].queryset = Document.objects.filter(unit=unit)
+            newest = Document.objects.filter(unit=unit).order_by("-created_at", "-pk")[:ATTACH_CHOICES]
+            self.fields["document"].widget.choices = [("", _("— pilih dokumen —"))] + [
+                (d.pk, d.title) for d in sorted(newest.only("pk", "title"), key=lambda d: d.title.lower())]
         self.fields["document"].empty_label = _("— pilih dokumen —")

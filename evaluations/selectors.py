@@ -430,7 +430,7 @@ def area_rows(worksheet: Worksheet, area: Area, unit_result: scoring.ScoreResult
     answers = {a.question_id: a for a in Answer.objects.filter(worksheet=worksheet)
                .filter(Q(question__indicator_id=indicator_id) if indicator_id else Q(question__indicator__part__area=area))
                .select_related("updated_by", "tpi_updated_by")
-               .prefetch_related(Prefetch("evidence", Evidence.objects.select_related("document__current")))}
+               .prefetch_related(Prefetch("evidence", Evidence.objects.select_related("document", "version")))}
     parts: dict = {}
     for q in questions:
         ind = q.indicator

@@ -202,6 +202,12 @@ def check_links(*, unit_id: int | None = None, document_ids: list[int] | None = 
     return broken
 
 
+def link_check_waiting(unit_id: int) -> bool:
+    """A check of this unit's links is queued or running (the button asks once, however often it is pressed)."""
+    return DBTaskResult.objects.filter(task_path=check_links.module_path, status__in=["READY", "RUNNING"],
+                                       args_kwargs__kwargs__unit_id=unit_id).exists()
+
+
 def queue_stale_link_checks(now: datetime | None = None) -> int:
     """Links not checked for a week (or never), the oldest first, queued in shares for the workers:
     slow servers hold up neither the nightly job nor one another."""

@@ -167,7 +167,8 @@ def build(n_units: int, seed: int = 1) -> World:
             Answer.objects.filter(worksheet__round=rnd, question__evidence_required=True)
             .values_list("pk", "worksheet__unit_id").iterator(chunk_size=5000)):
         file, link = docs[unit_id]
-        evidence.append(Evidence(answer_id=a, document=file if j % 10 == 0 else link))
+        evidence.append(Evidence(answer_id=a, document=file, version=file.current) if j % 10 == 0
+                        else Evidence(answer_id=a, document=link))
     Evidence.objects.bulk_create(evidence, batch_size=2000)
     ids = [ws.pk for ws in sheets]
     for k in range(0, len(ids), 200):

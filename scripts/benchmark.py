@@ -243,7 +243,8 @@ def run(n_units, repeat):
         cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
         db_version = cursor.fetchone()[0].split(" on ")[0]
     return {"engine": connection.vendor, "db_version": db_version, "units": n_units,
-            "answers": Answer.objects.count(), "evidence": Evidence.objects.count(),
+            "answers": Answer.objects.filter(worksheet__round=rnd).count(),  # not the carry-over's next round
+            "evidence": Evidence.objects.filter(answer__worksheet__round=rnd).count(),
             "states": {k: len(v) for k, v in world.by_status.items()}, "build_s": build_s, "debug": settings.DEBUG,
             "results": results, "raw_rows_ms": raw_rows, "raw_counts_ms": raw_counts, "refresh_s": refresh_s,
             "rewrite_s": rewrite_s, "workers_s": workers_s, "carry": carry,

@@ -38,14 +38,14 @@ def snapshot() -> dict:
 
     def attachment(e):
         """One attachment, described by its library document and that document's current version."""
-        doc, version = e.document, e.document.current
+        doc, version = e.document, e.version
         name = version.file.name if version else ""
         return [e.answer.worksheet.unit.name, e.answer.question.key, doc.kind, doc.url,
                 version.original_name if version else "", name, file_sha(name),
                 e.attached_by.username if e.attached_by else None]
 
     evidence = [attachment(e) for e in Evidence.objects.select_related(
-        "answer__worksheet__unit", "answer__question", "attached_by", "document__current")]
+        "answer__worksheet__unit", "answer__question", "attached_by", "document", "version")]
     library = [[d.unit.name, d.kind, d.title, d.url, d.current.number if d.current else None,
                 sorted([v.number, v.original_name, v.file.name, v.sha256, file_sha(v.file.name)] for v in d.versions.all())]
                for d in Document.objects.select_related("unit", "current").prefetch_related("versions")]

@@ -95,6 +95,7 @@ def file_document(unit_, name="SK_Tim.pdf", stored="", size=9, content_type="app
 def attach(answer, document=None, **kw):
     """Attach a library document (by default a link of the answer's unit) to an answer."""
     document = document or link_document(answer.worksheet.unit)
+    kw.setdefault("version_id", document.current_id)
     return Evidence.objects.create(answer=answer, document=document, **kw)
 
 

@@ -2,11 +2,13 @@
 stopped by ``migrate`` with the way out, instead of being told there is nothing to apply."""
 
 import hashlib
+import io
 
 import pytest
 from django.core.checks import run_checks
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -71,7 +73,8 @@ def test_existing_area_scores_get_their_worksheet_value_set_and_whether_the_tpi_
 @pytest.mark.django_db(transaction=True)
 def test_existing_evidence_becomes_library_documents_attached_as_before(tmp_path, settings):
     """0014–0016 on a database with evidence: each row's file or link becomes a document of its
-    unit (a file as version 1 with its checksum, its stored name unchanged), the row its attachment."""
+    unit (a file as version 1, its stored name unchanged), the row its attachment pinned to that
+    version; ``document_checksums`` then fills the SHA-256."""
     before, after = [("evaluations", "0013_area_score_worksheet_required")], [("evaluations", "0016_evidence_attachment")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
@@ -101,9 +104,13 @@ def test_existing_evidence_becomes_library_documents_attached_as_before(tmp_path
     file_doc, link_doc = Document.objects.order_by("kind").select_related("current")
     assert (file_doc.kind, file_doc.unit_id, file_doc.title, file_doc.owner_id) == ("file", unit.pk, "SK_lama.pdf",
                                                                                    operator.pk)
-    assert file_doc.current.file.name == name and file_doc.current.sha256 == hashlib.sha256(content).hexdigest()
+    assert file_doc.current.file.name == name and file_doc.current.sha256 == ""  # not read in the migration
+    call_command("document_checksums", stdout=io.StringIO(), stderr=io.StringIO())  # as the upgrade note says
+    file_doc.current.refresh_from_db()
+    assert file_doc.current.sha256 == hashlib.sha256(content).hexdigest()
     assert (link_doc.kind, link_doc.url, link_doc.title, link_doc.current) == ("link", "https://drive.pemda.go.id/lama",
                                                                                "Folder", None)
-    rows = sorted(Attachment.objects.values_list("answer_id", "document_id", "description", "attached_by_id"))
-    assert rows == sorted([(answers[0].pk, file_doc.pk, "SK", operator.pk), (answers[1].pk, link_doc.pk, "Folder",
-                                                                             operator.pk)])
+    rows = sorted(Attachment.objects.values_list("answer_id", "document_id", "version_id", "description",
+                                                 "attached_by_id"))
+    assert rows == sorted([(answers[0].pk, file_doc.pk, file_doc.current_id, "SK", operator.pk),
+                           (answers[1].pk, link_doc.pk, None, "Folder", operator.pk)])

@@ -212,6 +212,9 @@ EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=20)
 LINK_CHECK_ALLOW_PRIVATE = env.bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
+# No form takes more than 20 files at once (bulk evidence): a request with more is refused before
+# they are written to disk.
+DATA_UPLOAD_MAX_NUMBER_FILES = 25
 
 # Widgets are rendered as Django's templates would render them, without a template per field
 # (zi_tracker/form_renderer.py).

@@ -1,34 +1,18 @@
-import hashlib
-
-from django.core.files.storage import default_storage
 from django.db import migrations
 
 CHUNK = 2000
 
 
-def _sha256(name, cache):
-    """The stored file's checksum ("" when the file is already gone from storage)."""
-    if name not in cache:
-        digest = hashlib.sha256()
-        try:
-            with default_storage.open(name, "rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-            cache[name] = digest.hexdigest()
-        except (FileNotFoundError, OSError):
-            cache[name] = ""
-    return cache[name]
-
-
 def to_library(apps, schema_editor):
     """Each evidence row becomes a document of its unit's library, with its file as version 1 (the
-    stored file keeps its name), and the row its attachment. Times and people are kept."""
+    stored file keeps its name), and the row its attachment. Times and people are kept. The files'
+    SHA-256 are left to ``manage.py document_checksums`` (reading every stored file — possibly
+    hundreds of thousands in an object store — has no place in one migration transaction)."""
     Evidence = apps.get_model("evaluations", "Evidence")
     Document = apps.get_model("evaluations", "Document")
     DocumentVersion = apps.get_model("evaluations", "DocumentVersion")
     Document._meta.get_field("created_at").auto_now_add = False  # this migration's model only: keep the old time
     DocumentVersion._meta.get_field("uploaded_at").auto_now_add = False
-    cache = {}
     last = 0
     while True:
         rows = list(Evidence.objects.filter(pk__gt=last, document__isnull=True).order_by("pk")
@@ -44,7 +28,7 @@ def to_library(apps, schema_editor):
         Document.objects.bulk_create(docs)
         versions = [DocumentVersion(document_id=d.pk, number=1, file=r["file"], original_name=r["original_name"],
                                     content_type=r["content_type"], size=r["size"],
-                                    sha256=_sha256(r["file"], cache), uploaded_by_id=r["attached_by_id"],
+                                    uploaded_by_id=r["attached_by_id"],
                                     uploaded_at=r["attached_at"])
                     for d, r in zip(docs, rows, strict=True) if r["kind"] == "file"]
         DocumentVersion.objects.bulk_create(versions)
@@ -52,8 +36,9 @@ def to_library(apps, schema_editor):
         for d in docs:
             d.current_id = by_doc.get(d.pk)
         Document.objects.bulk_update([d for d in docs if d.current_id], ["current"])
-        attachments = [Evidence(pk=r["pk"], document_id=d.pk) for d, r in zip(docs, rows, strict=True)]
-        Evidence.objects.bulk_update(attachments, ["document"])
+        attachments = [Evidence(pk=r["pk"], document_id=d.pk, version_id=by_doc.get(d.pk))
+                       for d, r in zip(docs, rows, strict=True)]
+        Evidence.objects.bulk_update(attachments, ["document", "version"])
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
 
-from .library import Document
+from .library import Document, DocumentVersion
 from .rounds import Round
 from .template import Question
 
@@ -129,6 +129,12 @@ class Evidence(models.Model):
                                verbose_name=_("jawaban"))
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="attachments",
                                  verbose_name=_("dokumen"))
+    version = models.ForeignKey(
+        DocumentVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments",
+        verbose_name=_("versi"),
+        help_text=_("Versi berkas yang menjadi dasar jawaban ini (tautan tidak berversi): versi baru hanya "
+                    "sampai ke jawaban yang masih dapat diubah; yang sudah diajukan tetap memakai versi yang "
+                    "dilihat TPI."))
     description = models.CharField(_("keterangan"), max_length=300, blank=True)
     attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("dilampirkan oleh"))

@@ -162,8 +162,12 @@ def library_document(request, unit_id, document_id):
     if not form.is_valid():
         return _document_page(request, unit, doc, form=form, status=400)
     data = form.cleaned_data
-    library.document_update(user=request.user, document=doc, title=data["title"], period_year=data["period_year"],
-                            period_part=data["period_part"], owner=data["owner"], url=data.get("url") or "")
+    try:
+        library.document_update(user=request.user, document=doc, title=data["title"], period_year=data["period_year"],
+                                period_part=data["period_part"], owner=data["owner"], url=data.get("url") or "")
+    except evidence_rules.EvidenceError as exc:
+        form.add_error("url", str(exc))
+        return _document_page(request, unit, doc, form=form, status=400)
     messages.success(request, _("Rincian dokumen disimpan."))
     return redirect("evaluations:library_document", unit.pk, doc.pk)
 
@@ -181,8 +185,13 @@ def library_version(request, unit_id, document_id):
         except evidence_rules.EvidenceError as exc:
             form.add_error("file", str(exc))
         else:
-            messages.success(request, _("Versi %(n)d diunggah; semua pertanyaan yang memakai dokumen ini kini "
-                                        "menunjukkan versi ini.") % {"n": version.number})
+            held = library.attachments_held(doc)
+            text = _("Versi %(n)d diunggah; pertanyaan yang masih dapat diubah kini memakai versi ini.") % {
+                "n": version.number}
+            if held:
+                text += " " + _("%(k)d pertanyaan pada kertas kerja yang sudah diajukan atau dinilai tetap memakai "
+                                "versi sebelumnya, yang dilihat TPI.") % {"k": held}
+            messages.success(request, text)
             return redirect("evaluations:library_document", unit.pk, doc.pk)
     return _document_page(request, unit, doc, version_form=form, status=400)
 
@@ -215,8 +224,12 @@ def library_check_links(request, unit_id):
     """Queue a check of the library's links (run by a worker, never from the browser)."""
     unit = get_library_unit_or_404(request.user, unit_id)
     _require_manage(request, unit)
-    tasks.check_links.enqueue(unit_id=unit.pk)
-    messages.success(request, _("Pemeriksaan tautan dijadwalkan; hasilnya tampil di sini dalam beberapa menit."))
+    if tasks.link_check_waiting(unit.pk):
+        messages.info(request, _("Pemeriksaan tautan unit ini sudah dijadwalkan; hasilnya tampil di sini setelah "
+                                 "selesai."))
+    else:
+        tasks.check_links.enqueue(unit_id=unit.pk)
+        messages.success(request, _("Pemeriksaan tautan dijadwalkan; hasilnya tampil di sini dalam beberapa menit."))
     return redirect("evaluations:library_list", unit.pk)
 
 
@@ -242,6 +255,12 @@ def evidence_attach(request, pk, question_id):
     return _evidence_response(request, worksheet, question)
 
 
+def _number(text) -> int:
+    """An id from a query string or form (0 when it is not one: "²" is a digit to Python, not to the database)."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 18 else 0
+
+
 def _scope(worksheet, area, request):
     """The questions of an area, or of one of its indicators (``?indikator=``), that the person may
     give evidence to now."""
@@ -249,7 +268,7 @@ def _scope(worksheet, area, request):
                  .order_by("order"))
     indicator = request.GET.get("indikator") or request.POST.get("indikator") or ""
     if indicator:
-        questions = questions.filter(indicator_id=indicator if indicator.isdigit() else 0)
+        questions = questions.filter(indicator_id=_number(indicator))
     questions = list(questions)
     if indicator and not questions:
         raise Http404
@@ -313,7 +332,7 @@ def bulk_assign(request, pk, code):
         raise PermissionDenied(read_only_reason(request.user, worksheet) or _("Kertas kerja ini tidak dapat diubah."))
     questions, indicator = _scope(worksheet, area, request)
     raw = (request.POST.get("dok") or request.GET.get("dok") or "")[:2000]
-    ids = [int(i) for i in raw.split(",") if i.strip().isdigit()][:50]
+    ids = [n for n in map(_number, raw.split(",")) if n][:50]
     docs = list(Document.objects.filter(unit=worksheet.unit, pk__in=ids).select_related("current").order_by("pk"))
     if not docs:
         raise Http404
@@ -322,7 +341,7 @@ def bulk_assign(request, pk, code):
     chosen = {d.pk: set() for d in docs}
     if request.method == "POST":
         for d in docs:
-            chosen[d.pk] = {int(v) for v in request.POST.getlist(f"doc-{d.pk}") if v.isdigit() and int(v) in by_pk}
+            chosen[d.pk] = {n for n in map(_number, request.POST.getlist(f"doc-{d.pk}")) if n in by_pk}
         pairs = [(by_pk[qid], d) for d in docs for qid in sorted(chosen[d.pk])]
         if not pairs:
             error = _("Centang minimal satu pertanyaan untuk salah satu berkas, atau kembali tanpa menetapkan.")

@@ -353,7 +353,7 @@ def evidence_forms(request, pk, question_id):
 
 def _evidence_or_404(worksheet, evidence_id):
     return get_object_or_404(Evidence.objects.select_related("answer__question__indicator__part__area",
-                                                              "document__current"),
+                                                              "document__current", "version"),
                              pk=evidence_id, answer__worksheet=worksheet)
 
 
@@ -380,9 +380,10 @@ def evidence_download(request, pk, evidence_id):
     """Stream an evidence file to someone who may see the worksheet; never a public URL."""
     worksheet = get_worksheet_for_user_or_404(request.user, pk)
     item = _evidence_or_404(worksheet, evidence_id)
-    if not item.document.is_file or item.document.current is None:
+    version = item.version or item.document.current  # the version this answer rests on
+    if not item.document.is_file or version is None:
         raise Http404
-    return stream_version(request, item.document.current)
+    return stream_version(request, version)
 
 
 @login_required
@@ -395,10 +396,13 @@ def worksheet_submit(request, pk):
         services.worksheet_submit(user=request.user, worksheet=worksheet,
                                   comment=form.cleaned_data.get("comment", ""))
     except services.IncompleteError as exc:
-        messages.error(request, _("Kertas kerja belum dapat diajukan: %(n)d pertanyaan belum dijawab, "
-                                  "%(e)d pertanyaan belum memiliki bukti dukung dan %(c)d jawaban dari periode "
-                                  "sebelumnya belum diperiksa. Rinciannya ada di bawah.") % {
-            "n": len(exc.missing.unanswered), "e": len(exc.missing.no_evidence), "c": len(exc.missing.carried)})
+        missing = exc.missing
+        parts = [text % {"n": len(items)} for text, items in (
+            (_("%(n)d pertanyaan belum dijawab"), missing.unanswered),
+            (_("%(n)d pertanyaan belum memiliki bukti dukung"), missing.no_evidence),
+            (_("%(n)d jawaban dari periode sebelumnya belum diperiksa"), missing.carried)) if items]
+        messages.error(request, _("Kertas kerja belum dapat diajukan: %(what)s. Rinciannya ada di bawah.") % {
+            "what": "; ".join(parts)})
     except (PermissionDenied, services.Refused) as exc:
         messages.error(request, str(exc))
     else:
@@ -492,7 +496,7 @@ def round_carry_over(request, pk):
     except (PermissionDenied, services.Refused) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Dijadwalkan: %(n)d kertas kerja yang masih kosong dimulai dari periode "
-                                    "sebelumnya di latar belakang. Kemajuannya tampil di halaman ini.") % {
-            "n": job.total_units})
+        messages.success(request, _("Dijadwalkan di latar belakang: dari %(n)d kertas kerja berstatus pengisian, "
+                                    "yang masih kosong dimulai dari periode sebelumnya; yang sudah berisi "
+                                    "dilewati. Kemajuannya tampil di halaman ini.") % {"n": job.total_units})
     return redirect("evaluations:round_detail", round_.pk)

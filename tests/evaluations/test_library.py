@@ -4,15 +4,18 @@ the unit's previous round."""
 
 import hashlib
 import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from evaluations import carry_over, library, selectors, services, tasks
 from evaluations.evidence import EvidenceError
+from evaluations.imports import evidence_links
 from evaluations.models import (
     Answer,
     CarryOver,
@@ -303,3 +306,111 @@ def test_the_admin_starts_every_empty_worksheet_of_a_round_through_the_worker(wo
         CarryOver.Status.DONE, 3, 3, 1, 2)
     assert worksheet.answers.filter(carried=True).exists() and not busy.answers.filter(carried=True).exists()
     assert Answer.objects.filter(worksheet__unit=new_unit, carried=True).count() == 0
+
+
+# --------------------------------------------------------------------------- after the review
+
+
+def test_a_new_version_reaches_only_answers_that_can_still_change(member, worksheet, kepala, client):
+    """A submitted or approved worksheet keeps the version the TPI saw; a draft takes the new one;
+    a returned worksheet's flagged answer takes it, and its history says so."""
+    doc = library.document_add_file(user=member, unit=worksheet.unit, upload=pdf()).document
+    draft_item = library.evidence_attach(user=member, worksheet=worksheet, question=q("I.pemenuhan.i.a"),
+                                         document=doc)
+    earlier = f.round_(worksheet.round.instansi, year=2025, name="Evaluasi ZI 2025")
+    approved = f.worksheet(earlier, worksheet.unit, status=Worksheet.Status.APPROVED)
+    returned = f.worksheet(f.round_(worksheet.round.instansi, year=2024, name="Evaluasi ZI 2024"), worksheet.unit,
+                           status=Worksheet.Status.RETURNED)
+    Worksheet.objects.filter(pk=returned.pk).update(submitted_at="2024-05-01T10:00:00+07:00")
+    flagged = returned.answers.get(question__key="I.pemenuhan.i.a")
+    flagged.needs_revision = True
+    flagged.save()
+    held = f.attach(approved.answers.get(question__key="I.pemenuhan.i.a"), doc)
+    reworked = f.attach(flagged, doc)
+    library.document_new_version(user=member, document=doc, upload=pdf("SK Tim ZI rev.pdf", b"% rev"))
+    doc.refresh_from_db()
+    for item in (draft_item, held, reworked):
+        item.refresh_from_db()
+    assert (draft_item.version, reworked.version, held.version.number) == (doc.current, doc.current, 1)
+    assert returned.events.filter(field="evidence", new_value__endswith="(v2)").exists()
+    client.force_login(kepala)
+    download = client.get(reverse("evaluations:evidence_download", args=[approved.pk, held.pk]))
+    assert b"".join(download.streaming_content) == PDF  # what the TPI approved
+    card = client.get(reverse("evaluations:area_detail", args=[approved.pk, "I"])).content.decode()
+    assert "ada versi lebih baru di pustaka" in card
+    # A link used by an approved worksheet keeps its address: a new one is a new document.
+    link = f.link_document(worksheet.unit, "https://drive.pemda.go.id/lama")
+    f.attach(approved.answers.get(question__key="I.pemenuhan.i.b"), link)
+    with pytest.raises(EvidenceError, match="tidak dapat diubah"):
+        library.document_update(user=member, document=link, title="Folder", url="https://evil.example/")
+    link.refresh_from_db()
+    assert link.url == "https://drive.pemda.go.id/lama"
+
+
+def test_an_upload_refused_for_a_locked_answer_stores_no_file(member, worksheet, client, settings, tmp_path):
+    Worksheet.objects.filter(pk=worksheet.pk).update(status=Worksheet.Status.RETURNED)
+    worksheet.refresh_from_db()
+    client.force_login(member)
+    root = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    stored = set(root.glob("pustaka/**/*"))
+    url = reverse("evaluations:evidence_upload", args=[worksheet.pk, q("I.pemenuhan.i.a").pk])
+    response = client.post(url, {"file": pdf()}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 403 and not DocumentVersion.objects.exists()
+    assert set(root.glob("pustaka/**/*")) == stored  # nothing written (it used to stay behind)
+
+
+def test_a_links_check_is_queued_once_and_an_import_queues_one_task(member, worksheet, client,
+                                                                    django_capture_on_commit_callbacks):
+    client.force_login(member)
+    url = reverse("evaluations:library_check_links", args=[worksheet.unit_id])
+    client.post(url)
+    response = client.post(url, follow=True)
+    assert "sudah dijadwalkan" in response.content.decode()
+    assert DBTaskResult.objects.filter(task_path="evaluations.tasks.check_links").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        library.import_links(user=member, worksheet=worksheet, links={
+            "I.pemenuhan.i.a": [f"https://drive.pemda.go.id/{i}" for i in range(5)],
+            "I.pemenuhan.i.b": ["https://drive.pemda.go.id/0"]})
+    queued = DBTaskResult.objects.filter(task_path="evaluations.tasks.check_links").order_by("enqueued_at")
+    assert queued.count() == 2 and len(queued.last().args_kwargs["kwargs"]["document_ids"]) == 5
+    assert worksheet.events.filter(kind=WorksheetEvent.Kind.IMPORT).exists()
+
+
+def test_a_stuck_round_request_can_be_asked_again_and_a_closed_round_changes_nothing(worksheet, last_year,
+                                                                                     admin_user):
+    job = carry_over.round_carry_over_request(user=admin_user, round_=worksheet.round)
+    CarryOver.objects.filter(pk=job.pk).update(requested_at="2020-01-01T00:00:00+07:00",
+                                               status=CarryOver.Status.RUNNING)
+    again = carry_over.round_carry_over_request(user=admin_user, round_=worksheet.round)
+    job.refresh_from_db()
+    assert again != job and job.status == CarryOver.Status.FAILED and "dapat diminta ulang" in job.error
+    Round.objects.filter(pk=worksheet.round_id).update(status=Round.Status.CLOSED)
+    tasks.carry_over_round.call(again.pk)
+    again.refresh_from_db()
+    assert again.status == CarryOver.Status.FAILED and not worksheet.answers.filter(carried=True).exists()
+
+
+@pytest.mark.parametrize("query", ["?indikator=%C2%B2", "?dok=%C2%B2", "?dok=1,x,99999999999999999999"])
+def test_odd_ids_in_the_bulk_pages_are_404_not_an_error(member, worksheet, client, query):
+    client.force_login(member)
+    for name in ("evaluations:bulk_upload", "evaluations:bulk_assign"):
+        response = client.get(reverse(name, args=[worksheet.pk, "I"]) + query)
+        assert response.status_code in (200, 404)
+        if name.endswith("assign") or "indikator" in query:
+            assert response.status_code == 404
+
+
+def test_only_http_links_that_validate_come_in_from_the_workbook():
+    notes = []
+    links = evidence_links("javascript:alert(1)\nhttps://x'onmouseover=alert(1)\nhttp://[::1\n"
+                           "https://drive.pemda.go.id/ok\nftp://files.pemda.go.id/a", 7, "I.a", notes)
+    assert links == ["https://drive.pemda.go.id/ok"] and len(notes) >= 3
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("SK_Tim_ZI_2025.pdf", "SK Tim ZI 2026 (final).PDF", True),
+    ("Laporan Triwulan 1.pdf", "Laporan Triwulan 2.pdf", False),
+    ("Notulen rapat v2.docx", "notulen-rapat.docx", True),
+])
+def test_names_that_make_the_same_document(a, b, same):
+    assert (library.normalized_name(a) == library.normalized_name(b)) is same
