@@ -94,16 +94,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT,
                                     related_name="attachments", to="evaluations.document", verbose_name="dokumen"),
         ),
-        migrations.AddField(
-            model_name="evidence",
-            name="version",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT,
-                                    related_name="attachments", to="evaluations.documentversion",
-                                    verbose_name="versi", help_text=(
-                                        "Versi berkas yang menjadi dasar jawaban ini (tautan tidak berversi): versi "
-                                        "baru hanya sampai ke jawaban yang masih dapat diubah; yang sudah diajukan "
-                                        "tetap memakai versi yang dilihat TPI.")),
-        ),
         migrations.RenameField(model_name="evidence", old_name="uploaded_by", new_name="attached_by"),
         migrations.RenameField(model_name="evidence", old_name="uploaded_at", new_name="attached_at"),
         migrations.AlterField(

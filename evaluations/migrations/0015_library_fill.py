@@ -36,9 +36,8 @@ def to_library(apps, schema_editor):
         for d in docs:
             d.current_id = by_doc.get(d.pk)
         Document.objects.bulk_update([d for d in docs if d.current_id], ["current"])
-        attachments = [Evidence(pk=r["pk"], document_id=d.pk, version_id=by_doc.get(d.pk))
-                       for d, r in zip(docs, rows, strict=True)]
-        Evidence.objects.bulk_update(attachments, ["document", "version"])
+        attachments = [Evidence(pk=r["pk"], document_id=d.pk) for d, r in zip(docs, rows, strict=True)]
+        Evidence.objects.bulk_update(attachments, ["document"])
 
 
 class Migration(migrations.Migration):

@@ -89,7 +89,7 @@ def test_a_session_evidence_and_a_recap_cross_from_one_server_to_the_other(two_s
     pdf.write_bytes(PDF)
     card.locator("input[type=file]").set_input_files(str(pdf))
     card.get_by_role("button", name="Unggah", exact=True).click()
-    link = card.get_by_test_id("evidence-file").filter(has_text="SK_dua_server.pdf")
+    link = card.get_by_test_id("evidence-file").filter(has_text="SK dua server.pdf")  # named as chosen
     link.wait_for()
     path = link.get_attribute("href")
     assert [k for k in s3.objects(endpoint, bucket) if k.endswith("SK_dua_server.pdf")]  # in the shared bucket
@@ -98,7 +98,7 @@ def test_a_session_evidence_and_a_recap_cross_from_one_server_to_the_other(two_s
     response = page.request.get(f"{b}{path}")
     assert response.status == 200 and response.body() == PDF
     page.goto(f"{b}/kertas-kerja/{worksheet}/area/II/")
-    assert "SK_dua_server.pdf" in page.locator("[data-testid^=question-]").first.inner_text()
+    assert "SK dua server.pdf" in page.locator("[data-testid^=question-]").first.inner_text()
 
     admin = new_page()
     login(admin, a, "admin", DEMO_PASSWORD)

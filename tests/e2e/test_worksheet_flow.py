@@ -65,7 +65,7 @@ def test_operator_fills_an_indicator_and_kepala_submits(almost_complete, new_pag
         card.locator("input[type=file]").set_input_files(str(pdf))
         card.get_by_role("button", name="Unggah", exact=True).click()
         card.get_by_test_id("evidence-file").wait_for()
-    assert "SK_Tim_Zona_Integritas.pdf" in card_b.inner_text()
+    assert "SK Tim Zona Integritas.pdf" in card_b.inner_text()  # the library keeps the name as chosen
     shot(page, "worksheet-area-filled")
     # The in-page preview frames the PDF from this site (the CSP allows exactly that framing).
     with page.expect_response(lambda r: "inline=1" in r.url) as preview:
