@@ -44,6 +44,7 @@ from evaluations.models import (
     Worksheet,
     WorksheetEvent,
 )
+from programme.models import Action, ProgrammeEvent, TeamDecree, TeamMember
 from tests import factories as f
 from units.models import Membership
 
@@ -113,6 +114,13 @@ ADDS_EVIDENCE = {"own": {**_all(200, STAFF), **_all(403, SEERS)}, "submitted": _
 # Library URLs take the object's unit: "own" (operator's unit), "other" (operator_lain's), "foreign".
 LIBRARY_READ = {"own": _all(200, ["operator", "kepala", "admin", "superuser"]),
                 "other": _all(200, ["operator_lain", "admin", "superuser"]), "foreign": _all(200, SEES_FOREIGN)}
+# A unit's ZI programme: read by its staff, the instansi's TPI members and admins; written by its staff.
+PROGRAMME_READERS = ["tpi", "tpi_lain", "admin", "superuser"]
+PROGRAMME_READ = {"own": _all(200, STAFF + PROGRAMME_READERS),
+                  "other": _all(200, ["operator_lain", *PROGRAMME_READERS]), "foreign": _all(200, SEES_FOREIGN)}
+PROGRAMME_WRITE = {"own": {**_all(DONE, STAFF), **_all(403, PROGRAMME_READERS)},
+                   "other": {"operator_lain": DONE, **_all(403, PROGRAMME_READERS)},
+                   "foreign": _all(403, SEES_FOREIGN)}
 LIBRARY_WRITE = {"own": {**_all(DONE, STAFF), **_all(403, ["admin", "superuser"])},
                  "other": {"operator_lain": DONE, **_all(403, ["admin", "superuser"])},
                  "foreign": _all(403, SEES_FOREIGN)}
@@ -214,6 +222,13 @@ MATRIX = {
     "evaluations:worksheet_prerequisite_evidence": ("GET", READ),
     "evaluations:round_prerequisites": ("GET", ROUND_TPI),
     "evaluations:round_prerequisite_evidence": ("GET", ROUND_READ),
+    "programme:unit": ("GET", PROGRAMME_READ),
+    "programme:action_new": ("GET", PROGRAMME_READ),  # (a read-only form for those who may not write)
+    "programme:action_edit": ("GET", PROGRAMME_READ),
+    "programme:pencanangan": ("POST", PROGRAMME_WRITE),
+    "programme:team_decree": ("POST", PROGRAMME_WRITE),
+    "programme:team_member": ("POST", PROGRAMME_WRITE),
+    "programme:team_member_end": ("POST", PROGRAMME_WRITE),
 }
 
 
@@ -233,7 +248,8 @@ def _snapshot(target):
             PrerequisiteRecord.objects.filter(worksheet=ws).count(),
             sorted(Document.objects.filter(unit_id=ws.unit_id).values_list("title", flat=True)),
             DocumentVersion.objects.filter(document__unit_id=ws.unit_id).count(),
-            sorted(ws.answers.values_list("carried", flat=True)))
+            sorted(ws.answers.values_list("carried", flat=True)),
+            ProgrammeEvent.objects.filter(unit_id=ws.unit_id).count())
 
 
 def _spare(ws):
@@ -257,7 +273,9 @@ def _payload(target):
             "tpi_option": "Tidak", "tpi_note": "Catatan uji", "url": "https://drive.pemda.go.id/uji.pdf",
             "description": "SK uji", "action": "start", "kind": "link",
             "link-url": "https://drive.pemda.go.id/baru-matriks", "title": "Judul uji matriks",
-            "document": _spare(ws).pk, "expected_status": ws.status, "comment": "Uji matriks",
+            "document": _spare(ws).pk, "date": "2026-03-17", "declared_by": "Bupati Uji", "number": "800/1/2026",
+            "name": "Anggota Uji", "role": "anggota", "area_code": "I", "target": "Uji terukur",
+            "due": "2026-12-31", "status": "planned", "expected_status": ws.status, "comment": "Uji matriks",
             "definition": tindak_lanjut.pk, f"p{tindak_lanjut.pk}-value": "100",
             "until": "2027-01-15T16:00", "reviewers": list(Membership.objects.filter(
                 instansi=ws.unit.instansi, role=R.TPI).values_list("user_id", flat=True)), "file": SimpleUploadedFile("sk-uji.pdf", b"%PDF-1.4 uji matriks",
@@ -300,6 +318,10 @@ def world():
         _evidence(objects[key])
     for key in ("own", "other", "foreign"):
         f.link_document(objects[key].unit, "https://drive.pemda.go.id/cadangan")
+        decree = TeamDecree.objects.create(unit=objects[key].unit, number="800/0", date="2026-01-02")
+        TeamMember.objects.create(decree=decree, name="Ketua Uji", role="ketua", since="2026-01-02")
+        Action.objects.create(unit=objects[key].unit, year=2026, area_code="I", description="Aksi uji",
+                              target="Uji", due="2026-06-30")
     for key in ("own", "submitted", "other", "foreign", "rnd", "foreign_rnd", *LATER):
         _prerequisite_evidence(objects[key])
     # Every answer that needs evidence has some, so the kepala can submit the own worksheet (and
@@ -356,6 +378,12 @@ def _args(route, obj):
         values["document_id"] = Document.objects.filter(unit_id=obj.unit_id, kind="file").order_by("pk")[0].pk
     if "<int:number>" in route:
         values["number"] = 1
+    if "<int:decree_id>" in route:
+        values["decree_id"] = TeamDecree.objects.filter(unit_id=obj.unit_id).values_list("pk", flat=True)[0]
+    if "<int:member_id>" in route:
+        values["member_id"] = TeamMember.objects.filter(decree__unit_id=obj.unit_id).values_list("pk", flat=True)[0]
+    if "<int:action_id>" in route:
+        values["action_id"] = Action.objects.filter(unit_id=obj.unit_id).values_list("pk", flat=True)[0]
     if "<int:record_id>" in route:
         scope = {"round": obj} if isinstance(obj, Round) else {"worksheet": obj}
         values["record_id"] = PrerequisiteRecord.objects.filter(**scope).values_list("pk", flat=True)[0]
@@ -404,6 +432,8 @@ MORE = {
                                          "foreign": _all(200, SEES_FOREIGN)})],
     "password_change": [("POST", {None: _all(200)})],
     "evaluations:library_document": [("POST-plain", LIBRARY_WRITE)],  # its details saved
+    "programme:action_new": [("POST-plain", PROGRAMME_WRITE)],
+    "programme:action_edit": [("POST-plain", PROGRAMME_WRITE)],
     "evaluations:bulk_upload": [("POST-plain", {  # the payload's file goes into the library
         "own": {**_all(DONE, STAFF), **_all(403, SEERS)}, "submitted": _all(403, SEES_OWN),
         "foreign": _all(403, SEES_FOREIGN)})],  # no valid old password in the payload: the form again

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zi_tracker.apps.ProjectConfig",
     "units",
     "evaluations",
+    "programme",
 ]
 
 MIDDLEWARE = [

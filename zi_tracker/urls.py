@@ -16,4 +16,5 @@ urlpatterns = [
     path("sesi/perpanjang/", sessions.keepalive, name="session_keepalive"),
     path("admin/", admin.site.urls),
     path("", include("evaluations.urls")),
+    path("", include("programme.urls")),
 ]

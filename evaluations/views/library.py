@@ -5,7 +5,6 @@ assigned to its questions on one screen."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from units.models import Membership
+from units.people import unit_staff
 
 from .. import evidence as evidence_rules
 from .. import library, tasks
@@ -49,13 +48,6 @@ PER_PAGE = 50
 def _require_manage(request, unit) -> None:
     if not can_manage_library(request.user, unit.pk):
         raise PermissionDenied(_("Hanya operator atau kepala unit ini yang dapat mengubah pustaka bukti dukung."))
-
-
-def _people(unit):
-    """The unit's operators and kepala: who may own a document."""
-    ids = Membership.objects.filter(unit=unit, role__in=[Membership.Role.OPERATOR, Membership.Role.KEPALA]
-                                    ).values("user_id")
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("first_name", "username"))
 
 
 @login_required
@@ -140,7 +132,7 @@ def _document_page(request, unit, doc, *, form=None, version_form=None, status=2
     manage = can_manage_library(request.user, unit.pk)
     form = form or DocumentEditForm(initial={"title": doc.title, "url": doc.url, "period_year": doc.period_year,
                                              "period_part": doc.period_part, "owner": doc.owner_id},
-                                    people=_people(unit), is_link=not doc.is_file)
+                                    people=unit_staff(unit), is_link=not doc.is_file)
     used = (Evidence.objects.filter(document=doc)
             .select_related("answer__question__indicator__part__area", "answer__worksheet__round")
             .order_by("-answer__worksheet__round__year", "answer__question__order"))
@@ -158,7 +150,7 @@ def library_document(request, unit_id, document_id):
     if request.method == "GET":
         return _document_page(request, unit, doc)
     _require_manage(request, unit)
-    form = DocumentEditForm(request.POST, people=_people(unit), is_link=not doc.is_file)
+    form = DocumentEditForm(request.POST, people=unit_staff(unit), is_link=not doc.is_file)
     if not form.is_valid():
         return _document_page(request, unit, doc, form=form, status=400)
     data = form.cleaned_data

@@ -1,0 +1,129 @@
+"""Forms of the ZI programme. Documents are chosen from the unit's evidence library."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from evaluations import numbers
+from evaluations.forms import BootstrapForm, HttpURLField
+from evaluations.models import Document, Indicator
+from units.people import display_name
+
+from .models import AREAS, Action, TeamMember
+
+DATE = {"type": "date", "class": "form-control"}
+
+
+def _date_field(label, **kw):
+    return forms.DateField(label=label, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+                           input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"],
+                           error_messages={"invalid": _("Tulis tanggal lengkap, mis. 17/03/2026.")}, **kw)
+
+
+def _library(unit):
+    return Document.objects.filter(unit=unit).order_by("title")
+
+
+class RupiahField(forms.DecimalField):
+    """Rupiah typed the Indonesian way: "15.000.000" (dots group thousands)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = numbers.typed(str(value), grouping=True)
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        return numbers.plain(value, 0) if isinstance(value, Decimal) else value
+
+
+class PencananganForm(BootstrapForm):
+    date = _date_field(_("Tanggal pencanangan"))
+    declared_by = forms.CharField(label=_("Dicanangkan oleh"), max_length=200,
+                                  help_text=_("Nama dan jabatan pimpinan, mis. Bupati Sukamaju."),
+                                  widget=forms.TextInput(attrs={"class": "form-control"}))
+    place = forms.CharField(label=_("Tempat"), max_length=200, required=False,
+                            widget=forms.TextInput(attrs={"class": "form-control"}))
+    media_links = forms.CharField(label=_("Tautan media (satu per baris)"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Dokumen dari pustaka (pakta integritas, berita acara, foto)"), queryset=Document.objects.none(),
+        required=False, widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}))
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = _library(unit)
+
+    def clean_media_links(self):
+        lines = [line.strip() for line in self.cleaned_data["media_links"].splitlines() if line.strip()]
+        check = HttpURLField(assume_scheme="https")
+        for line in lines:
+            try:
+                check.clean(line)
+            except forms.ValidationError:
+                raise forms.ValidationError(_("“%(l)s” bukan tautan http(s) yang lengkap.") % {"l": line[:80]}) from None
+        return "\n".join(lines)
+
+
+class TeamDecreeForm(BootstrapForm):
+    number = forms.CharField(label=_("Nomor SK"), max_length=120, widget=forms.TextInput(attrs={"class": "form-control"}))
+    date = _date_field(_("Tanggal SK"))
+    document = forms.ModelChoiceField(label=_("Dokumen SK dari pustaka"), queryset=Document.objects.none(),
+                                      required=False, widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = _library(unit)
+
+
+class TeamMemberForm(BootstrapForm):
+    name = forms.CharField(label=_("Nama"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
+    position = forms.CharField(label=_("Jabatan"), max_length=200, required=False,
+                               widget=forms.TextInput(attrs={"class": "form-control"}))
+    role = forms.ChoiceField(label=_("Peran"), choices=TeamMember.Role.choices,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    area_code = forms.ChoiceField(label=_("Area (untuk koordinator area)"), choices=[("", "—"), *AREAS],
+                                  required=False, widget=forms.Select(attrs={"class": "form-select"}))
+
+
+class ActionForm(BootstrapForm):
+    area_code = forms.ChoiceField(label=_("Area perubahan"), choices=AREAS, widget=forms.Select(attrs={"class": "form-select"}))
+    description = forms.CharField(label=_("Kegiatan"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indikator LKE yang dituju"), queryset=Indicator.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
+    target = forms.CharField(label=_("Target terukur"), max_length=300,
+                             help_text=_("Mis. “SOP seluruh layanan ditetapkan (12 SOP)”."),
+                             widget=forms.TextInput(attrs={"class": "form-control"}))
+    output = forms.CharField(label=_("Keluaran"), max_length=300, required=False,
+                             widget=forms.TextInput(attrs={"class": "form-control"}))
+    pic = forms.ModelChoiceField(label=_("Penanggung jawab"), queryset=None, required=False,
+                                 widget=forms.Select(attrs={"class": "form-select"}))
+    due = _date_field(_("Batas waktu"))
+    budget = RupiahField(label=_("Anggaran (Rp, opsional)"), required=False, min_value=0, max_digits=14,
+                         decimal_places=0,
+                         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+                         error_messages={"invalid": _("Tulis angka rupiah tanpa sen, mis. 15.000.000."),
+                                         "max_decimal_places": _("Tulis angka rupiah tanpa sen, mis. 15.000.000."),
+                                         "min_value": _("Anggaran tidak boleh negatif.")})
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    documents = forms.ModelMultipleChoiceField(label=_("Bukti dari pustaka"), queryset=Document.objects.none(),
+                                               required=False,
+                                               widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}))
+
+    def __init__(self, *args, unit=None, version_id=None, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].queryset = (
+            Indicator.objects.filter(part__area__component__version_id=version_id,
+                                     part__area__code__in=[c for c, _label in AREAS])
+            .select_related("part__area").order_by("part__area__order", "part__order", "order"))
+        self.fields["indicators"].label_from_instance = (
+            lambda i: f"{i.part.area.code} · {i.part.get_kind_display()} · {i.code}. {i.name}")
+        self.fields["pic"].queryset = get_user_model().objects.filter(pk__in=[p.pk for p in people])
+        self.fields["pic"].label_from_instance = display_name
+        self.fields["documents"].queryset = _library(unit)

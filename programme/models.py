@@ -1,0 +1,175 @@
+"""Membangun ZI: the year-long programme before the LKE — the zone's declaration (pencanangan), the
+tim kerja and its SK, and the rencana aksi aimed at the LKE's indicators. Documents come from the
+unit's evidence library (``evaluations.Document``), so one upload serves the programme and the LKE.
+Every change is written to ``ProgrammeEvent`` (append-only), like a worksheet's history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Document, Indicator
+from units.models import Unit
+
+# The six change areas (the LKE's pengungkit areas), as the programme is organised.
+AREAS = [("I", _("I. Manajemen Perubahan")), ("II", _("II. Penataan Tata Laksana")),
+         ("III", _("III. Penataan Sistem Manajemen SDM Aparatur")), ("IV", _("IV. Penguatan Akuntabilitas")),
+         ("V", _("V. Penguatan Pengawasan")), ("VI", _("VI. Peningkatan Kualitas Pelayanan Publik"))]
+
+
+class Pencanangan(models.Model):
+    """The zone declared: when, by whom, with which documents (pakta integritas …) and media links."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="pencanangan",
+                                verbose_name=_("unit kerja"))
+    date = models.DateField(_("tanggal pencanangan"))
+    declared_by = models.CharField(_("dicanangkan oleh"), max_length=200,
+                                   help_text=_("Nama dan jabatan pimpinan yang mencanangkan, mis. Bupati Sukamaju."))
+    place = models.CharField(_("tempat"), max_length=200, blank=True)
+    media_links = models.TextField(_("tautan media"), blank=True,
+                                   help_text=_("Satu tautan per baris: berita, unggahan media sosial, video."))
+    documents = models.ManyToManyField(Document, blank=True, related_name="+", verbose_name=_("dokumen"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("diubah oleh"))
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pencanangan")
+        verbose_name_plural = _("pencanangan")
+
+    def __str__(self):
+        return f"{self.unit} — {self.date:%Y-%m-%d}"
+
+    @property
+    def links(self) -> list[str]:
+        return [line.strip() for line in self.media_links.splitlines() if line.strip()]
+
+
+class TeamDecree(models.Model):
+    """An SK appointing (or changing) the unit's tim kerja; the latest by date is in force."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="team_decrees",
+                             verbose_name=_("unit kerja"))
+    number = models.CharField(_("nomor SK"), max_length=120)
+    date = models.DateField(_("tanggal SK"))
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("dokumen SK"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("dicatat oleh"))
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SK tim kerja")
+        verbose_name_plural = _("SK tim kerja")
+        ordering = ["unit_id", "-date", "-pk"]
+
+    def __str__(self):
+        return f"SK {self.number} ({self.date:%Y-%m-%d})"
+
+
+class TeamMember(models.Model):
+    """A member of the tim kerja under one SK, with the role and (for an area coordinator) the area.
+    Changes are kept: a member who leaves gets an end date, never deleted."""
+
+    class Role(models.TextChoices):
+        KETUA = "ketua", _("Ketua")
+        SEKRETARIS = "sekretaris", _("Sekretaris")
+        KOORDINATOR = "koordinator", _("Koordinator area")
+        ANGGOTA = "anggota", _("Anggota")
+        AGEN = "agen", _("Agen perubahan")
+
+    decree = models.ForeignKey(TeamDecree, on_delete=models.CASCADE, related_name="members",
+                               verbose_name=_("SK tim kerja"))
+    name = models.CharField(_("nama"), max_length=200)
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("akun"))
+    role = models.CharField(_("peran"), max_length=12, choices=Role.choices)
+    area_code = models.CharField(_("area perubahan"), max_length=4, blank=True,
+                                 choices=AREAS)
+    since = models.DateField(_("sejak"))
+    until = models.DateField(_("sampai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("anggota tim kerja")
+        verbose_name_plural = _("anggota tim kerja")
+        ordering = ["decree_id", "role", "area_code", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.until is None or self.until >= timezone.localdate()
+
+
+class Action(models.Model):
+    """One item of a unit's rencana aksi for a year, aimed at one or more LKE indicators."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Direncanakan")
+        RUNNING = "running", _("Berjalan")
+        DONE = "done", _("Selesai")
+        CANCELLED = "cancelled", _("Dibatalkan")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="actions", verbose_name=_("unit kerja"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    area_code = models.CharField(_("area perubahan"), max_length=4, choices=AREAS)
+    description = models.TextField(_("kegiatan"))
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="+", verbose_name=_("indikator LKE"))
+    target = models.CharField(_("target terukur"), max_length=300,
+                              help_text=_("Mis. “SOP seluruh layanan ditetapkan (12 SOP)”."))
+    output = models.CharField(_("keluaran"), max_length=300, blank=True,
+                              help_text=_("Dokumen atau hasil yang membuktikan, mis. SK Kepala tentang SOP."))
+    pic = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+", verbose_name=_("penanggung jawab"))
+    due = models.DateField(_("batas waktu"))
+    budget = models.DecimalField(_("anggaran (Rp)"), max_digits=14, decimal_places=0, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    documents = models.ManyToManyField(Document, blank=True, related_name="+", verbose_name=_("bukti"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("dibuat oleh"))
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rencana aksi")
+        verbose_name_plural = _("rencana aksi")
+        ordering = ["unit_id", "year", "area_code", "due", "pk"]
+        indexes = [models.Index(fields=["unit", "year"], name="action_unit_year")]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def is_overdue(self, today=None) -> bool:
+        return self.status in (self.Status.PLANNED, self.Status.RUNNING) and self.due < (today or timezone.localdate())
+
+
+class ProgrammeEvent(models.Model):
+    """Append-only history of a unit's programme: what changed, who, when."""
+
+    class Kind(models.TextChoices):
+        PENCANANGAN = "pencanangan", _("Pencanangan")
+        TEAM = "team", _("Tim kerja")
+        ACTION = "action", _("Rencana aksi")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="programme_events",
+                             verbose_name=_("unit kerja"))
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("oleh"))
+    summary = models.CharField(_("ringkasan"), max_length=300)
+    old_value = models.TextField(_("nilai lama"), blank=True)
+    new_value = models.TextField(_("nilai baru"), blank=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("riwayat pembangunan ZI")
+        verbose_name_plural = _("riwayat pembangunan ZI")
+        ordering = ["unit_id", "-created_at", "-pk"]
+
+    def __str__(self):
+        return self.summary

@@ -1,0 +1,88 @@
+"""Reads of a unit's programme: its plan for a year, and the LKE gaps the plan should aim at — each
+indicator of the six change areas with the points still available to it (by the unit's own values,
+penilaian mandiri, in its worksheet of that year's round) and its questions still without evidence,
+with the actions that already target it; after a TPI return, the flagged answers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from evaluations import scoring
+from evaluations import selectors as lke
+from evaluations.models import Answer, Indicator, Worksheet
+from evaluations.scoring import indicator_key
+
+from .models import AREAS, Action, Pencanangan, TeamDecree
+
+AREA_CODES = [code for code, _label in AREAS]
+
+
+def plan_worksheet(unit, year: int) -> Worksheet | None:
+    """The unit's worksheet the year's plan aims at: that year's round, else the latest before it."""
+    return (Worksheet.objects.filter(unit=unit, round__year__lte=year).select_related("round")
+            .order_by("-round__year", "-round__fill_deadline", "-pk").first())
+
+
+def actions_for(unit, year: int) -> list[Action]:
+    return list(Action.objects.filter(unit=unit, year=year).select_related("pic")
+                .prefetch_related(Prefetch("indicators", Indicator.objects.select_related("part__area"))))
+
+
+@dataclass
+class Gap:
+    indicator: Indicator
+    weight: Decimal
+    score: Decimal
+    no_evidence: int
+    actions: list = field(default_factory=list)
+
+    @property
+    def available(self) -> Decimal:
+        return self.weight - self.score
+
+
+def gaps(worksheet: Worksheet | None, actions: list[Action]) -> list[Gap]:
+    """Every pengungkit indicator, most points still available first (a fixed handful of queries)."""
+    if worksheet is None:
+        return []
+    version_id = worksheet.round.version_id
+    spec = lke.template_spec(version_id)
+    sets = lke.answers_by_worksheet([worksheet.pk]).get(worksheet.pk) or {s: {} for s in lke.VALUE_SETS}
+    result = scoring.score(spec, sets["unit"])
+    missing = Counter(indicator_key(q.indicator.part.area.code, q.indicator.part.kind, q.indicator.code)
+                      for q in lke.worksheet_missing(worksheet).no_evidence)
+    by_indicator: dict[int, list[Action]] = {}
+    for a in actions:
+        if a.status != Action.Status.CANCELLED:
+            for ind in a.indicators.all():
+                by_indicator.setdefault(ind.pk, []).append(a)
+    out = []
+    for ind in (Indicator.objects.filter(part__area__component__version_id=version_id,
+                                         part__area__code__in=AREA_CODES)
+                .select_related("part__area").order_by("part__area__order", "part__order", "order")):
+        node = result.indicators[indicator_key(ind.part.area.code, ind.part.kind, ind.code)]
+        out.append(Gap(ind, node.weight, node.score, missing[node.key], by_indicator.get(ind.pk, [])))
+    return sorted(out, key=lambda g: -g.available)
+
+
+def flagged(worksheet: Worksheet | None) -> list[Answer]:
+    """Answers the TPI flagged for rework when it returned the worksheet (each may become an action)."""
+    if worksheet is None or worksheet.status != Worksheet.Status.RETURNED:
+        return []
+    return list(worksheet.answers.filter(needs_revision=True).select_related("question__indicator__part__area")
+                .order_by("question__order"))
+
+
+def team(unit):
+    """The SK in force (the latest) with its members, and the earlier ones (history)."""
+    decrees = list(TeamDecree.objects.filter(unit=unit).select_related("document").prefetch_related("members")
+                   .order_by("-date", "-pk"))
+    return (decrees[0] if decrees else None), decrees[1:]
+
+
+def pencanangan(unit) -> Pencanangan | None:
+    return Pencanangan.objects.filter(unit=unit).prefetch_related("documents").first()

@@ -1,0 +1,127 @@
+"""Writes to a unit's programme: keyword-only, atomic, permission checked, each one in the
+programme's history (who, when, old → new)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from evaluations.models import Document
+from units.models import Unit
+
+from .models import Action, Pencanangan, ProgrammeEvent, TeamDecree, TeamMember
+from .permissions import can_write_plan
+
+NOT_YOURS = gettext_lazy("Hanya operator atau kepala unit ini yang dapat mengubah pembangunan ZI unit.")
+
+
+def _check(user, unit_id) -> None:
+    if not can_write_plan(user, unit_id):
+        raise PermissionDenied(NOT_YOURS)
+
+
+def _own_documents(unit: Unit, documents) -> list[Document]:
+    """Documents of the unit's own library only (a forged id of another unit's is ignored)."""
+    return [d for d in documents if d.unit_id == unit.pk]
+
+
+def _event(unit, user, kind, summary, old="", new="", action=None) -> None:
+    ProgrammeEvent.objects.create(unit=unit, actor=user, kind=kind, summary=summary[:300], old_value=old,
+                                  new_value=new, action=action)
+
+
+@transaction.atomic
+def pencanangan_save(*, user, unit: Unit, date, declared_by: str, place: str = "", media_links: str = "",
+                     documents=()) -> Pencanangan:
+    """Record (or correct) the zone's declaration; its date is when "building ZI" began."""
+    _check(user, unit.pk)
+    item = Pencanangan.objects.select_for_update().filter(unit=unit).first()
+    old = f"{item.date:%Y-%m-%d} · {item.declared_by}" if item else ""
+    item = item or Pencanangan(unit=unit)
+    item.date, item.declared_by, item.place, item.media_links = date, declared_by, place, media_links
+    item.updated_by = user
+    item.save()
+    item.documents.set(_own_documents(unit, documents))
+    _event(unit, user, ProgrammeEvent.Kind.PENCANANGAN,
+           _("Pencanangan dicatat") if not old else _("Pencanangan diubah"), old,
+           f"{date:%Y-%m-%d} · {declared_by}")
+    return item
+
+
+@transaction.atomic
+def team_decree_add(*, user, unit: Unit, number: str, date, document: Document | None = None,
+                    carry_members: bool = True) -> TeamDecree:
+    """A new SK for the tim kerja. Its members start as the previous SK's active members (the SK
+    usually changes a few names), from the SK's date; the previous SK's members end the day before."""
+    _check(user, unit.pk)
+    previous = TeamDecree.objects.filter(unit=unit).order_by("-date", "-pk").first()
+    decree = TeamDecree.objects.create(unit=unit, number=number, date=date, created_by=user,
+                                       document=document if document and document.unit_id == unit.pk else None)
+    if previous and carry_members:
+        active = [m for m in previous.members.all() if m.until is None or m.until >= date]
+        TeamMember.objects.bulk_create([TeamMember(decree=decree, name=m.name, position=m.position, user=m.user,
+                                                   role=m.role, area_code=m.area_code, since=date)
+                                        for m in active])
+    _event(unit, user, ProgrammeEvent.Kind.TEAM, _("SK tim kerja %(n)s dicatat") % {"n": number},
+           str(previous) if previous else "", str(decree))
+    return decree
+
+
+@transaction.atomic
+def team_member_add(*, user, decree: TeamDecree, name: str, role: str, position: str = "", area_code: str = "",
+                    since=None, account=None) -> TeamMember:
+    _check(user, decree.unit_id)
+    member = TeamMember.objects.create(decree=decree, name=name, position=position, role=role, area_code=area_code,
+                                       since=since or decree.date, user=account)
+    _event(decree.unit, user, ProgrammeEvent.Kind.TEAM, _("Anggota tim ditambahkan: %(m)s") % {"m": member},
+           "", f"{member} {area_code}".strip())
+    return member
+
+
+@transaction.atomic
+def team_member_end(*, user, member: TeamMember, until) -> TeamMember:
+    """A member leaves the team: kept, with the date (the team's history stays whole)."""
+    _check(user, member.decree.unit_id)
+    member.until = until
+    member.save(update_fields=["until"])
+    _event(member.decree.unit, user, ProgrammeEvent.Kind.TEAM, _("Anggota tim berhenti: %(m)s") % {"m": member},
+           "", f"{until:%Y-%m-%d}")
+    return member
+
+
+ACTION_FIELDS = ("area_code", "description", "target", "output", "pic", "due", "budget", "status")
+
+
+def _describe(action: Action) -> dict[str, str]:
+    values = {f: str(getattr(action, f) or "") for f in ACTION_FIELDS}
+    values["pic"] = action.pic.get_username() if action.pic_id else ""
+    return values
+
+
+@transaction.atomic
+def action_save(*, user, unit: Unit, year: int, data: dict, indicators=(), documents=(),
+                action: Action | None = None) -> Action:
+    """Create or change one rencana aksi item; the history names every field that changed."""
+    _check(user, unit.pk)
+    if action is not None:
+        action = Action.objects.select_for_update().get(pk=action.pk, unit=unit)
+    before = _describe(action) if action else {}
+    action = action or Action(unit=unit, year=year, created_by=user)
+    for name in ACTION_FIELDS:
+        if name in data:
+            setattr(action, name, data[name])
+    action.save()
+    action.indicators.set(indicators)
+    action.documents.set(_own_documents(unit, documents))
+    after = _describe(action)
+    changed = [f for f in ACTION_FIELDS if before.get(f, "") != after[f]]
+    if not before:
+        _event(unit, user, ProgrammeEvent.Kind.ACTION, _("Rencana aksi dibuat: %(a)s") % {"a": action},
+               "", after["description"][:300], action=action)
+    elif changed:
+        _event(unit, user, ProgrammeEvent.Kind.ACTION, _("Rencana aksi diubah: %(a)s") % {"a": action},
+               "; ".join(f"{f}: {before.get(f, '')}" for f in changed)[:2000],
+               "; ".join(f"{f}: {after[f]}" for f in changed)[:2000], action=action)
+    return action

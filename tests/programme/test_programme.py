@@ -1,0 +1,131 @@
+"""Issue 14 (first part): a unit's ZI programme — pencanangan, tim kerja, rencana aksi aimed at the
+LKE's gaps — with its permissions and history."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from evaluations import services
+from evaluations.models import Indicator, Question, Worksheet
+from programme import selectors
+from programme import services as programme
+from programme.models import Action, ProgrammeEvent, TeamMember
+from tests import factories as f
+from units.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, unit, year=2026):
+    return client.get(reverse("programme:unit", args=[unit.pk]) + f"?tahun={year}")
+
+
+def test_the_gap_list_ranks_indicators_by_points_still_available_and_offers_an_action(member, worksheet, client):
+    """Real LKE data: an indicator fully answered has nothing left; the others rank by their weight
+    still open, each with "Buat rencana aksi" that fills in the indicator and its area."""
+    for key in ("I.pemenuhan.i.a", "I.pemenuhan.i.b"):  # Penyusunan Tim Kerja, both best answers
+        q = Question.objects.get(version=worksheet.round.version, key=key)
+        option = q.options.order_by("order").first().letter
+        services.answer_save(user=member, worksheet=worksheet, question=q, option=option, revision=0)
+    gaps = selectors.gaps(worksheet, [])
+    tim = next(g for g in gaps if g.indicator.name == "Penyusunan Tim Kerja")
+    assert tim.available == 0 and tim.score == tim.weight
+    assert [g.available for g in gaps] == sorted((g.available for g in gaps), reverse=True)
+    assert gaps[0].available == max(i.weight for i in Indicator.objects.filter(
+        part__area__component__version=worksheet.round.version, part__area__code__in=selectors.AREA_CODES))
+    client.force_login(member)
+    html = page(client, worksheet.unit).content.decode()
+    row = html.split("Penyusunan Tim Kerja</td>")[1].split("</tr>")[0]
+    assert "<strong>0,00</strong>" in row and ">2</td>" in row  # no points left to gain; evidence still lacking
+    target = gaps[0].indicator
+    form = client.get(reverse("programme:action_new", args=[worksheet.unit_id]) + f"?indikator={target.pk}")
+    assert f'<option value="{target.pk}" selected>' in form.content.decode()
+    response = client.post(reverse("programme:action_new", args=[worksheet.unit_id]) + "?tahun=2026", {
+        "area_code": target.part.area.code, "description": "Menyusun dan menetapkan SOP layanan",
+        "indicators": [target.pk], "target": "12 SOP ditetapkan", "due": "2026-09-30", "status": "planned",
+        "budget": "15.000.000"})
+    assert response.status_code == 302
+    action = Action.objects.get()
+    assert (action.year, action.budget, action.created_by) == (2026, 15_000_000, member)
+    gap = next(g for g in selectors.gaps(worksheet, selectors.actions_for(worksheet.unit, 2026))
+               if g.indicator == target)
+    assert gap.actions == [action]
+    html = page(client, worksheet.unit).content.decode()
+    assert "Menyusun dan menetapkan SOP layanan" in html.split('id="rencana"')[1]
+
+
+def test_after_a_return_the_flagged_answers_offer_an_action(member, worksheet, client):
+    Worksheet.objects.filter(pk=worksheet.pk).update(status=Worksheet.Status.RETURNED)
+    worksheet.answers.filter(question__key="IV.pemenuhan.i.a").update(needs_revision=True,
+                                                                      tpi_note="Lampirkan Renstra")
+    client.force_login(member)
+    html = page(client, worksheet.unit).content.decode()
+    flagged = html.split('data-testid="flagged"')[1].split("</div>")[0]
+    assert "IV.pemenuhan.i.a" in flagged and "Lampirkan Renstra" in flagged and "Buat rencana aksi" in flagged
+
+
+def test_pencanangan_team_and_actions_are_written_by_the_unit_and_kept_in_its_history(member, kepala, unit):
+    programme.pencanangan_save(user=kepala, unit=unit, date=datetime.date(2025, 3, 17),
+                               declared_by="Bupati Sukamaju", media_links="https://sukamaju.go.id/berita")
+    programme.pencanangan_save(user=kepala, unit=unit, date=datetime.date(2025, 3, 18),
+                               declared_by="Bupati Sukamaju")
+    first = programme.team_decree_add(user=kepala, unit=unit, number="800/12/2025", date=datetime.date(2025, 2, 1))
+    ketua = programme.team_member_add(user=member, decree=first, name="Drs. Hendra", role=TeamMember.Role.KETUA)
+    leaving = programme.team_member_add(user=member, decree=first, name="Agus", role=TeamMember.Role.ANGGOTA,
+                                        area_code="II")
+    programme.team_member_end(user=member, member=leaving, until=datetime.date(2025, 12, 31))
+    second = programme.team_decree_add(user=kepala, unit=unit, number="800/3/2026", date=datetime.date(2026, 1, 5))
+    assert [m.name for m in second.members.all()] == ["Drs. Hendra"]  # the active members carry over
+    assert TeamMember.objects.get(pk=leaving.pk).until == datetime.date(2025, 12, 31)  # kept, with its end
+    assert ketua.decree == first
+    action = programme.action_save(user=member, unit=unit, year=2026, data={
+        "area_code": "I", "description": "Sosialisasi ZI", "target": "Semua pegawai", "due": datetime.date(2026, 3, 31),
+        "status": Action.Status.PLANNED})
+    programme.action_save(user=member, unit=unit, year=2026, action=action, data={
+        "area_code": "I", "description": "Sosialisasi ZI", "target": "Semua pegawai", "due": datetime.date(2026, 4, 30),
+        "status": Action.Status.RUNNING})
+    changed = ProgrammeEvent.objects.filter(action=action).order_by("created_at", "pk").last()
+    assert "due: 2026-03-31" in changed.old_value and "status: running" in changed.new_value
+    assert ProgrammeEvent.objects.filter(unit=unit).count() == 9
+    assert ProgrammeEvent.objects.filter(kind="pencanangan").order_by("pk").last().old_value.startswith("2025-03-17")
+
+
+def test_the_tpi_and_admins_read_but_do_not_write_and_another_unit_is_404(client, worksheet, reviewer, admin_user,
+                                                                        other_unit, instansi):
+    outsider = f.member(instansi, Membership.Role.OPERATOR, other_unit, "op.dishub")
+    unit = worksheet.unit
+    for user, status in ((reviewer, 200), (admin_user, 200), (outsider, 404)):
+        client.force_login(user)
+        assert page(client, unit).status_code == status
+        posted = client.post(reverse("programme:pencanangan", args=[unit.pk]),
+                             {"date": "2025-03-17", "declared_by": "Bupati"})
+        assert posted.status_code == (403 if status == 200 else 404)
+    assert not ProgrammeEvent.objects.exists()
+    client.force_login(reviewer)
+    html = page(client, unit).content.decode()
+    assert 'data-testid="pencanangan-form"' not in html and 'data-testid="make-action"' not in html
+
+
+def test_a_bad_date_or_link_keeps_what_was_typed(member, unit, client):
+    client.force_login(member)
+    response = client.post(reverse("programme:pencanangan", args=[unit.pk]),
+                           {"date": "31/02/2025", "declared_by": "Bupati Sukamaju", "media_links": "bukan tautan"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "Tulis tanggal lengkap" in html and "bukan tautan http(s)" in html
+    assert "Bupati Sukamaju" in html
+
+
+def test_the_unit_page_takes_a_fixed_number_of_queries(member, worksheet, client, django_assert_max_num_queries):
+    client.force_login(member)
+    page(client, worksheet.unit)
+    indicators = list(Indicator.objects.filter(part__area__component__version=worksheet.round.version)[:5])
+    for i in range(12):
+        action = programme.action_save(user=member, unit=worksheet.unit, year=2026, data={
+            "area_code": "I", "description": f"Aksi {i}", "target": "t", "due": datetime.date(2026, 6, 30),
+            "status": Action.Status.PLANNED}, indicators=indicators[: i % 5 + 1])
+        assert action.pk
+    with django_assert_max_num_queries(30) as captured:
+        html = page(client, worksheet.unit).content.decode()
+    assert html.count('data-testid="action"') == 12
+    assert len(captured) <= 30
