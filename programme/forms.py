@@ -127,3 +127,37 @@ class ActionForm(BootstrapForm):
         self.fields["pic"].queryset = get_user_model().objects.filter(pk__in=[p.pk for p in people])
         self.fields["pic"].label_from_instance = display_name
         self.fields["documents"].queryset = _library(unit)
+
+
+class ProgressForm(BootstrapForm):
+    """One action's realisation in a quarter (a form per action, prefixed by its id)."""
+
+    realisation = forms.IntegerField(label=_("Realisasi (%)"), min_value=0, max_value=100,
+                                     widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+                                     error_messages={"min_value": _("Realisasi antara 0 dan 100 persen."),
+                                                     "max_value": _("Realisasi antara 0 dan 100 persen."),
+                                                     "invalid": _("Tulis bilangan bulat 0 sampai 100."),
+                                                     "required": _("Isi realisasi 0 sampai 100 persen.")})
+    done = forms.CharField(label=_("Yang telah dilakukan"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    obstacles = forms.CharField(label=_("Kendala"), required=False, max_length=2000,
+                                widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}))
+    documents = forms.ModelMultipleChoiceField(label=_("Bukti dari pustaka"), queryset=Document.objects.none(),
+                                               required=False,
+                                               widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 3}))
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = _library(unit)
+
+
+class MonitoringNoteForm(BootstrapForm):
+    note = forms.CharField(label=_("Catatan pemantauan"), max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    recommendation = forms.CharField(label=_("Rekomendasi"), required=False, max_length=4000,
+                                     widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+class ReplyForm(BootstrapForm):
+    reply = forms.CharField(label=_("Tanggapan unit"), max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))

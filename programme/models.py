@@ -5,6 +5,9 @@ Every change is written to ``ProgrammeEvent`` (append-only), like a worksheet's 
 
 from __future__ import annotations
 
+import calendar
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -154,6 +157,8 @@ class ProgrammeEvent(models.Model):
         PENCANANGAN = "pencanangan", _("Pencanangan")
         TEAM = "team", _("Tim kerja")
         ACTION = "action", _("Rencana aksi")
+        QUARTER = "quarter", _("Laporan triwulan")
+        MONITORING = "monitoring", _("Pemantauan TPI")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="programme_events",
                              verbose_name=_("unit kerja"))
@@ -173,3 +178,100 @@ class ProgrammeEvent(models.Model):
 
     def __str__(self):
         return self.summary
+
+
+def quarter_end(year: int, quarter: int) -> datetime.date:
+    month = quarter * 3
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def report_due(year: int, quarter: int) -> datetime.date:
+    """A quarter's monitoring report is due on the 10th of the month after the quarter (as pemda
+    usually set it for their monev)."""
+    end = quarter_end(year, quarter)
+    return datetime.date(end.year + (end.month == 12), end.month % 12 + 1, 10)
+
+
+class QuarterReport(models.Model):
+    """A unit's monitoring report of one quarter: the realisation of each action (``Progress``),
+    signed off by the kepala. Late when not signed off by ``report_due``."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="quarter_reports",
+                             verbose_name=_("unit kerja"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    quarter = models.PositiveSmallIntegerField(_("triwulan"), choices=[(1, "I"), (2, "II"), (3, "III"), (4, "IV")])
+    summary = models.TextField(_("ringkasan"), blank=True)
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+", verbose_name=_("disahkan oleh"))
+    signed_off_at = models.DateTimeField(_("disahkan pada"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("laporan triwulan")
+        verbose_name_plural = _("laporan triwulan")
+        ordering = ["unit_id", "year", "quarter"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "quarter"], name="quarter_report_unique")]
+
+    def __str__(self):
+        return f"{self.unit} — TW {self.get_quarter_display()} {self.year}"
+
+    @property
+    def due(self) -> datetime.date:
+        return report_due(self.year, self.quarter)
+
+    @property
+    def signed_late(self) -> bool:
+        return bool(self.signed_off_at) and timezone.localdate(self.signed_off_at) > self.due
+
+
+class Progress(models.Model):
+    """One action's realisation in one quarter's report."""
+
+    report = models.ForeignKey(QuarterReport, on_delete=models.CASCADE, related_name="progress",
+                               verbose_name=_("laporan triwulan"))
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress",
+                               verbose_name=_("rencana aksi"))
+    realisation = models.PositiveSmallIntegerField(_("realisasi (%)"), default=0)
+    done = models.TextField(_("yang telah dilakukan"), blank=True)
+    obstacles = models.TextField(_("kendala"), blank=True)
+    documents = models.ManyToManyField(Document, blank=True, related_name="+", verbose_name=_("bukti"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("diisi oleh"))
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("realisasi rencana aksi")
+        verbose_name_plural = _("realisasi rencana aksi")
+        ordering = ["report_id", "action_id"]
+        constraints = [models.UniqueConstraint(fields=["report", "action"], name="progress_unique_action"),
+                       models.CheckConstraint(condition=models.Q(realisation__lte=100), name="progress_at_most_100")]
+
+    def __str__(self):
+        return f"{self.action} — {self.realisation}%"
+
+
+class MonitoringNote(models.Model):
+    """The TPI's pemantauan of a unit in a quarter — a note and its recommendation — and the unit's
+    answer. The TPI writes the note; the unit answers; neither edits the other's words."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="monitoring_notes",
+                             verbose_name=_("unit kerja"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    quarter = models.PositiveSmallIntegerField(_("triwulan"), choices=[(1, "I"), (2, "II"), (3, "III"), (4, "IV")])
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("anggota TPI"))
+    note = models.TextField(_("catatan pemantauan"))
+    recommendation = models.TextField(_("rekomendasi"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    reply = models.TextField(_("tanggapan unit"), blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("ditanggapi oleh"))
+    replied_at = models.DateTimeField(_("ditanggapi pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catatan pemantauan TPI")
+        verbose_name_plural = _("catatan pemantauan TPI")
+        ordering = ["unit_id", "year", "quarter", "created_at", "pk"]
+
+    def __str__(self):
+        return self.note[:80]

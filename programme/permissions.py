@@ -35,3 +35,8 @@ def can_write_plan(user, unit_id) -> bool:
 
 def is_kepala(user, unit_id) -> bool:
     return KEPALA in user_roles(user).roles_in_unit(unit_id)
+
+
+def is_tpi_of(user, unit) -> bool:
+    """A TPI member of the unit's instansi writes pemantauan notes (never the unit's plan)."""
+    return unit.instansi_id in user_roles(user).tpi_instansi

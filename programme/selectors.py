@@ -16,7 +16,16 @@ from evaluations import selectors as lke
 from evaluations.models import Answer, Indicator, Worksheet
 from evaluations.scoring import indicator_key
 
-from .models import AREAS, Action, Pencanangan, TeamDecree
+from .models import (
+    AREAS,
+    Action,
+    MonitoringNote,
+    Pencanangan,
+    QuarterReport,
+    TeamDecree,
+    quarter_end,
+    report_due,
+)
 
 AREA_CODES = [code for code, _label in AREAS]
 
@@ -86,3 +95,41 @@ def team(unit):
 
 def pencanangan(unit) -> Pencanangan | None:
     return Pencanangan.objects.filter(unit=unit).prefetch_related("documents").first()
+
+
+@dataclass
+class QuarterStatus:
+    year: int
+    quarter: int
+    report: object  # QuarterReport or None
+    today: object
+
+    @property
+    def due(self):
+        return report_due(self.year, self.quarter)
+
+    @property
+    def label(self) -> str:
+        return ["I", "II", "III", "IV"][self.quarter - 1]
+
+    @property
+    def state(self) -> str:
+        """signed | signed_late | late (due and not signed off) | open | upcoming (the quarter has not begun)."""
+        if self.report and self.report.signed_off_at:
+            return "signed_late" if self.report.signed_late else "signed"
+        if self.today > self.due:
+            return "late"
+        start = quarter_end(self.year, self.quarter).replace(day=1, month=self.quarter * 3 - 2)
+        return "open" if self.today >= start else "upcoming"
+
+
+def quarters(unit, year: int, today) -> list[QuarterStatus]:
+    reports = {r.quarter: r for r in QuarterReport.objects.filter(unit=unit, year=year).select_related("signed_off_by")}
+    return [QuarterStatus(year, q, reports.get(q), today) for q in (1, 2, 3, 4)]
+
+
+def monitoring_notes(unit, year: int, quarter: int | None = None) -> list[MonitoringNote]:
+    notes = MonitoringNote.objects.filter(unit=unit, year=year).select_related("author", "replied_by")
+    if quarter:
+        notes = notes.filter(quarter=quarter)
+    return list(notes)

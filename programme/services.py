@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluations.models import Document
 from units.models import Unit
 
-from .models import Action, Pencanangan, ProgrammeEvent, TeamDecree, TeamMember
-from .permissions import can_write_plan
+from .models import Action, MonitoringNote, Pencanangan, ProgrammeEvent, Progress, QuarterReport, TeamDecree, TeamMember
+from .permissions import can_write_plan, is_kepala, is_tpi_of
+
+
+class Refused(Exception):
+    """A rule refuses the action (not an access denial); ``str(exc)`` is for the person."""
+
 
 NOT_YOURS = gettext_lazy("Hanya operator atau kepala unit ini yang dapat mengubah pembangunan ZI unit.")
 
@@ -125,3 +131,79 @@ def action_save(*, user, unit: Unit, year: int, data: dict, indicators=(), docum
                "; ".join(f"{f}: {before.get(f, '')}" for f in changed)[:2000],
                "; ".join(f"{f}: {after[f]}" for f in changed)[:2000], action=action)
     return action
+
+
+# --------------------------------------------------------------------------- monitoring
+
+
+SIGNED = gettext_lazy("Laporan triwulan ini sudah disahkan kepala unit; isinya tidak dapat diubah lagi.")
+
+
+@transaction.atomic
+def progress_save(*, user, unit: Unit, year: int, quarter: int, rows: list[dict], summary: str = "") -> QuarterReport:
+    """The quarter's realisation of each action: ``rows`` = [{action, realisation, done, obstacles,
+    documents}]. Refused once the kepala has signed the report off."""
+    _check(user, unit.pk)
+    report, _created = QuarterReport.objects.select_for_update().get_or_create(unit=unit, year=year,
+                                                                               quarter=quarter)
+    if report.signed_off_at:
+        raise Refused(SIGNED)
+    report.summary = summary
+    report.save(update_fields=["summary", "updated_at"])
+    existing = {p.action_id: p for p in report.progress.all()}
+    for row in rows:
+        action = row["action"]
+        if action.unit_id != unit.pk:
+            continue
+        item = existing.get(action.pk) or Progress(report=report, action=action)
+        item.realisation, item.done, item.obstacles = row["realisation"], row["done"], row["obstacles"]
+        item.updated_by = user
+        item.save()
+        item.documents.set(_own_documents(unit, row.get("documents", ())))
+    _event(unit, user, ProgrammeEvent.Kind.QUARTER,
+           _("Realisasi triwulan %(q)s %(y)d diisi") % {"q": report.get_quarter_display(), "y": year}, "",
+           "; ".join(f"{r['action']}: {r['realisation']}%" for r in rows)[:2000])
+    return report
+
+
+@transaction.atomic
+def quarter_sign_off(*, user, report: QuarterReport) -> QuarterReport:
+    """The kepala signs the quarter's report off; after that it is read-only."""
+    report = QuarterReport.objects.select_for_update().get(pk=report.pk)
+    if not is_kepala(user, report.unit_id):
+        raise PermissionDenied(_("Hanya kepala unit yang dapat mengesahkan laporan triwulan."))
+    if report.signed_off_at:
+        raise Refused(SIGNED)
+    if not report.progress.exists():
+        raise Refused(_("Isi realisasi rencana aksi triwulan ini sebelum mengesahkan."))
+    report.signed_off_by, report.signed_off_at = user, timezone.now()
+    report.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
+    _event(report.unit, user, ProgrammeEvent.Kind.QUARTER,
+           _("Laporan triwulan %(q)s %(y)d disahkan") % {"q": report.get_quarter_display(), "y": report.year},
+           "", _("terlambat") if report.signed_late else _("tepat waktu"))
+    return report
+
+
+@transaction.atomic
+def monitoring_note_add(*, user, unit: Unit, year: int, quarter: int, note: str,
+                        recommendation: str = "") -> MonitoringNote:
+    if not is_tpi_of(user, unit):
+        raise PermissionDenied(_("Catatan pemantauan ditulis anggota TPI instansi ini."))
+    item = MonitoringNote.objects.create(unit=unit, year=year, quarter=quarter, author=user, note=note,
+                                         recommendation=recommendation)
+    _event(unit, user, ProgrammeEvent.Kind.MONITORING,
+           _("Catatan pemantauan TPI triwulan %(q)s %(y)d") % {"q": item.get_quarter_display(), "y": year},
+           "", note[:2000])
+    return item
+
+
+@transaction.atomic
+def monitoring_reply(*, user, note: MonitoringNote, reply: str) -> MonitoringNote:
+    """The unit answers a pemantauan note (and may correct its answer; the history keeps both)."""
+    _check(user, note.unit_id)
+    note = MonitoringNote.objects.select_for_update().get(pk=note.pk)
+    old = note.reply
+    note.reply, note.replied_by, note.replied_at = reply, user, timezone.now()
+    note.save(update_fields=["reply", "replied_by", "replied_at"])
+    _event(note.unit, user, ProgrammeEvent.Kind.MONITORING, _("Tanggapan unit atas catatan pemantauan"), old, reply)
+    return note

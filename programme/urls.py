@@ -13,4 +13,11 @@ urlpatterns = [
          name="team_member_end"),
     path("unit/<int:unit_id>/zi/aksi/baru/", views.action_edit, name="action_new"),
     path("unit/<int:unit_id>/zi/aksi/<int:action_id>/", views.action_edit, name="action_edit"),
+    path("unit/<int:unit_id>/zi/triwulan/<int:year>/<int:quarter>/", views.quarter_report, name="quarter"),
+    path("unit/<int:unit_id>/zi/triwulan/<int:year>/<int:quarter>/sahkan/", views.quarter_sign_off,
+         name="quarter_sign_off"),
+    path("unit/<int:unit_id>/zi/triwulan/<int:year>/<int:quarter>/pemantauan/", views.monitoring_note,
+         name="monitoring_note"),
+    path("unit/<int:unit_id>/zi/pemantauan/<int:note_id>/tanggapan/", views.monitoring_reply,
+         name="monitoring_reply"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +17,17 @@ from evaluations.models import Indicator, TemplateVersion
 from units.people import unit_staff
 
 from . import selectors, services
-from .forms import ActionForm, PencananganForm, TeamDecreeForm, TeamMemberForm
-from .models import Action, TeamDecree, TeamMember
-from .permissions import can_write_plan, get_programme_unit_or_404
+from .forms import (
+    ActionForm,
+    MonitoringNoteForm,
+    PencananganForm,
+    ProgressForm,
+    ReplyForm,
+    TeamDecreeForm,
+    TeamMemberForm,
+)
+from .models import Action, MonitoringNote, QuarterReport, TeamDecree, TeamMember
+from .permissions import can_write_plan, get_programme_unit_or_404, is_kepala, is_tpi_of
 
 
 def _year(request) -> int:
@@ -48,7 +57,7 @@ def _page(request, unit, year, *, forms=None, status=200):
     return render(request, "programme/unit.html", {
         "unit": unit, "year": year, "worksheet": worksheet, "actions": actions,
         "areas": selectors.AREAS, "gaps": gaps, "uncovered": [g for g in gaps if g.available > 0 and not g.actions],
-        "flagged": selectors.flagged(worksheet), "team": current, "earlier_teams": earlier, "pencanangan": cancang,
+        "flagged": selectors.flagged(worksheet), "quarters": selectors.quarters(unit, year, timezone.localdate()), "team": current, "earlier_teams": earlier, "pencanangan": cancang,
         "write": write, "forms": forms, "today": timezone.localdate(),
         "events": list(unit.programme_events.select_related("actor", "action")[:30])}, status=status)
 
@@ -158,3 +167,108 @@ def action_edit(request, unit_id, action_id=None):
         form = ActionForm(initial=initial, **options)
     return render(request, "programme/action_form.html", {"unit": unit, "year": year, "action": action,
                                                           "form": form, "write": write}, status=status)
+
+
+# --------------------------------------------------------------------------- monitoring per quarter
+
+
+def _quarter_or_404(year, quarter):
+    if not (2000 <= year <= 2100 and 1 <= quarter <= 4):
+        raise Http404
+    return year, quarter
+
+
+def _quarter_page(request, unit, year, quarter, *, forms=None, note_form=None, status=200):
+    actions = [a for a in selectors.actions_for(unit, year) if a.status != Action.Status.CANCELLED]
+    report = QuarterReport.objects.filter(unit=unit, year=year, quarter=quarter).select_related(
+        "signed_off_by").first()
+    saved = {p.action_id: p for p in (report.progress.prefetch_related("documents") if report else [])}
+    write = can_write_plan(request.user, unit.pk) and not (report and report.signed_off_at)
+    if forms is None:
+        forms = {}
+        for a in actions:
+            p = saved.get(a.pk)
+            initial = {"realisation": p.realisation, "done": p.done, "obstacles": p.obstacles,
+                       "documents": list(p.documents.all())} if p else {"realisation": 0}
+            forms[a.pk] = ProgressForm(prefix=f"a{a.pk}", unit=unit, initial=initial)
+    status_row = selectors.QuarterStatus(year, quarter, report, timezone.localdate())
+    return render(request, "programme/quarter.html", {
+        "unit": unit, "year": year, "quarter": quarter, "status": status_row, "report": report,
+        "rows": [{"action": a, "form": forms[a.pk], "saved": saved.get(a.pk)} for a in actions], "write": write,
+        "can_sign": is_kepala(request.user, unit.pk) and report and not report.signed_off_at,
+        "notes": selectors.monitoring_notes(unit, year, quarter),
+        "note_form": note_form or (MonitoringNoteForm() if is_tpi_of(request.user, unit) else None),
+        "can_reply": can_write_plan(request.user, unit.pk), "reply_form": ReplyForm()}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quarter_report(request, unit_id, year, quarter):
+    """A quarter's monitoring: each action's realisation (the unit's staff fill it in until the kepala
+    signs it off), the kepala's sign-off, and the TPI's pemantauan notes with the unit's answers."""
+    unit = get_programme_unit_or_404(request.user, unit_id)
+    year, quarter = _quarter_or_404(year, quarter)
+    if request.method == "GET":
+        return _quarter_page(request, unit, year, quarter)
+    _writer(request, unit)
+    actions = [a for a in selectors.actions_for(unit, year) if a.status != Action.Status.CANCELLED]
+    forms = {a.pk: ProgressForm(request.POST, prefix=f"a{a.pk}", unit=unit) for a in actions}
+    if not all(form.is_valid() for form in forms.values()):
+        return _quarter_page(request, unit, year, quarter, forms=forms, status=400)
+    try:
+        services.progress_save(user=request.user, unit=unit, year=year, quarter=quarter, summary="", rows=[
+            {"action": a, **forms[a.pk].cleaned_data} for a in actions])
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Realisasi triwulan tersimpan."))
+    return redirect("programme:quarter", unit.pk, year, quarter)
+
+
+@login_required
+@require_POST
+def quarter_sign_off(request, unit_id, year, quarter):
+    unit = get_programme_unit_or_404(request.user, unit_id)
+    year, quarter = _quarter_or_404(year, quarter)
+    report = QuarterReport.objects.filter(unit=unit, year=year, quarter=quarter).first()
+    if not is_kepala(request.user, unit.pk):
+        raise PermissionDenied(_("Hanya kepala unit yang dapat mengesahkan laporan triwulan."))
+    try:
+        if report is None:
+            raise services.Refused(_("Isi realisasi rencana aksi triwulan ini sebelum mengesahkan."))
+        services.quarter_sign_off(user=request.user, report=report)
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Laporan triwulan disahkan."))
+    return redirect("programme:quarter", unit.pk, year, quarter)
+
+
+@login_required
+@require_POST
+def monitoring_note(request, unit_id, year, quarter):
+    unit = get_programme_unit_or_404(request.user, unit_id)
+    year, quarter = _quarter_or_404(year, quarter)
+    if not is_tpi_of(request.user, unit):
+        raise PermissionDenied(_("Catatan pemantauan ditulis anggota TPI instansi ini."))
+    form = MonitoringNoteForm(request.POST)
+    if not form.is_valid():
+        return _quarter_page(request, unit, year, quarter, note_form=form, status=400)
+    services.monitoring_note_add(user=request.user, unit=unit, year=year, quarter=quarter, **form.cleaned_data)
+    messages.success(request, _("Catatan pemantauan tersimpan; unit dapat menanggapinya."))
+    return redirect("programme:quarter", unit.pk, year, quarter)
+
+
+@login_required
+@require_POST
+def monitoring_reply(request, unit_id, note_id):
+    unit = get_programme_unit_or_404(request.user, unit_id)
+    note = get_object_or_404(MonitoringNote, pk=note_id, unit=unit)
+    _writer(request, unit)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        services.monitoring_reply(user=request.user, note=note, reply=form.cleaned_data["reply"])
+        messages.success(request, _("Tanggapan tersimpan."))
+    else:
+        messages.error(request, _("Tulis tanggapan unit sebelum menyimpan."))
+    return redirect("programme:quarter", unit.pk, note.year, note.quarter)

@@ -44,7 +44,15 @@ from evaluations.models import (
     Worksheet,
     WorksheetEvent,
 )
-from programme.models import Action, ProgrammeEvent, TeamDecree, TeamMember
+from programme.models import (
+    Action,
+    MonitoringNote,
+    ProgrammeEvent,
+    Progress,
+    QuarterReport,
+    TeamDecree,
+    TeamMember,
+)
 from tests import factories as f
 from units.models import Membership
 
@@ -229,6 +237,16 @@ MATRIX = {
     "programme:team_decree": ("POST", PROGRAMME_WRITE),
     "programme:team_member": ("POST", PROGRAMME_WRITE),
     "programme:team_member_end": ("POST", PROGRAMME_WRITE),
+    "programme:quarter": ("GET", PROGRAMME_READ),
+    "programme:monitoring_reply": ("POST", PROGRAMME_WRITE),
+    # The quarter's report is signed off by the kepala alone; pemantauan notes are the TPI's alone.
+    "programme:quarter_sign_off": ("POST", {"own": {"kepala": DONE, **_all(403, ["operator", *PROGRAMME_READERS])},
+                                            "other": _all(403, ["operator_lain", *PROGRAMME_READERS]),
+                                            "foreign": _all(403, SEES_FOREIGN)}),
+    "programme:monitoring_note": ("POST", {
+        "own": {**_all(DONE, ["tpi", "tpi_lain"]), **_all(403, [*STAFF, "admin", "superuser"])},
+        "other": {**_all(DONE, ["tpi", "tpi_lain"]), **_all(403, ["operator_lain", "admin", "superuser"])},
+        "foreign": _all(403, SEES_FOREIGN)}),
 }
 
 
@@ -275,7 +293,8 @@ def _payload(target):
             "link-url": "https://drive.pemda.go.id/baru-matriks", "title": "Judul uji matriks",
             "document": _spare(ws).pk, "date": "2026-03-17", "declared_by": "Bupati Uji", "number": "800/1/2026",
             "name": "Anggota Uji", "role": "anggota", "area_code": "I", "target": "Uji terukur",
-            "due": "2026-12-31", "status": "planned", "expected_status": ws.status, "comment": "Uji matriks",
+            "due": "2026-12-31", "status": "planned", "note": "Catatan pemantauan uji", "reply": "Tanggapan uji",
+            **{f"a{pk}-realisation": "40" for pk in Action.objects.filter(unit_id=ws.unit_id).values_list("pk", flat=True)}, "expected_status": ws.status, "comment": "Uji matriks",
             "definition": tindak_lanjut.pk, f"p{tindak_lanjut.pk}-value": "100",
             "until": "2027-01-15T16:00", "reviewers": list(Membership.objects.filter(
                 instansi=ws.unit.instansi, role=R.TPI).values_list("user_id", flat=True)), "file": SimpleUploadedFile("sk-uji.pdf", b"%PDF-1.4 uji matriks",
@@ -320,8 +339,11 @@ def world():
         f.link_document(objects[key].unit, "https://drive.pemda.go.id/cadangan")
         decree = TeamDecree.objects.create(unit=objects[key].unit, number="800/0", date="2026-01-02")
         TeamMember.objects.create(decree=decree, name="Ketua Uji", role="ketua", since="2026-01-02")
-        Action.objects.create(unit=objects[key].unit, year=2026, area_code="I", description="Aksi uji",
-                              target="Uji", due="2026-06-30")
+        action = Action.objects.create(unit=objects[key].unit, year=2026, area_code="I", description="Aksi uji",
+                                       target="Uji", due="2026-06-30")
+        report = QuarterReport.objects.create(unit=objects[key].unit, year=2026, quarter=1)
+        Progress.objects.create(report=report, action=action, realisation=30)
+        MonitoringNote.objects.create(unit=objects[key].unit, year=2026, quarter=1, note="Catatan TPI")
     for key in ("own", "submitted", "other", "foreign", "rnd", "foreign_rnd", *LATER):
         _prerequisite_evidence(objects[key])
     # Every answer that needs evidence has some, so the kepala can submit the own worksheet (and
@@ -382,6 +404,10 @@ def _args(route, obj):
         values["decree_id"] = TeamDecree.objects.filter(unit_id=obj.unit_id).values_list("pk", flat=True)[0]
     if "<int:member_id>" in route:
         values["member_id"] = TeamMember.objects.filter(decree__unit_id=obj.unit_id).values_list("pk", flat=True)[0]
+    if "<int:year>" in route:
+        values["year"], values["quarter"] = 2026, 1
+    if "<int:note_id>" in route:
+        values["note_id"] = MonitoringNote.objects.filter(unit_id=obj.unit_id).values_list("pk", flat=True)[0]
     if "<int:action_id>" in route:
         values["action_id"] = Action.objects.filter(unit_id=obj.unit_id).values_list("pk", flat=True)[0]
     if "<int:record_id>" in route:
@@ -434,6 +460,7 @@ MORE = {
     "evaluations:library_document": [("POST-plain", LIBRARY_WRITE)],  # its details saved
     "programme:action_new": [("POST-plain", PROGRAMME_WRITE)],
     "programme:action_edit": [("POST-plain", PROGRAMME_WRITE)],
+    "programme:quarter": [("POST-plain", PROGRAMME_WRITE)],  # the quarter's realisation saved
     "evaluations:bulk_upload": [("POST-plain", {  # the payload's file goes into the library
         "own": {**_all(DONE, STAFF), **_all(403, SEERS)}, "submitted": _all(403, SEES_OWN),
         "foreign": _all(403, SEES_FOREIGN)})],  # no valid old password in the payload: the form again

@@ -4,13 +4,14 @@ LKE's gaps — with its permissions and history."""
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from evaluations import services
 from evaluations.models import Indicator, Question, Worksheet
 from programme import selectors
 from programme import services as programme
-from programme.models import Action, ProgrammeEvent, TeamMember
+from programme.models import Action, MonitoringNote, ProgrammeEvent, QuarterReport, TeamMember
 from tests import factories as f
 from units.models import Membership
 
@@ -129,3 +130,71 @@ def test_the_unit_page_takes_a_fixed_number_of_queries(member, worksheet, client
         html = page(client, worksheet.unit).content.decode()
     assert html.count('data-testid="action"') == 12
     assert len(captured) <= 30
+
+
+# --------------------------------------------------------------------------- monitoring per quarter
+
+
+def _plan(member, unit):
+    return programme.action_save(user=member, unit=unit, year=2026, data={
+        "area_code": "II", "description": "Menyusun SOP layanan", "target": "12 SOP", "due": datetime.date(2026, 9, 30),
+        "status": Action.Status.RUNNING})
+
+
+def test_a_quarter_is_reported_signed_off_by_the_kepala_and_then_read_only(member, kepala, unit, client):
+    action = _plan(member, unit)
+    client.force_login(member)
+    url = reverse("programme:quarter", args=[unit.pk, 2026, 1])
+    bad = client.post(url, {f"a{action.pk}-realisation": "140", f"a{action.pk}-done": "Draf SOP disusun"})
+    assert bad.status_code == 400 and "Realisasi antara 0 dan 100 persen" in bad.content.decode()
+    assert "Draf SOP disusun" in bad.content.decode()  # what was typed stays
+    client.post(url, {f"a{action.pk}-realisation": "40", f"a{action.pk}-done": "Draf SOP disusun"})
+    report = QuarterReport.objects.get(unit=unit, year=2026, quarter=1)
+    assert report.progress.get().realisation == 40
+    with pytest.raises(PermissionDenied):
+        programme.quarter_sign_off(user=member, report=report)  # the operator does not sign off
+    client.force_login(kepala)
+    client.post(reverse("programme:quarter_sign_off", args=[unit.pk, 2026, 1]))
+    report.refresh_from_db()
+    assert report.signed_off_by == kepala
+    with pytest.raises(programme.Refused):
+        programme.progress_save(user=member, unit=unit, year=2026, quarter=1, rows=[
+            {"action": action, "realisation": 90, "done": "", "obstacles": ""}])
+    page_html = client.get(url).content.decode()
+    assert 'data-testid="progress-save"' not in page_html and "40%" in page_html
+
+
+def test_late_and_missing_quarter_reports_are_visible(member, kepala, unit, client):
+    action = _plan(member, unit)
+    today = datetime.date(2026, 8, 20)
+    report = programme.progress_save(user=member, unit=unit, year=2026, quarter=1, rows=[
+        {"action": action, "realisation": 20, "done": "Rapat", "obstacles": ""}])
+    QuarterReport.objects.filter(pk=report.pk).update(signed_off_by=kepala,
+                                                      signed_off_at="2026-04-25T09:00:00+07:00")  # after 10 April
+    states = {q.quarter: q.state for q in selectors.quarters(unit, 2026, today)}
+    assert states == {1: "signed_late", 2: "late", 3: "open", 4: "upcoming"}
+    assert selectors.quarters(unit, 2026, datetime.date(2026, 7, 10))[1].state == "open"  # due on 10 July
+    client.force_login(member)
+    html = page(client, unit).content.decode()
+    assert 'data-testid="quarters"' in html
+
+
+def test_the_tpi_notes_a_quarter_and_the_unit_answers(member, reviewer, admin_user, unit, client):
+    client.force_login(reviewer)
+    url = reverse("programme:monitoring_note", args=[unit.pk, 2026, 2])
+    client.post(url, {"note": "Rencana aksi area II belum menyentuh SOP pengaduan.",
+                      "recommendation": "Tambahkan kegiatan penyusunan SOP pengaduan."})
+    note = MonitoringNote.objects.get()
+    assert (note.author, note.quarter) == (reviewer, 2)
+    client.force_login(admin_user)
+    assert client.post(url, {"note": "Admin tidak menulis pemantauan"}).status_code == 403
+    client.force_login(member)
+    assert client.post(url, {"note": "Unit tidak menulis pemantauan"}).status_code == 403
+    client.post(reverse("programme:monitoring_reply", args=[unit.pk, note.pk]),
+                {"reply": "SOP pengaduan dijadwalkan triwulan III."})
+    note.refresh_from_db()
+    assert note.replied_by == member and "triwulan III" in note.reply
+    html = client.get(reverse("programme:quarter", args=[unit.pk, 2026, 2])).content.decode()
+    assert "SOP pengaduan" in html and 'data-testid="monitoring-reply"' in html
+    kinds = list(ProgrammeEvent.objects.filter(kind="monitoring").values_list("actor__username", flat=True))
+    assert sorted(kinds) == ["operator", "tpi"]
