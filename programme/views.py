@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluations.models import Indicator, TemplateVersion
+from evaluations.permissions import can_edit
 from units.people import unit_staff
 
 from . import selectors, services
@@ -165,8 +166,24 @@ def action_edit(request, unit_id, action_id=None):
                 initial.update(indicators=[indicator], area_code=indicator.part.area.code,
                                target=_("Nilai indikator %(i)s mencapai bobot penuh") % {"i": indicator.name[:150]})
         form = ActionForm(initial=initial, **options)
-    return render(request, "programme/action_form.html", {"unit": unit, "year": year, "action": action,
-                                                          "form": form, "write": write}, status=status)
+    return render(request, "programme/action_form.html", {
+        "unit": unit, "year": year, "action": action, "form": form, "write": write,
+        "to_lke": _to_lke(request.user, unit, action, year) if action else []}, status=status)
+
+
+def _to_lke(user, unit, action, year):
+    """The action's evidence into the LKE without uploading it again: for each indicator it aims at,
+    the worksheet's assign screen (the bulk-evidence one) with the action's documents — offered only
+    where the person may add evidence to that worksheet now."""
+    documents = [d.pk for d in action.documents.all()]
+    worksheet = selectors.plan_worksheet(unit, year)
+    if not documents or worksheet is None or not can_edit(user, worksheet):
+        return []
+    dok = ",".join(map(str, documents))
+    return [{"indicator": ind, "url": reverse("evaluations:bulk_assign", args=[worksheet.pk, ind.part.area.code])
+             + f"?dok={dok}&indikator={ind.pk}"}
+            for ind in action.indicators.select_related("part__area")
+            if ind.part.area.component.version_id == worksheet.round.version_id]
 
 
 # --------------------------------------------------------------------------- monitoring per quarter

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from evaluations import services
-from evaluations.models import Indicator, Question, Worksheet
+from evaluations.models import DocumentVersion, Evidence, Indicator, Question, Worksheet
 from programme import selectors
 from programme import services as programme
 from programme.models import Action, MonitoringNote, ProgrammeEvent, QuarterReport, TeamMember
@@ -198,3 +198,22 @@ def test_the_tpi_notes_a_quarter_and_the_unit_answers(member, reviewer, admin_us
     assert "SOP pengaduan" in html and 'data-testid="monitoring-reply"' in html
     kinds = list(ProgrammeEvent.objects.filter(kind="monitoring").values_list("actor__username", flat=True))
     assert sorted(kinds) == ["operator", "tpi"]
+
+
+def test_an_actions_evidence_goes_into_the_lke_without_uploading_it_again(member, worksheet, client):
+    unit = worksheet.unit
+    sop = f.file_document(unit, "SK SOP Layanan.pdf", period_year=2026)
+    indicator = Question.objects.get(version=worksheet.round.version, key="II.pemenuhan.ii.a").indicator
+    action = programme.action_save(user=member, unit=unit, year=2026, data={
+        "area_code": "II", "description": "Menetapkan SOP", "target": "SOP ditetapkan", "due": datetime.date(2026, 6, 30),
+        "status": Action.Status.DONE}, indicators=[indicator], documents=[sop])
+    client.force_login(member)
+    html = client.get(reverse("programme:action_edit", args=[unit.pk, action.pk])).content.decode()
+    link = html.split('data-testid="to-lke-link"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert f"dok={sop.pk}" in link and f"indikator={indicator.pk}" in link
+    question = indicator.questions.order_by("order").first()
+    response = client.post(link, {"dok": str(sop.pk), "indikator": indicator.pk, f"doc-{sop.pk}": [question.pk]})
+    assert response.status_code == 302
+    attached = Evidence.objects.get(answer__worksheet=worksheet)
+    assert (attached.document, attached.answer.question, attached.version) == (sop, question, sop.current)
+    assert DocumentVersion.objects.count() == 1  # the same file, not a second upload
