@@ -250,8 +250,13 @@ def housekeeping() -> dict:
     cutoff = timezone.now() - timedelta(days=TASK_RESULTS_KEEP_DAYS)
     results, _ = DBTaskResult.objects.successful().filter(finished_at__lt=cutoff).delete()
     links = queue_stale_link_checks()
+    others = {job.__module__ + "." + job.__name__: job(timezone.now()) for job in NIGHTLY_JOBS}
     schedule_housekeeping(force=True)
-    return {"recaps": recaps, "task_results": results, "links": links}
+    return {"recaps": recaps, "task_results": results, "links": links, **others}
+
+
+# What other apps run each night (their AppConfig.ready adds them; evaluations imports none of them).
+NIGHTLY_JOBS: list = []
 
 
 HOUSEKEEPING_LOCK = 7_290_021  # a PostgreSQL advisory lock key: one worker at a time decides

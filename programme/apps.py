@@ -5,3 +5,11 @@ class ProgrammeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programme"
     verbose_name = "Pembangunan ZI"
+
+    def ready(self):
+        from evaluations import tasks as evaluation_tasks
+
+        from . import tasks
+
+        if tasks.nightly not in evaluation_tasks.NIGHTLY_JOBS:  # the weekly digest rides the nightly job
+            evaluation_tasks.NIGHTLY_JOBS.append(tasks.nightly)

@@ -275,3 +275,35 @@ class MonitoringNote(models.Model):
 
     def __str__(self):
         return self.note[:80]
+
+
+class DigestPreference(models.Model):
+    """A person's choice about the weekly digest of actions due (sent unless they opt out)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference",
+                                verbose_name=_("pengguna"))
+    weekly = models.BooleanField(_("kirim ringkasan mingguan"), default=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pilihan ringkasan mingguan")
+        verbose_name_plural = _("pilihan ringkasan mingguan")
+
+    def __str__(self):
+        return f"{self.user} — {'ya' if self.weekly else 'tidak'}"
+
+
+class DigestRun(models.Model):
+    """One week's digest, queued once (the nightly job runs every night; only one per week sends)."""
+
+    week = models.DateField(_("minggu (Senin)"), unique=True)
+    queued_at = models.DateTimeField(_("diantrekan pada"), default=timezone.now)
+    recipients = models.PositiveIntegerField(_("penerima"), default=0)
+
+    class Meta:
+        verbose_name = _("ringkasan mingguan")
+        verbose_name_plural = _("ringkasan mingguan")
+        ordering = ["-week"]
+
+    def __str__(self):
+        return f"{self.week:%Y-%m-%d}"

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,7 +28,7 @@ from .forms import (
     TeamDecreeForm,
     TeamMemberForm,
 )
-from .models import Action, MonitoringNote, QuarterReport, TeamDecree, TeamMember
+from .models import Action, DigestPreference, MonitoringNote, QuarterReport, TeamDecree, TeamMember
 from .permissions import can_write_plan, get_programme_unit_or_404, is_kepala, is_tpi_of
 
 
@@ -60,6 +61,7 @@ def _page(request, unit, year, *, forms=None, status=200):
         "areas": selectors.AREAS, "gaps": gaps, "uncovered": [g for g in gaps if g.available > 0 and not g.actions],
         "flagged": selectors.flagged(worksheet), "quarters": selectors.quarters(unit, year, timezone.localdate()), "team": current, "earlier_teams": earlier, "pencanangan": cancang,
         "write": write, "forms": forms, "today": timezone.localdate(),
+        "digest_on": not DigestPreference.objects.filter(user=request.user, weekly=False).exists(),
         "events": list(unit.programme_events.select_related("actor", "action")[:30])}, status=status)
 
 
@@ -289,3 +291,17 @@ def monitoring_reply(request, unit_id, note_id):
     else:
         messages.error(request, _("Tulis tanggapan unit sebelum menyimpan."))
     return redirect("programme:quarter", unit.pk, note.year, note.quarter)
+
+
+@login_required
+@require_POST
+def digest_preference(request):
+    """The signed-in person's own choice: the weekly digest, or not."""
+    weekly = request.POST.get("weekly") == "1"
+    DigestPreference.objects.update_or_create(user=request.user, defaults={"weekly": weekly})
+    messages.success(request, _("Ringkasan mingguan akan dikirim ke email Anda.") if weekly
+                     else _("Anda tidak akan menerima ringkasan mingguan lagi."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse("home")
+    return redirect(target)

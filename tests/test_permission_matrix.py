@@ -231,6 +231,7 @@ MATRIX = {
     "evaluations:round_prerequisites": ("GET", ROUND_TPI),
     "evaluations:round_prerequisite_evidence": ("GET", ROUND_READ),
     "programme:unit": ("GET", PROGRAMME_READ),
+    "programme:digest_preference": ("POST", {None: _all(302)}),  # one's own choice, then back
     "programme:action_new": ("GET", PROGRAMME_READ),  # (a read-only form for those who may not write)
     "programme:action_edit": ("GET", PROGRAMME_READ),
     "programme:pencanangan": ("POST", PROGRAMME_WRITE),

@@ -6,12 +6,22 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations import services
 from evaluations.models import DocumentVersion, Evidence, Indicator, Question, Worksheet
 from programme import selectors
 from programme import services as programme
-from programme.models import Action, MonitoringNote, ProgrammeEvent, QuarterReport, TeamMember
+from programme import tasks as programme_tasks
+from programme.models import (
+    Action,
+    DigestPreference,
+    DigestRun,
+    MonitoringNote,
+    ProgrammeEvent,
+    QuarterReport,
+    TeamMember,
+)
 from tests import factories as f
 from units.models import Membership
 
@@ -217,3 +227,49 @@ def test_an_actions_evidence_goes_into_the_lke_without_uploading_it_again(member
     attached = Evidence.objects.get(answer__worksheet=worksheet)
     assert (attached.document, attached.answer.question, attached.version) == (sop, question, sop.current)
     assert DocumentVersion.objects.count() == 1  # the same file, not a second upload
+
+
+# --------------------------------------------------------------------------- the weekly digest
+
+
+def test_the_weekly_digest_goes_through_the_worker_to_pics_and_kepala_not_to_who_opted_out(
+        member, kepala, unit, instansi, mailoutbox, monkeypatch):
+    member.email, kepala.email = "operator@pemda.go.id", "kepala@pemda.go.id"
+    member.save()
+    kepala.save()
+    other_pic = f.member(instansi, Membership.Role.OPERATOR, unit, "operator2")
+    other_pic.email = "operator2@pemda.go.id"
+    other_pic.save()
+    monday = datetime.date(2026, 8, 17)  # Monday; TW II report (due 10 July) not signed off
+
+    def plan(description, due, pic, status=Action.Status.RUNNING):
+        return programme.action_save(user=member, unit=unit, year=2026, data={
+            "area_code": "I", "description": description, "target": "t", "due": due, "pic": pic, "status": status})
+
+    plan("SOP pengaduan", datetime.date(2026, 8, 20), member)  # due this week
+    plan("Survei internal", datetime.date(2026, 7, 31), other_pic)  # overdue
+    plan("Kaji tiru", datetime.date(2026, 10, 30), member)  # not yet
+    plan("Sosialisasi", datetime.date(2026, 8, 18), member, status=Action.Status.DONE)  # done
+    DigestPreference.objects.create(user=other_pic, weekly=False)
+    now = timezone.make_aware(datetime.datetime.combine(monday, datetime.time(2, 0)))
+    assert programme_tasks.nightly(now) and not programme_tasks.nightly(now)  # once a week
+    assert not programme_tasks.nightly(now + datetime.timedelta(days=1))  # Tuesday: nothing
+    f.run_tasks()  # the digest task, then the email tasks it queued
+    sent = {m.to[0]: m.body for m in mailoutbox}
+    assert set(sent) == {"operator@pemda.go.id", "kepala@pemda.go.id"}  # operator2 opted out
+    assert "SOP pengaduan" in sent["operator@pemda.go.id"] and "Survei internal" not in sent["operator@pemda.go.id"]
+    kepala_mail = sent["kepala@pemda.go.id"]
+    assert "SOP pengaduan" in kepala_mail and "Survei internal" in kepala_mail and "TERLAMBAT" in kepala_mail
+    assert "Kaji tiru" not in kepala_mail and "Sosialisasi" not in kepala_mail
+    assert "Laporan triwulan II 2026" in kepala_mail and "belum disahkan" in kepala_mail
+    assert DigestRun.objects.get().recipients == 2
+
+
+def test_a_person_opts_out_and_back_in(member, unit, client):
+    client.force_login(member)
+    back = reverse("programme:unit", args=[unit.pk])
+    client.post(reverse("programme:digest_preference"), {"weekly": "0", "next": back})
+    assert DigestPreference.objects.get(user=member).weekly is False
+    assert 'data-testid="digest-on"' in client.get(back).content.decode()
+    response = client.post(reverse("programme:digest_preference"), {"weekly": "1", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("home") and DigestPreference.objects.get(user=member).weekly
