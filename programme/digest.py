@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from units.models import Membership
 
 from .models import Action, DigestPreference, QuarterReport, report_due
+from .selectors import last_due_quarter
 
 DUE_WITHIN = datetime.timedelta(days=7)
 
@@ -43,15 +44,6 @@ class Digest:
         return "\n".join(lines)
 
 
-def _last_due_quarter(today: datetime.date) -> tuple[int, int] | None:
-    """The latest quarter whose report was due before today."""
-    for year in (today.year, today.year - 1):
-        for quarter in (4, 3, 2, 1):
-            if report_due(year, quarter) < today:
-                return year, quarter
-    return None
-
-
 def build(today: datetime.date) -> list[Digest]:
     """Everyone's digest for this week (a handful of queries, whatever the number of units)."""
     opted_out = set(DigestPreference.objects.filter(weekly=False).values_list("user_id", flat=True))
@@ -72,13 +64,11 @@ def build(today: datetime.date) -> list[Digest]:
         for m in kepala_of.get(a.unit_id, []):
             if m.user_id != a.pic_id:
                 digest(m.user).actions.append((a.unit, a))
-    last = _last_due_quarter(today)
-    if last:
-        year, quarter = last
-        planning = Action.objects.filter(year=year).exclude(status=Action.Status.CANCELLED).values("unit_id")
-        signed = QuarterReport.objects.filter(year=year, quarter=quarter, signed_off_at__isnull=False).values("unit_id")
-        late_units = set(planning.exclude(unit_id__in=signed).values_list("unit_id", flat=True))
-        for unit_id in late_units:
-            for m in kepala_of.get(unit_id, []):
-                digest(m.user).late_reports.append((m.unit, year, quarter))
+    year, quarter = last_due_quarter(today)
+    planning = Action.objects.filter(year=year).exclude(status=Action.Status.CANCELLED).values("unit_id")
+    signed = QuarterReport.objects.filter(year=year, quarter=quarter, signed_off_at__isnull=False).values("unit_id")
+    late_units = set(planning.exclude(unit_id__in=signed).values_list("unit_id", flat=True))
+    for unit_id in late_units:
+        for m in kepala_of.get(unit_id, []):
+            digest(m.user).late_reports.append((m.unit, year, quarter))
     return [d for d in out.values() if d.user.pk not in opted_out and d.user.email and (d.actions or d.late_reports)]

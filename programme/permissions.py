@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from units.models import Unit
+from units.models import Instansi, Unit
 from units.permissions import user_roles
 
 OPERATOR, KEPALA = "operator", "kepala"
@@ -40,3 +40,14 @@ def is_kepala(user, unit_id) -> bool:
 def is_tpi_of(user, unit) -> bool:
     """A TPI member of the unit's instansi writes pemantauan notes (never the unit's plan)."""
     return unit.instansi_id in user_roles(user).tpi_instansi
+
+
+def instansi_for_progress_or_404(user, instansi_id):
+    """Every unit's progress: the instansi's admins and TPI members (and superusers)."""
+    roles = user_roles(user)
+    if not (roles.superuser or instansi_id in roles.admin_instansi or instansi_id in roles.tpi_instansi):
+        raise Http404("Instansi tidak ditemukan.")
+    try:
+        return Instansi.objects.get(pk=instansi_id)
+    except Instansi.DoesNotExist:
+        raise Http404("Instansi tidak ditemukan.") from None

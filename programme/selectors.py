@@ -9,12 +9,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from evaluations import scoring
 from evaluations import selectors as lke
 from evaluations.models import Answer, Indicator, Worksheet
 from evaluations.scoring import indicator_key
+from units.models import Unit
 
 from .models import (
     AREAS,
@@ -133,3 +135,49 @@ def monitoring_notes(unit, year: int, quarter: int | None = None) -> list[Monito
     if quarter:
         notes = notes.filter(quarter=quarter)
     return list(notes)
+
+
+# --------------------------------------------------------------------------- every unit's progress
+
+PROGRESS_SORTS = {"unit": "name", "aksi": "n_actions", "selesai": "n_done", "terlambat": "n_overdue",
+                  "realisasi": "realisation"}
+
+
+def last_due_quarter(today) -> tuple[int, int]:
+    """The latest quarter whose report was due by today (the one that counts as late or not)."""
+    for year in (today.year, today.year - 1):
+        for quarter in (4, 3, 2, 1):
+            if report_due(year, quarter) < today:
+                return year, quarter
+    return today.year - 1, 4
+
+
+def progress_rows(instansi, year: int, today, *, search="", show="", sort="unit", descending=False):
+    """Every unit of the instansi with its programme's state, filtered and sorted in SQL (one query
+    for the rows, one to count them when paged): pencanangan, the SK in force, the year's actions
+    (all, done, overdue), the last due quarter's report and its mean realisation."""
+    q_year, q_quarter = last_due_quarter(today)
+    live = Q(actions__year=year) & ~Q(actions__status=Action.Status.CANCELLED)
+    report = QuarterReport.objects.filter(unit=OuterRef("pk"), year=q_year, quarter=q_quarter)
+    rows = (Unit.objects.filter(instansi=instansi)
+            .annotate(n_actions=Count("actions", filter=live, distinct=True),
+                      n_done=Count("actions", filter=live & Q(actions__status=Action.Status.DONE), distinct=True),
+                      n_overdue=Count("actions", filter=live & Q(actions__status__in=[
+                          Action.Status.PLANNED, Action.Status.RUNNING], actions__due__lt=today), distinct=True),
+                      declared=F("pencanangan__date"),
+                      team_date=Subquery(TeamDecree.objects.filter(unit=OuterRef("pk")).order_by("-date", "-pk")
+                                         .values("date")[:1]),
+                      signed=Exists(report.filter(signed_off_at__isnull=False)),
+                      realisation=Coalesce(Subquery(
+                          report.annotate(avg=Avg("progress__realisation")).values("avg")[:1]), Value(None))))
+    if search:
+        rows = rows.filter(name__icontains=search)
+    if show == "terlambat":
+        rows = rows.filter(signed=False, n_actions__gt=0)
+    elif show == "tanpa-aksi":
+        rows = rows.filter(n_actions=0)
+    elif show == "tanpa-pencanangan":
+        rows = rows.filter(declared__isnull=True)
+    key = PROGRESS_SORTS.get(sort, "name")
+    order = F(key).desc(nulls_last=True) if descending else F(key).asc(nulls_last=True)
+    return rows.order_by(order, "name", "pk"), (q_year, q_quarter)

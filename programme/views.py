@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from evaluations.models import Indicator, TemplateVersion
 from evaluations.permissions import can_edit
+from evaluations.views._lists import paged
 from units.people import unit_staff
 
 from . import selectors, services
@@ -29,7 +30,13 @@ from .forms import (
     TeamMemberForm,
 )
 from .models import Action, DigestPreference, MonitoringNote, QuarterReport, TeamDecree, TeamMember
-from .permissions import can_write_plan, get_programme_unit_or_404, is_kepala, is_tpi_of
+from .permissions import (
+    can_write_plan,
+    get_programme_unit_or_404,
+    instansi_for_progress_or_404,
+    is_kepala,
+    is_tpi_of,
+)
 
 
 def _year(request) -> int:
@@ -305,3 +312,29 @@ def digest_preference(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         target = reverse("home")
     return redirect(target)
+
+
+PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def instansi_progress(request, instansi_id):
+    """Every unit's programme in one table for the instansi's admins and TPI: filtered, searched and
+    sorted in SQL, 50 rows a page (a fixed number of queries at any number of units)."""
+    instansi = instansi_for_progress_or_404(request.user, instansi_id)
+    g = request.GET
+    year = _year(request)
+    search = g.get("q", "").strip()[:100]
+    show = g.get("tampil", "") if g.get("tampil") in ("terlambat", "tanpa-aksi", "tanpa-pencanangan") else ""
+    sort = g.get("urut", "unit") if g.get("urut") in selectors.PROGRESS_SORTS else "unit"
+    descending = g.get("arah") == "turun"
+    today = timezone.localdate()
+    rows, (q_year, q_quarter) = selectors.progress_rows(instansi, year, today, search=search, show=show, sort=sort,
+                                                        descending=descending)
+    page, query = paged(request, rows, PER_PAGE)
+    return render(request, "programme/progress.html", {
+        "instansi": instansi, "page": page, "query": query, "year": year, "search": search, "show": show,
+        "sort": sort, "descending": descending, "last_quarter": ["I", "II", "III", "IV"][q_quarter - 1],
+        "last_year": q_year, "sorts": [("unit", _("Unit")), ("aksi", _("Rencana aksi")), ("selesai", _("Selesai")),
+                                       ("terlambat", _("Terlambat")), ("realisasi", _("Realisasi"))]})

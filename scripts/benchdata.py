@@ -170,6 +170,7 @@ def build(n_units: int, seed: int = 1) -> World:
         evidence.append(Evidence(answer_id=a, document=file, version=file.current) if j % 10 == 0
                         else Evidence(answer_id=a, document=link))
     Evidence.objects.bulk_create(evidence, batch_size=2000)
+    _programme(world, units, ops, heads, rnd.year, now, rng)
     ids = [ws.pk for ws in sheets]
     for k in range(0, len(ids), 200):
         score_store.refresh(ids[k:k + 200])
@@ -177,3 +178,36 @@ def build(n_units: int, seed: int = 1) -> World:
         with connection.cursor() as cursor:  # not half-way through the measurements that follow
             cursor.execute("VACUUM ANALYZE")
     return world
+
+
+def _programme(world, units, ops, heads, year, now, rng):
+    """Each unit's ZI programme: declared, a tim kerja SK, six actions in the six areas (some done,
+    some overdue), and the first two quarters reported (most signed off)."""
+    from django.utils import timezone
+
+    from programme.models import Action, Pencanangan, Progress, QuarterReport, TeamDecree, TeamMember
+
+    today = timezone.localdate(now)
+    Pencanangan.objects.bulk_create([Pencanangan(unit=u, date=today.replace(year=year - 1, month=3, day=17),
+                                                 declared_by="Gubernur") for u in units[: len(units) * 9 // 10]])
+    decrees = TeamDecree.objects.bulk_create([TeamDecree(unit=u, number=f"800/{i}/{year}",
+                                                         date=today.replace(month=1, day=10))
+                                              for i, u in enumerate(units)], batch_size=2000)
+    TeamMember.objects.bulk_create([TeamMember(decree=d, name=f"Anggota {k}", role="anggota", since=d.date)
+                                    for d in decrees for k in range(5)], batch_size=5000)
+    statuses = ["done", "running", "planned"]
+    actions = Action.objects.bulk_create([
+        Action(unit=u, year=year, area_code=area, description=f"Kegiatan area {area}", target="Target terukur",
+               pic=ops[i], due=today.replace(month=3 + 2 * k if k < 5 else 12, day=28),
+               status=statuses[(i + k) % 3]) for i, u in enumerate(units)
+        for k, area in enumerate(["I", "II", "III", "IV", "V", "VI"])], batch_size=5000)
+    by_unit = {}
+    for a in actions:
+        by_unit.setdefault(a.unit_id, []).append(a)
+    reports = QuarterReport.objects.bulk_create([
+        QuarterReport(unit=u, year=year, quarter=q, signed_off_by=heads[i] if rng.random() < 0.8 else None,
+                      signed_off_at=now if q == 1 or rng.random() < 0.7 else None)
+        for i, u in enumerate(units) for q in (1, 2)], batch_size=5000)
+    Progress.objects.bulk_create([Progress(report=r, action=a, realisation=rng.randint(0, 100))
+                                  for r in reports for a in by_unit[r.unit_id]], batch_size=5000)
+

@@ -232,6 +232,9 @@ MATRIX = {
     "evaluations:round_prerequisite_evidence": ("GET", ROUND_READ),
     "programme:unit": ("GET", PROGRAMME_READ),
     "programme:digest_preference": ("POST", {None: _all(302)}),  # one's own choice, then back
+    # Every unit's progress: the instansi's admins and TPI members ("rnd" stands for its instansi).
+    "programme:progress": ("GET", {"rnd": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]),
+                                   "foreign_rnd": _all(200, SEES_FOREIGN)}),
     "programme:action_new": ("GET", PROGRAMME_READ),  # (a read-only form for those who may not write)
     "programme:action_edit": ("GET", PROGRAMME_READ),
     "programme:pencanangan": ("POST", PROGRAMME_WRITE),
@@ -395,6 +398,8 @@ def _args(route, obj):
         values["evidence_id"] = Evidence.objects.filter(answer__worksheet=obj).values_list("pk", flat=True)[0]
     if "<str:code>" in route:
         values["code"] = "I"
+    if "<int:instansi_id>" in route:
+        values["instansi_id"] = obj.instansi_id
     if "<int:unit_id>" in route:
         values["unit_id"] = obj.unit_id
     if "<int:document_id>" in route:  # the unit's first file (attached to its first worksheet)

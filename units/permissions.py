@@ -37,6 +37,17 @@ class Roles:
     def unit_ids(self) -> frozenset[int]:
         return frozenset(self.unit_roles)
 
+    @property
+    def home_unit_id(self) -> int | None:
+        """The unit a unit member works for (the lowest id when several), for the navigation."""
+        return min(self.unit_roles) if self.unit_roles else None
+
+    @property
+    def home_instansi_id(self) -> int | None:
+        """The instansi an admin or TPI member works for (the lowest id when several)."""
+        ids = self.admin_instansi | self.tpi_instansi
+        return min(ids) if ids else None
+
     def is_admin_of(self, instansi_id: int) -> bool:
         return self.superuser or instansi_id in self.admin_instansi
 

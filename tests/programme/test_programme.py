@@ -273,3 +273,39 @@ def test_a_person_opts_out_and_back_in(member, unit, client):
     assert 'data-testid="digest-on"' in client.get(back).content.decode()
     response = client.post(reverse("programme:digest_preference"), {"weekly": "1", "next": "https://evil.example/"})
     assert response["Location"] == reverse("home") and DigestPreference.objects.get(user=member).weekly
+
+
+# --------------------------------------------------------------------------- every unit's progress
+
+
+def test_every_units_progress_in_one_paged_table_in_a_fixed_number_of_queries(admin_user, reviewer, member, kepala,
+                                                                             unit, instansi, client,
+                                                                             django_assert_num_queries):
+    overdue = programme.action_save(user=member, unit=unit, year=2026, data={
+        "area_code": "I", "description": "SOP", "target": "t", "due": datetime.date(2026, 1, 31),
+        "status": Action.Status.RUNNING})
+    programme.action_save(user=member, unit=unit, year=2026, data={
+        "area_code": "II", "description": "Survei", "target": "t", "due": datetime.date(2026, 12, 31),
+        "status": Action.Status.DONE})
+    programme.pencanangan_save(user=kepala, unit=unit, date=datetime.date(2025, 3, 17), declared_by="Bupati")
+    url = reverse("programme:progress", args=[instansi.pk]) + "?tahun=2026"
+    client.force_login(admin_user)
+    client.get(url)
+    # savepoint, session, user, memberships, instansi, count, page rows, release
+    with django_assert_num_queries(8):
+        html = client.get(url).content.decode()
+    row = html.split(unit.name + "</a>")[1].split("</tr>")[0]
+    assert ">2</td>" in row and ">1</td>" in row and "17 Mar 2025" in row and "belum disahkan" in row
+    for i in range(12):
+        f.unit(instansi, f"Unit Tambahan {i}")
+    with django_assert_num_queries(8):
+        html = client.get(url).content.decode()
+    assert html.count('data-testid="progress-row"') == 13
+    only_late = client.get(url + "&tampil=terlambat").content.decode()
+    assert only_late.count('data-testid="progress-row"') == 1 and overdue.unit.name in only_late
+    sorted_desc = client.get(url + "&urut=aksi&arah=turun").content.decode()
+    assert sorted_desc.index(unit.name) < sorted_desc.index("Unit Tambahan 0")
+    client.force_login(reviewer)
+    assert client.get(url).status_code == 200
+    client.force_login(member)
+    assert client.get(url).status_code == 404
