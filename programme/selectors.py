@@ -17,11 +17,13 @@ from evaluations.models import Answer, Indicator, Worksheet
 from evaluations.scoring import indicator_key
 from units.models import Unit
 
+from .exports import PlanRow
 from .models import (
     AREAS,
     Action,
     MonitoringNote,
     Pencanangan,
+    Progress,
     QuarterReport,
     TeamDecree,
     quarter_end,
@@ -210,3 +212,28 @@ def progress_rows(instansi, year: int, today, *, search="", show="", sort="unit"
     elif descending:
         out.reverse()
     return out, (q_year, q_quarter)
+
+
+def plan_export_rows(instansi, year: int, units=None) -> list:
+    """Every (or the given units') rencana aksi of the year with its realisation per quarter, in
+    three queries (actions with unit and PIC, their indicators, the year's progress rows)."""
+    actions = (Action.objects.filter(unit__instansi=instansi, year=year).select_related("unit", "pic")
+               .prefetch_related(Prefetch("indicators", Indicator.objects.select_related("part__area")))
+               .order_by("unit__name", "area_code", "due", "pk"))
+    if units is not None:
+        actions = actions.filter(unit__in=units)
+    realised: dict[int, dict[int, tuple]] = {}
+    for action_id, quarter, realisation, obstacles in Progress.objects.filter(
+            report__unit__instansi=instansi, report__year=year).values_list(
+            "action_id", "report__quarter", "realisation", "obstacles"):
+        realised.setdefault(action_id, {})[quarter] = (realisation, obstacles)
+    rows = []
+    for a in actions:
+        got = realised.get(a.pk, {})
+        last = got[max(got)][1] if got else ""
+        rows.append(PlanRow(
+            a.unit.name, a.area_code, a.description,
+            ", ".join(f"{i.part.area.code}·{i.code} {i.name}" for i in a.indicators.all()), a.target, a.output,
+            (a.pic.get_full_name() or a.pic.get_username()) if a.pic else "", a.due, a.budget,
+            a.get_status_display(), [got.get(q, (None,))[0] for q in (1, 2, 3, 4)], last))
+    return rows

@@ -8,6 +8,7 @@ urlpatterns = [
     path("unit/<int:unit_id>/zi/", views.unit_programme, name="unit"),
     path("akun/ringkasan-mingguan/", views.digest_preference, name="digest_preference"),
     path("instansi/<int:instansi_id>/pembangunan-zi/", views.instansi_progress, name="progress"),
+    path("instansi/<int:instansi_id>/pembangunan-zi/unduh/", views.instansi_progress_export, name="progress_export"),
     path("unit/<int:unit_id>/zi/pencanangan/", views.pencanangan_save, name="pencanangan"),
     path("unit/<int:unit_id>/zi/tim/", views.team_decree_add, name="team_decree"),
     path("unit/<int:unit_id>/zi/tim/<int:decree_id>/anggota/", views.team_member_add, name="team_member"),

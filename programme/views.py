@@ -10,16 +10,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluations.models import Indicator, TemplateVersion
 from evaluations.permissions import can_edit
 from evaluations.views._lists import paged
+from evaluations.views.excel import _xlsx
 from units.people import unit_staff
 
 from . import selectors, services
+from .exports import PlanData, plan_workbook
 from .forms import (
     ActionForm,
     MonitoringNoteForm,
@@ -338,3 +342,25 @@ def instansi_progress(request, instansi_id):
         "sort": sort, "descending": descending, "last_quarter": ["I", "II", "III", "IV"][q_quarter - 1],
         "last_year": q_year, "sorts": [("unit", _("Unit")), ("aksi", _("Rencana aksi")), ("selesai", _("Selesai")),
                                        ("terlambat", _("Terlambat")), ("realisasi", _("Realisasi"))]})
+
+
+@login_required
+@require_GET
+def instansi_progress_export(request, instansi_id):
+    """The plans and realisations of every unit as a workbook an Inspektorat prints (A4 landscape)."""
+    instansi = instansi_for_progress_or_404(request.user, instansi_id)
+    year = _year(request)
+    rows, (q_year, q_quarter) = selectors.progress_rows(instansi, year, timezone.localdate())
+    quarter = ["I", "II", "III", "IV"][q_quarter - 1]
+    headers = [_("Unit"), _("Pencanangan"), _("SK tim kerja"), _("Rencana aksi"), _("Selesai"), _("Terlambat"),
+               _("Laporan TW %(q)s %(y)d") % {"q": quarter, "y": q_year}, _("Realisasi (%)")]
+    data = PlanData(
+        title=_("Rencana aksi dan realisasi pembangunan ZI %(y)d") % {"y": year},
+        title_block=[_("Instansi: %(i)s") % {"i": instansi.name}, _("Tahun: %(y)d") % {"y": year},
+                     _("Dibuat: %(when)s") % {"when": date_format(timezone.localtime(), "j F Y H.i T")},
+                     _("Realisasi menurut laporan triwulan unit.")],
+        plans=selectors.plan_export_rows(instansi, year), progress_headers=headers,
+        progress=[[r.name, r.declared, r.team_date, r.n_actions, r.n_done, r.n_overdue,
+                   (_("disahkan") if r.signed else _("belum disahkan")) if r.n_actions else "—",
+                   round(r.realisation) if r.realisation is not None else None] for r in rows])
+    return _xlsx(plan_workbook(data), f"rencana-aksi-zi-{slugify(instansi.name)}-{year}.xlsx")

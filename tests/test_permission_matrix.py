@@ -235,6 +235,8 @@ MATRIX = {
     # Every unit's progress: the instansi's admins and TPI members ("rnd" stands for its instansi).
     "programme:progress": ("GET", {"rnd": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]),
                                    "foreign_rnd": _all(200, SEES_FOREIGN)}),
+    "programme:progress_export": ("GET", {"rnd": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]),
+                                          "foreign_rnd": _all(200, SEES_FOREIGN)}),
     "programme:action_new": ("GET", PROGRAMME_READ),  # (a read-only form for those who may not write)
     "programme:action_edit": ("GET", PROGRAMME_READ),
     "programme:pencanangan": ("POST", PROGRAMME_WRITE),

@@ -2,11 +2,13 @@
 LKE's gaps — with its permissions and history."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from evaluations import services
 from evaluations.models import DocumentVersion, Evidence, Indicator, Question, Worksheet
@@ -23,6 +25,7 @@ from programme.models import (
     TeamMember,
 )
 from tests import factories as f
+from tests.evaluations.test_print_layout import _overlaps, _pdf
 from units.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -310,3 +313,35 @@ def test_every_units_progress_in_one_paged_table_in_a_fixed_number_of_queries(ad
     assert client.get(url).status_code == 200
     client.force_login(member)
     assert client.get(url).status_code == 404
+
+
+def test_the_plans_and_realisations_workbook_prints_on_a4_with_its_header_on_every_page(
+        admin_user, member, kepala, unit, instansi, client, tmp_path):
+    """Opened as a workbook (sheets, values, print settings) and printed by LibreOffice (every
+    action present, the header on each page of the plan sheet, no text over other text)."""
+    for i in range(40):  # several pages
+        action = programme.action_save(user=member, unit=unit, year=2026, data={
+            "area_code": ["I", "II", "III", "IV", "V", "VI"][i % 6],
+            "description": f"Kegiatan {i:02d}: menyusun dan menetapkan standar operasional prosedur layanan {i}",
+            "target": "Seluruh layanan memiliki SOP yang ditetapkan", "due": datetime.date(2026, 9, 30),
+            "status": Action.Status.RUNNING, "budget": 15_000_000})
+        programme.progress_save(user=member, unit=unit, year=2026, quarter=1, rows=[
+            {"action": action, "realisation": 25, "done": "Draf", "obstacles": "Menunggu bidang" if i == 39 else ""}])
+    client.force_login(admin_user)
+    response = client.get(reverse("programme:progress_export", args=[instansi.pk]) + "?tahun=2026")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Rencana aksi", "Kemajuan unit"]
+    sheet = book["Rencana aksi"]
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "No")
+    assert rows[header][11:15] == ("TW I", "TW II", "TW III", "TW IV") and len(rows) - header - 1 == 40
+    assert rows[header + 1][11] == "25%" and rows[header + 1][12] == "—"
+    pages = _pdf(tmp_path, "rencana-aksi", response.content)
+    plan_pages = [p for p in pages if "Kegiatan" in " ".join(w[4] for w in p) and "Batas" in " ".join(w[4] for w in p)]
+    assert len(plan_pages) >= 2
+    text = " ".join(w[4] for p in pages for w in p)
+    assert all(f"Kegiatan {i:02d}:" in text for i in range(40)) and "Menunggu bidang" in text
+    for page in pages:
+        assert not _overlaps(page)
