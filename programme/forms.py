@@ -40,6 +40,17 @@ class RupiahField(forms.DecimalField):
         return numbers.plain(value, 0) if isinstance(value, Decimal) else value
 
 
+class FigureField(forms.DecimalField):
+    """A figure typed the Indonesian way: "3,5", "1.234,5"."""
+
+    default_error_messages = {"invalid": _("Bukan angka. Tulis seperti 3,5 atau 1.234.")}
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = numbers.typed(str(value))
+        return super().to_python(value)
+
+
 class PencananganForm(BootstrapForm):
     date = _date_field(_("Tanggal pencanangan"))
     declared_by = forms.CharField(label=_("Dicanangkan oleh"), max_length=200,
@@ -161,3 +172,56 @@ class MonitoringNoteForm(BootstrapForm):
 class ReplyForm(BootstrapForm):
     reply = forms.CharField(label=_("Tanggapan unit"), max_length=4000,
                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+class InnovationForm(BootstrapForm):
+    title = forms.CharField(label=_("Nama inovasi"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
+    description = forms.CharField(label=_("Uraian (masalah, perubahan, manfaat)"), max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    launched_on = _date_field(_("Mulai diterapkan"), required=False)
+    measure = forms.CharField(label=_("Ukuran"), max_length=100, required=False,
+                              help_text=_("Mis. “waktu penyelesaian KTP-el (hari)”."),
+                              widget=forms.TextInput(attrs={"class": "form-control"}))
+    before = FigureField(label=_("Sebelum"), required=False, max_digits=14, decimal_places=2,
+                         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}))
+    after = FigureField(label=_("Sesudah"), required=False, max_digits=14, decimal_places=2,
+                        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}))
+    indicator = forms.ModelChoiceField(label=_("Indikator LKE"), queryset=Indicator.objects.none(), required=False,
+                                       widget=forms.Select(attrs={"class": "form-select"}))
+    documents = forms.ModelMultipleChoiceField(label=_("Bukti dari pustaka"), queryset=Document.objects.none(),
+                                               required=False,
+                                               widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 3}))
+
+    def __init__(self, *args, unit=None, version_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        service = Indicator.objects.filter(part__area__component__version_id=version_id, part__area__code="VI",
+                                           part__kind="reform").select_related("part__area")
+        self.fields["indicator"].queryset = service
+        self.fields["indicator"].label_from_instance = lambda i: f"VI · {i.part.get_kind_display()} · {i.code}. {i.name}"
+        innovation = next((i for i in service if "Inovasi" in i.name), None)
+        if innovation and not self.is_bound:
+            self.initial.setdefault("indicator", innovation.pk)
+        self.fields["documents"].queryset = _library(unit)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("before") is None) != (data.get("after") is None):
+            self.add_error("after", _("Isi angka sebelum dan sesudah, atau kosongkan keduanya."))
+        if data.get("before") is not None and not data.get("measure"):
+            self.add_error("measure", _("Tulis apa yang diukur angka sebelum dan sesudah itu."))
+        return data
+
+
+class StudyVisitForm(BootstrapForm):
+    visited = forms.CharField(label=_("Unit/instansi yang dikunjungi"), max_length=200,
+                              widget=forms.TextInput(attrs={"class": "form-control"}))
+    date = _date_field(_("Tanggal"))
+    adopted = forms.CharField(label=_("Yang diadopsi"), max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    documents = forms.ModelMultipleChoiceField(label=_("Bukti dari pustaka"), queryset=Document.objects.none(),
+                                               required=False,
+                                               widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 3}))
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = _library(unit)

@@ -159,6 +159,7 @@ class ProgrammeEvent(models.Model):
         ACTION = "action", _("Rencana aksi")
         QUARTER = "quarter", _("Laporan triwulan")
         MONITORING = "monitoring", _("Pemantauan TPI")
+        INNOVATION = "innovation", _("Inovasi dan kaji tiru")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="programme_events",
                              verbose_name=_("unit kerja"))
@@ -307,3 +308,52 @@ class DigestRun(models.Model):
 
     def __str__(self):
         return f"{self.week:%Y-%m-%d}"
+
+
+class Innovation(models.Model):
+    """A service innovation of a unit (LKE VI reform: "Upaya dan/atau Inovasi Pelayanan Publik"): what
+    changed, with a figure before and after, and its evidence. Other units of the instansi browse them."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="innovations", verbose_name=_("unit kerja"))
+    title = models.CharField(_("nama inovasi"), max_length=200)
+    description = models.TextField(_("uraian"))
+    launched_on = models.DateField(_("mulai diterapkan"), null=True, blank=True)
+    measure = models.CharField(_("ukuran"), max_length=100, blank=True,
+                               help_text=_("Apa yang diukur, mis. “waktu penyelesaian KTP-el (hari)”."))
+    before = models.DecimalField(_("sebelum"), max_digits=14, decimal_places=2, null=True, blank=True)
+    after = models.DecimalField(_("sesudah"), max_digits=14, decimal_places=2, null=True, blank=True)
+    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("indikator LKE"))
+    documents = models.ManyToManyField(Document, blank=True, related_name="+", verbose_name=_("bukti"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("dicatat oleh"))
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inovasi pelayanan")
+        verbose_name_plural = _("inovasi pelayanan")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class StudyVisit(models.Model):
+    """A kaji tiru visit: to whom, when, and what the unit adopted from it."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="study_visits", verbose_name=_("unit kerja"))
+    visited = models.CharField(_("unit/instansi yang dikunjungi"), max_length=200)
+    date = models.DateField(_("tanggal"))
+    adopted = models.TextField(_("yang diadopsi"))
+    documents = models.ManyToManyField(Document, blank=True, related_name="+", verbose_name=_("bukti"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("dicatat oleh"))
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kaji tiru")
+        verbose_name_plural = _("kaji tiru")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.visited} ({self.date:%Y-%m-%d})"

@@ -51,3 +51,17 @@ def instansi_for_progress_or_404(user, instansi_id):
         return Instansi.objects.get(pk=instansi_id)
     except Instansi.DoesNotExist:
         raise Http404("Instansi tidak ditemukan.") from None
+
+
+def instansi_member_or_404(user, instansi_id) -> Instansi:
+    """Anyone working in the instansi — its units' staff, its TPI, its admins — browses what the
+    instansi's units share (their innovations)."""
+    roles = user_roles(user)
+    member = (roles.superuser or instansi_id in roles.admin_instansi or instansi_id in roles.tpi_instansi
+              or Unit.objects.filter(pk__in=roles.unit_ids, instansi_id=instansi_id).exists())
+    if not member:
+        raise Http404("Instansi tidak ditemukan.")
+    try:
+        return Instansi.objects.get(pk=instansi_id)
+    except Instansi.DoesNotExist:
+        raise Http404("Instansi tidak ditemukan.") from None

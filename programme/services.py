@@ -12,7 +12,18 @@ from django.utils.translation import gettext_lazy
 from evaluations.models import Document
 from units.models import Unit
 
-from .models import Action, MonitoringNote, Pencanangan, ProgrammeEvent, Progress, QuarterReport, TeamDecree, TeamMember
+from .models import (
+    Action,
+    Innovation,
+    MonitoringNote,
+    Pencanangan,
+    ProgrammeEvent,
+    Progress,
+    QuarterReport,
+    StudyVisit,
+    TeamDecree,
+    TeamMember,
+)
 from .permissions import can_write_plan, is_kepala, is_tpi_of
 
 
@@ -207,3 +218,26 @@ def monitoring_reply(*, user, note: MonitoringNote, reply: str) -> MonitoringNot
     note.save(update_fields=["reply", "replied_by", "replied_at"])
     _event(note.unit, user, ProgrammeEvent.Kind.MONITORING, _("Tanggapan unit atas catatan pemantauan"), old, reply)
     return note
+
+
+# --------------------------------------------------------------------------- inovasi and kaji tiru
+
+
+@transaction.atomic
+def innovation_add(*, user, unit: Unit, data: dict, documents=()) -> Innovation:
+    _check(user, unit.pk)
+    item = Innovation.objects.create(unit=unit, created_by=user, **data)
+    item.documents.set(_own_documents(unit, documents))
+    _event(unit, user, ProgrammeEvent.Kind.INNOVATION, _("Inovasi dicatat: %(t)s") % {"t": item.title}, "",
+           f"{item.measure}: {item.before} → {item.after}" if item.measure else item.title)
+    return item
+
+
+@transaction.atomic
+def study_visit_add(*, user, unit: Unit, data: dict, documents=()) -> StudyVisit:
+    _check(user, unit.pk)
+    item = StudyVisit.objects.create(unit=unit, created_by=user, **data)
+    item.documents.set(_own_documents(unit, documents))
+    _event(unit, user, ProgrammeEvent.Kind.INNOVATION, _("Kaji tiru dicatat: %(v)s") % {"v": item}, "",
+           item.adopted[:2000])
+    return item

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,18 +27,21 @@ from . import selectors, services
 from .exports import PlanData, plan_workbook
 from .forms import (
     ActionForm,
+    InnovationForm,
     MonitoringNoteForm,
     PencananganForm,
     ProgressForm,
     ReplyForm,
+    StudyVisitForm,
     TeamDecreeForm,
     TeamMemberForm,
 )
-from .models import Action, DigestPreference, MonitoringNote, QuarterReport, TeamDecree, TeamMember
+from .models import Action, DigestPreference, Innovation, MonitoringNote, QuarterReport, TeamDecree, TeamMember
 from .permissions import (
     can_write_plan,
     get_programme_unit_or_404,
     instansi_for_progress_or_404,
+    instansi_member_or_404,
     is_kepala,
     is_tpi_of,
 )
@@ -66,6 +70,9 @@ def _page(request, unit, year, *, forms=None, status=200):
             "media_links": cancang.media_links, "documents": list(cancang.documents.all())} if cancang else None))
         forms.setdefault("decree", TeamDecreeForm(unit=unit))
         forms.setdefault("member", TeamMemberForm())
+        forms.setdefault("innovation", InnovationForm(unit=unit, version_id=worksheet.round.version_id if worksheet
+                                                      else _version_id(unit, year)))
+        forms.setdefault("visit", StudyVisitForm(unit=unit))
     gaps = selectors.gaps(worksheet, actions)
     return render(request, "programme/unit.html", {
         "unit": unit, "year": year, "worksheet": worksheet, "actions": actions,
@@ -73,6 +80,8 @@ def _page(request, unit, year, *, forms=None, status=200):
         "flagged": selectors.flagged(worksheet), "quarters": selectors.quarters(unit, year, timezone.localdate()), "team": current, "earlier_teams": earlier, "pencanangan": cancang,
         "write": write, "forms": forms, "today": timezone.localdate(),
         "digest_on": not DigestPreference.objects.filter(user=request.user, weekly=False).exists(),
+        "innovations": list(unit.innovations.select_related("indicator")),
+        "visits": list(unit.study_visits.all()),
         "events": list(unit.programme_events.select_related("actor", "action")[:30])}, status=status)
 
 
@@ -364,3 +373,52 @@ def instansi_progress_export(request, instansi_id):
                    (_("disahkan") if r.signed else _("belum disahkan")) if r.n_actions else "—",
                    round(r.realisation) if r.realisation is not None else None] for r in rows])
     return _xlsx(plan_workbook(data), f"rencana-aksi-zi-{slugify(instansi.name)}-{year}.xlsx")
+
+
+# --------------------------------------------------------------------------- inovasi and kaji tiru
+
+
+@login_required
+@require_POST
+def innovation_add(request, unit_id):
+    unit = get_programme_unit_or_404(request.user, unit_id)
+    _writer(request, unit)
+    year = _year(request)
+    form = InnovationForm(request.POST, unit=unit, version_id=_version_id(unit, year))
+    if not form.is_valid():
+        return _page(request, unit, year, forms={"innovation": form}, status=400)
+    data = dict(form.cleaned_data)
+    documents = data.pop("documents")
+    services.innovation_add(user=request.user, unit=unit, data=data, documents=documents)
+    messages.success(request, _("Inovasi dicatat; unit lain di instansi dapat melihatnya."))
+    return redirect(reverse("programme:unit", args=[unit.pk]) + "#inovasi")
+
+
+@login_required
+@require_POST
+def study_visit_add(request, unit_id):
+    unit = get_programme_unit_or_404(request.user, unit_id)
+    _writer(request, unit)
+    form = StudyVisitForm(request.POST, unit=unit)
+    if not form.is_valid():
+        return _page(request, unit, _year(request), forms={"visit": form}, status=400)
+    data = dict(form.cleaned_data)
+    documents = data.pop("documents")
+    services.study_visit_add(user=request.user, unit=unit, data=data, documents=documents)
+    messages.success(request, _("Kaji tiru dicatat."))
+    return redirect(reverse("programme:unit", args=[unit.pk]) + "#inovasi")
+
+
+@login_required
+@require_GET
+def instansi_innovations(request, instansi_id):
+    """Every unit's innovations, for anyone working in the instansi to learn from (newest first, paged)."""
+    instansi = instansi_member_or_404(request.user, instansi_id)
+    search = request.GET.get("q", "").strip()[:100]
+    items = Innovation.objects.filter(unit__instansi=instansi).select_related("unit", "indicator")
+    if search:
+        items = items.filter(Q(title__icontains=search) | Q(description__icontains=search)
+                             | Q(unit__name__icontains=search))
+    page, query = paged(request, items, PER_PAGE)
+    return render(request, "programme/innovations.html", {"instansi": instansi, "page": page, "query": query,
+                                                           "search": search})

@@ -235,6 +235,12 @@ MATRIX = {
     # Every unit's progress: the instansi's admins and TPI members ("rnd" stands for its instansi).
     "programme:progress": ("GET", {"rnd": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]),
                                    "foreign_rnd": _all(200, SEES_FOREIGN)}),
+    "programme:innovation_add": ("POST", PROGRAMME_WRITE),
+    "programme:study_visit_add": ("POST", PROGRAMME_WRITE),
+    # The instansi's innovations: anyone working in it ("rnd" stands for its instansi).
+    "programme:innovations": ("GET", {"rnd": _all(200, ["operator", "kepala", "operator_lain", "tpi", "tpi_lain",
+                                                        "admin", "superuser"]),
+                                      "foreign_rnd": _all(200, SEES_FOREIGN)}),
     "programme:progress_export": ("GET", {"rnd": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]),
                                           "foreign_rnd": _all(200, SEES_FOREIGN)}),
     "programme:action_new": ("GET", PROGRAMME_READ),  # (a read-only form for those who may not write)
@@ -299,7 +305,8 @@ def _payload(target):
             "link-url": "https://drive.pemda.go.id/baru-matriks", "title": "Judul uji matriks",
             "document": _spare(ws).pk, "date": "2026-03-17", "declared_by": "Bupati Uji", "number": "800/1/2026",
             "name": "Anggota Uji", "role": "anggota", "area_code": "I", "target": "Uji terukur",
-            "due": "2026-12-31", "status": "planned", "note": "Catatan pemantauan uji", "reply": "Tanggapan uji",
+            "due": "2026-12-31", "status": "planned", "visited": "Kota Uji",
+            "adopted": "Antrean daring", "note": "Catatan pemantauan uji", "reply": "Tanggapan uji",
             **{f"a{pk}-realisation": "40" for pk in Action.objects.filter(unit_id=ws.unit_id).values_list("pk", flat=True)}, "expected_status": ws.status, "comment": "Uji matriks",
             "definition": tindak_lanjut.pk, f"p{tindak_lanjut.pk}-value": "100",
             "until": "2027-01-15T16:00", "reviewers": list(Membership.objects.filter(

@@ -3,6 +3,7 @@ LKE's gaps — with its permissions and history."""
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -19,9 +20,11 @@ from programme.models import (
     Action,
     DigestPreference,
     DigestRun,
+    Innovation,
     MonitoringNote,
     ProgrammeEvent,
     QuarterReport,
+    StudyVisit,
     TeamMember,
 )
 from tests import factories as f
@@ -345,3 +348,40 @@ def test_the_plans_and_realisations_workbook_prints_on_a4_with_its_header_on_eve
     assert all(f"Kegiatan {i:02d}:" in text for i in range(40)) and "Menunggu bidang" in text
     for page in pages:
         assert not _overlaps(page)
+
+
+# --------------------------------------------------------------------------- inovasi and kaji tiru
+
+
+def test_innovations_and_study_visits_are_recorded_and_other_units_browse_them(member, worksheet, instansi,
+                                                                                other_unit, client):
+    unit = worksheet.unit
+    client.force_login(member)
+    url = reverse("programme:innovation_add", args=[unit.pk])
+    bad = client.post(url, {"title": "Dukcapil Jemput Bola", "description": "Layanan KTP-el keliling desa",
+                            "before": "14"})
+    assert bad.status_code == 400 and "sebelum dan sesudah" in bad.content.decode()
+    assert "Dukcapil Jemput Bola" in bad.content.decode()  # what was typed stays
+    form = client.get(reverse("programme:unit", args=[unit.pk])).content.decode()
+    innovation_indicator = Indicator.objects.get(part__area__component__version=worksheet.round.version,
+                                                 part__area__code="VI", part__kind="reform",
+                                                 name__icontains="Inovasi")
+    assert f'<option value="{innovation_indicator.pk}" selected>' in form  # VI reform, the innovation indicator
+    client.post(url, {"title": "Dukcapil Jemput Bola", "description": "Layanan KTP-el keliling desa",
+                      "measure": "waktu penyelesaian KTP-el (hari)", "before": "14", "after": "1,5",
+                      "indicator": innovation_indicator.pk, "launched_on": "2026-02-01"})
+    innovation = Innovation.objects.get()
+    assert (innovation.before, innovation.after, innovation.indicator) == (14, Decimal("1.5"), innovation_indicator)
+    client.post(reverse("programme:study_visit_add", args=[unit.pk]),
+                {"visited": "Disdukcapil Kota Surabaya", "date": "2026-03-12", "adopted": "Antrean daring"})
+    assert StudyVisit.objects.get().adopted == "Antrean daring"
+    other = f.member(instansi, Membership.Role.OPERATOR, other_unit, "op.dishub")
+    client.force_login(other)
+    response = client.get(reverse("programme:innovations", args=[instansi.pk]))
+    listing = response.content.decode()
+    assert response.status_code == 200
+    assert "Dukcapil Jemput Bola" in listing and "14 → <strong>1,50</strong>" in listing
+    elsewhere = f.instansi("Pemerintah Kota Lain")
+    foreign = f.member(elsewhere, Membership.Role.OPERATOR, f.unit(elsewhere, "Dinas Kota"), "op.kota")
+    client.force_login(foreign)
+    assert client.get(reverse("programme:innovations", args=[instansi.pk])).status_code == 404
