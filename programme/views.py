@@ -92,33 +92,33 @@ def unit_programme(request, unit_id):
     return _page(request, unit, _year(request))
 
 
+def _unit_form(request, unit_id, key, make_form, save, done, anchor, **form_options):
+    """A POST of one of the programme page's forms: the unit's staff only; a refused form comes back
+    on the page with its errors and what was typed (400); a saved one redirects to its section."""
+    unit = get_programme_unit_or_404(request.user, unit_id)
+    _writer(request, unit)
+    form = make_form(request.POST, unit=unit, **form_options)
+    if not form.is_valid():
+        return _page(request, unit, _year(request), forms={key: form}, status=400)
+    save(unit, dict(form.cleaned_data))
+    messages.success(request, done)
+    return redirect(reverse("programme:unit", args=[unit.pk]) + f"?tahun={_year(request)}#{anchor}")
+
+
 @login_required
 @require_POST
 def pencanangan_save(request, unit_id):
-    unit = get_programme_unit_or_404(request.user, unit_id)
-    _writer(request, unit)
-    form = PencananganForm(request.POST, unit=unit)
-    if not form.is_valid():
-        return _page(request, unit, _year(request), forms={"pencanangan": form}, status=400)
-    data = form.cleaned_data
-    services.pencanangan_save(user=request.user, unit=unit, date=data["date"], declared_by=data["declared_by"],
-                              place=data["place"], media_links=data["media_links"], documents=data["documents"])
-    messages.success(request, _("Pencanangan tersimpan."))
-    return redirect(reverse("programme:unit", args=[unit.pk]) + "#pencanangan")
+    return _unit_form(request, unit_id, "pencanangan", PencananganForm,
+                      lambda unit, data: services.pencanangan_save(user=request.user, unit=unit, **data),
+                      _("Pencanangan tersimpan."), "pencanangan")
 
 
 @login_required
 @require_POST
 def team_decree_add(request, unit_id):
-    unit = get_programme_unit_or_404(request.user, unit_id)
-    _writer(request, unit)
-    form = TeamDecreeForm(request.POST, unit=unit)
-    if not form.is_valid():
-        return _page(request, unit, _year(request), forms={"decree": form}, status=400)
-    services.team_decree_add(user=request.user, unit=unit, number=form.cleaned_data["number"],
-                             date=form.cleaned_data["date"], document=form.cleaned_data["document"])
-    messages.success(request, _("SK tim kerja dicatat; anggota tim dari SK sebelumnya ikut dan dapat diubah."))
-    return redirect(reverse("programme:unit", args=[unit.pk]) + "#tim")
+    return _unit_form(request, unit_id, "decree", TeamDecreeForm,
+                      lambda unit, data: services.team_decree_add(user=request.user, unit=unit, **data),
+                      _("SK tim kerja dicatat; anggota tim dari SK sebelumnya ikut dan dapat diubah."), "tim")
 
 
 @login_required
@@ -378,35 +378,29 @@ def instansi_progress_export(request, instansi_id):
 # --------------------------------------------------------------------------- inovasi and kaji tiru
 
 
+def _with_documents(save):
+    def call(unit, data):
+        documents = data.pop("documents")
+        return save(unit=unit, data=data, documents=documents)
+    return call
+
+
 @login_required
 @require_POST
 def innovation_add(request, unit_id):
     unit = get_programme_unit_or_404(request.user, unit_id)
-    _writer(request, unit)
-    year = _year(request)
-    form = InnovationForm(request.POST, unit=unit, version_id=_version_id(unit, year))
-    if not form.is_valid():
-        return _page(request, unit, year, forms={"innovation": form}, status=400)
-    data = dict(form.cleaned_data)
-    documents = data.pop("documents")
-    services.innovation_add(user=request.user, unit=unit, data=data, documents=documents)
-    messages.success(request, _("Inovasi dicatat; unit lain di instansi dapat melihatnya."))
-    return redirect(reverse("programme:unit", args=[unit.pk]) + "#inovasi")
+    return _unit_form(request, unit_id, "innovation", InnovationForm,
+                      _with_documents(lambda **kw: services.innovation_add(user=request.user, **kw)),
+                      _("Inovasi dicatat; unit lain di instansi dapat melihatnya."), "inovasi",
+                      version_id=_version_id(unit, _year(request)))
 
 
 @login_required
 @require_POST
 def study_visit_add(request, unit_id):
-    unit = get_programme_unit_or_404(request.user, unit_id)
-    _writer(request, unit)
-    form = StudyVisitForm(request.POST, unit=unit)
-    if not form.is_valid():
-        return _page(request, unit, _year(request), forms={"visit": form}, status=400)
-    data = dict(form.cleaned_data)
-    documents = data.pop("documents")
-    services.study_visit_add(user=request.user, unit=unit, data=data, documents=documents)
-    messages.success(request, _("Kaji tiru dicatat."))
-    return redirect(reverse("programme:unit", args=[unit.pk]) + "#inovasi")
+    return _unit_form(request, unit_id, "visit", StudyVisitForm,
+                      _with_documents(lambda **kw: services.study_visit_add(user=request.user, **kw)),
+                      _("Kaji tiru dicatat."), "inovasi")
 
 
 @login_required
