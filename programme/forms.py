@@ -65,6 +65,7 @@ class PencananganForm(BootstrapForm):
         required=False, widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}))
 
     def __init__(self, *args, unit=None, **kwargs):
+        kwargs.setdefault("auto_id", "canang-%s")  # one page holds several forms: ids of their own
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = _library(unit)
 
@@ -86,11 +87,17 @@ class TeamDecreeForm(BootstrapForm):
                                       required=False, widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, unit=None, **kwargs):
+        kwargs.setdefault("auto_id", "sk-%s")
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = _library(unit)
+        self.fields["document"].empty_label = _("— tanpa dokumen —")
 
 
 class TeamMemberForm(BootstrapForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "anggota-%s")
+        super().__init__(*args, **kwargs)
+
     name = forms.CharField(label=_("Nama"), max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
     position = forms.CharField(label=_("Jabatan"), max_length=200, required=False,
                                widget=forms.TextInput(attrs={"class": "form-control"}))
@@ -137,6 +144,7 @@ class ActionForm(BootstrapForm):
             lambda i: f"{i.part.area.code} · {i.part.get_kind_display()} · {i.code}. {i.name}")
         self.fields["pic"].queryset = get_user_model().objects.filter(pk__in=[p.pk for p in people])
         self.fields["pic"].label_from_instance = display_name
+        self.fields["pic"].empty_label = _("— pilih penanggung jawab —")
         self.fields["documents"].queryset = _library(unit)
 
 
@@ -152,7 +160,7 @@ class ProgressForm(BootstrapForm):
     done = forms.CharField(label=_("Yang telah dilakukan"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     obstacles = forms.CharField(label=_("Kendala"), required=False, max_length=2000,
-                                widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}))
+                                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     documents = forms.ModelMultipleChoiceField(label=_("Bukti dari pustaka"), queryset=Document.objects.none(),
                                                required=False,
                                                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 3}))
@@ -193,6 +201,7 @@ class InnovationForm(BootstrapForm):
                                                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 3}))
 
     def __init__(self, *args, unit=None, version_id=None, **kwargs):
+        kwargs.setdefault("auto_id", "inovasi-%s")
         super().__init__(*args, **kwargs)
         service = Indicator.objects.filter(part__area__component__version_id=version_id, part__area__code="VI",
                                            part__kind="reform").select_related("part__area")
@@ -223,5 +232,6 @@ class StudyVisitForm(BootstrapForm):
                                                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 3}))
 
     def __init__(self, *args, unit=None, **kwargs):
+        kwargs.setdefault("auto_id", "kajitiru-%s")
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = _library(unit)

@@ -163,6 +163,7 @@ class ProgressRow:
     n_done: int = 0
     n_overdue: int = 0
     signed: bool = False
+    reported: bool = False
     realisation: object = None
 
 
@@ -196,6 +197,7 @@ def progress_rows(instansi, year: int, today, *, search="", show="", sort="unit"
                                     .values_list("unit_id", "signed_off_at", "avg")):
         if unit_id in rows:
             rows[unit_id].signed, rows[unit_id].realisation = signed_at is not None, avg
+            rows[unit_id].reported = True
     out = list(rows.values())
     if show == "terlambat":
         out = [r for r in out if r.n_actions and not r.signed]

@@ -93,7 +93,7 @@ def team_member_add(*, user, decree: TeamDecree, name: str, role: str, position:
     member = TeamMember.objects.create(decree=decree, name=name, position=position, role=role, area_code=area_code,
                                        since=since or decree.date, user=account)
     _event(decree.unit, user, ProgrammeEvent.Kind.TEAM, _("Anggota tim ditambahkan: %(m)s") % {"m": member},
-           "", f"{member} {area_code}".strip())
+           "", f"{decree} · {area_code}" if area_code else str(decree))
     return member
 
 
@@ -136,7 +136,7 @@ def action_save(*, user, unit: Unit, year: int, data: dict, indicators=(), docum
     changed = [f for f in ACTION_FIELDS if before.get(f, "") != after[f]]
     if not before:
         _event(unit, user, ProgrammeEvent.Kind.ACTION, _("Rencana aksi dibuat: %(a)s") % {"a": action},
-               "", after["description"][:300], action=action)
+               "", f"target: {after['target']}; batas: {after['due']}", action=action)
     elif changed:
         _event(unit, user, ProgrammeEvent.Kind.ACTION, _("Rencana aksi diubah: %(a)s") % {"a": action},
                "; ".join(f"{f}: {before.get(f, '')}" for f in changed)[:2000],

@@ -52,6 +52,9 @@ def _year(request) -> int:
     return int(raw) if raw.isascii() and raw.isdecimal() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
 
 
+GAPS_SHOWN = 12  # the largest gaps first; the rest one link away (a phone scrolls the plan into view sooner)
+
+
 def _writer(request, unit):
     if not can_write_plan(request.user, unit.pk):
         raise PermissionDenied(services.NOT_YOURS)
@@ -73,10 +76,12 @@ def _page(request, unit, year, *, forms=None, status=200):
         forms.setdefault("innovation", InnovationForm(unit=unit, version_id=worksheet.round.version_id if worksheet
                                                       else _version_id(unit, year)))
         forms.setdefault("visit", StudyVisitForm(unit=unit))
-    gaps = selectors.gaps(worksheet, actions)
+    gaps = [g for g in selectors.gaps(worksheet, actions) if g.available > 0 or g.no_evidence]
+    shown = gaps if request.GET.get("semua") == "1" else gaps[:GAPS_SHOWN]
     return render(request, "programme/unit.html", {
         "unit": unit, "year": year, "worksheet": worksheet, "actions": actions,
-        "areas": selectors.AREAS, "gaps": gaps, "uncovered": [g for g in gaps if g.available > 0 and not g.actions],
+        "plan": [(label, [a for a in actions if a.area_code == code]) for code, label in selectors.AREAS],
+        "areas": selectors.AREAS, "gaps": gaps, "shown_gaps": shown, "more_gaps": len(gaps) - len(shown), "uncovered": [g for g in gaps if g.available > 0 and not g.actions],
         "flagged": selectors.flagged(worksheet), "quarters": selectors.quarters(unit, year, timezone.localdate()), "team": current, "earlier_teams": earlier, "pencanangan": cancang,
         "write": write, "forms": forms, "today": timezone.localdate(),
         "digest_on": not DigestPreference.objects.filter(user=request.user, weekly=False).exists(),
@@ -370,7 +375,8 @@ def instansi_progress_export(request, instansi_id):
                      _("Realisasi menurut laporan triwulan unit.")],
         plans=selectors.plan_export_rows(instansi, year), progress_headers=headers,
         progress=[[r.name, r.declared, r.team_date, r.n_actions, r.n_done, r.n_overdue,
-                   (_("disahkan") if r.signed else _("belum disahkan")) if r.n_actions else "—",
+                   _("disahkan") if r.signed else _("belum disahkan") if r.reported
+                   else _("belum dilaporkan") if r.n_actions else "—",
                    round(r.realisation) if r.realisation is not None else None] for r in rows])
     return _xlsx(plan_workbook(data), f"rencana-aksi-zi-{slugify(instansi.name)}-{year}.xlsx")
 

@@ -53,6 +53,8 @@ def test_the_gap_list_ranks_indicators_by_points_still_available_and_offers_an_a
         part__area__component__version=worksheet.round.version, part__area__code__in=selectors.AREA_CODES))
     client.force_login(member)
     html = page(client, worksheet.unit).content.decode()
+    assert html.count('data-testid="gap"') == 12 and 'data-testid="all-gaps"' in html  # the largest first
+    html = client.get(reverse("programme:unit", args=[worksheet.unit_id]) + "?tahun=2026&semua=1").content.decode()
     row = html.split("Penyusunan Tim Kerja</td>")[1].split("</tr>")[0]
     assert "<strong>0,00</strong>" in row and ">2</td>" in row  # no points left to gain; evidence still lacking
     target = gaps[0].indicator
@@ -302,7 +304,7 @@ def test_every_units_progress_in_one_paged_table_in_a_fixed_number_of_queries(ad
     with django_assert_num_queries(11):
         html = client.get(url).content.decode()
     row = html.split(unit.name + "</a>")[1].split("</tr>")[0]
-    assert ">2</td>" in row and ">1</td>" in row and "17 Mar 2025" in row and "belum disahkan" in row
+    assert ">2</td>" in row and ">1</td>" in row and "17 Mar 2025" in row and "belum dilaporkan" in row
     for i in range(12):
         f.unit(instansi, f"Unit Tambahan {i}")
     with django_assert_num_queries(11):
