@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Max, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from evaluations import scoring
 from evaluations import selectors as lke
@@ -51,6 +52,15 @@ class Gap:
     score: Decimal
     no_evidence: int
     actions: list = field(default_factory=list)
+    previous: Decimal | None = None  # the indicator's score in the unit's previous round (same key)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for a in self.actions if a.status == Action.Status.DONE)
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous is None else self.score - self.previous
 
     @property
     def available(self) -> Decimal:
@@ -72,13 +82,28 @@ def gaps(worksheet: Worksheet | None, actions: list[Action]) -> list[Gap]:
         if a.status != Action.Status.CANCELLED:
             for ind in a.indicators.all():
                 by_indicator.setdefault(ind.pk, []).append(a)
+    before = _previous_scores(worksheet)
     out = []
     for ind in (Indicator.objects.filter(part__area__component__version_id=version_id,
                                          part__area__code__in=AREA_CODES)
                 .select_related("part__area").order_by("part__area__order", "part__order", "order")):
         node = result.indicators[indicator_key(ind.part.area.code, ind.part.kind, ind.code)]
-        out.append(Gap(ind, node.weight, node.score, missing[node.key], by_indicator.get(ind.pk, [])))
+        out.append(Gap(ind, node.weight, node.score, missing[node.key], by_indicator.get(ind.pk, []),
+                       before.get(node.key)))
     return sorted(out, key=lambda g: -g.available)
+
+
+def _previous_scores(worksheet: Worksheet) -> dict[str, Decimal]:
+    """Each indicator's score (unit's values) in the unit's previous round: what the actions were
+    meant to lift, to set against this round's (two queries; none when there is no previous round)."""
+    previous = (Worksheet.objects.filter(unit_id=worksheet.unit_id, round__instansi_id=worksheet.round.instansi_id,
+                                         round__year__lt=worksheet.round.year)
+                .select_related("round").order_by("-round__year", "-pk").first())
+    if previous is None:
+        return {}
+    sets = lke.answers_by_worksheet([previous.pk]).get(previous.pk) or {s: {} for s in lke.VALUE_SETS}
+    result = scoring.score(lke.template_spec(previous.round.version_id), sets["unit"])
+    return {key: node.score for key, node in result.indicators.items()}
 
 
 def flagged(worksheet: Worksheet | None) -> list[Answer]:
@@ -239,3 +264,12 @@ def plan_export_rows(instansi, year: int, units=None) -> list:
             (a.pic.get_full_name() or a.pic.get_username()) if a.pic else "", a.due, a.budget,
             a.get_status_display(), [got.get(q, (None,))[0] for q in (1, 2, 3, 4)], last))
     return rows
+
+
+def prerequisite_facts(unit) -> dict[str, tuple[str, str]]:
+    """What the programme knows for the proposal prerequisites: the pencanangan date is when the unit
+    began building its ZI toward WBK (offered on the worksheet's prerequisite page)."""
+    declared = Pencanangan.objects.filter(unit=unit).values_list("date", flat=True).first()
+    if declared is None:
+        return {}
+    return {"membangun-wbk": (declared.isoformat(), str(_("pencanangan yang dicatat unit di halaman Pembangunan ZI")))}

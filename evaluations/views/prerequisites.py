@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import evidence as evidence_rules
-from .. import readiness, selectors, services
+from .. import fact_sources, readiness, selectors, services
 from ..forms import PrerequisiteForm
 from ..models import PrerequisiteDefinition, PrerequisiteRecord, Worksheet
 from ..permissions import (
@@ -34,7 +34,7 @@ UNITS_PER_PAGE = 50
 
 
 def _items(definitions, records: dict, verdicts: dict[str, readiness.PrerequisiteVerdict], history: dict,
-           *, editable: bool, bound: PrerequisiteForm | None = None) -> list[dict]:
+           *, editable: bool, bound: PrerequisiteForm | None = None, suggested: dict | None = None) -> list[dict]:
     """One entry per prerequisite: the current record, whether it is met toward WBK and WBBM,
     its history, and (for those who may record) its form — the bound one after a failed save."""
     checks = {p: {c.spec.key: c for c in v.checks} for p, v in verdicts.items()}
@@ -45,9 +45,12 @@ def _items(definitions, records: dict, verdicts: dict[str, readiness.Prerequisit
             if r is not None:
                 r.value_label = spec.value_label(r.value) if r.value else "—"
         form = None
+        offered = (suggested or {}).get(d.key)
         if editable:
-            form = bound if bound is not None and bound.definition.pk == d.pk else PrerequisiteForm(definition=d)
-        out.append({"definition": d, "record": records.get(d.key), "form": form,
+            initial = {"value": offered[0], "note": offered[1]} if offered and not records.get(d.key) else None
+            form = bound if bound is not None and bound.definition.pk == d.pk else PrerequisiteForm(
+                definition=d, initial=initial)
+        out.append({"definition": d, "record": records.get(d.key), "form": form, "suggested": offered,
                     "history": list(reversed(history.get(d.key, []))),
                     "checks": [(readiness.PREDICATE_LABELS[p], checks[p].get(d.key)) for p in checks]})
     return out
@@ -158,6 +161,7 @@ def worksheet_prerequisites(request, pk):
         "is_pemda": worksheet.round.instansi.prerequisite_group == readiness.PEMDA,
         "instansi_items": _items(instansi_defs, assessment.instansi_records, instansi_verdicts, {}, editable=False),
         "unit_items": _items(unit_defs, assessment.records, unit_verdicts, _history(worksheet=worksheet),
+                             suggested=fact_sources.suggested(worksheet.unit),
                              editable=editable, bound=bound),
         "can_see_round": can_review_round(request.user, worksheet.round),
     }, status=400 if bound is not None else 200)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from evaluations import services
-from evaluations.models import DocumentVersion, Evidence, Indicator, Question, Worksheet
+from evaluations.models import DocumentVersion, Evidence, Indicator, Question, Round, Worksheet
 from programme import selectors
 from programme import services as programme
 from programme import tasks as programme_tasks
@@ -387,3 +387,32 @@ def test_innovations_and_study_visits_are_recorded_and_other_units_browse_them(m
     foreign = f.member(elsewhere, Membership.Role.OPERATOR, f.unit(elsewhere, "Dinas Kota"), "op.kota")
     client.force_login(foreign)
     assert client.get(reverse("programme:innovations", args=[instansi.pk])).status_code == 404
+
+
+def test_the_pencanangan_date_is_offered_for_the_building_zi_prerequisite(kepala, reviewer, worksheet, client):
+    """The TPI still records the fact; the page offers the date the unit declared, filled in."""
+    programme.pencanangan_save(user=kepala, unit=worksheet.unit, date=datetime.date(2025, 3, 17),
+                               declared_by="Bupati Sukamaju")
+    client.force_login(reviewer)
+    html = client.get(reverse("evaluations:worksheet_prerequisites", args=[worksheet.pk])).content.decode()
+    item = html.split('data-testid="prerequisite-membangun-wbk"')[1].split("</section>")[0]
+    assert 'data-testid="prerequisite-suggested"' in item and "2025-03-17" in item and "pencanangan" in item
+    assert 'value="2025-03-17"' in item  # the form's date, ready to check and save
+
+
+def test_the_plan_sets_done_actions_against_the_indicators_score_last_round_and_now(member, worksheet, client):
+    earlier = f.round_(worksheet.round.instansi, year=2025, name="Evaluasi ZI 2025", status=Round.Status.CLOSED)
+    f.worksheet(earlier, worksheet.unit, status=Worksheet.Status.APPROVED)  # nothing answered last year
+    q = Question.objects.get(version=worksheet.round.version, key="I.pemenuhan.i.a")
+    services.answer_save(user=member, worksheet=worksheet, question=q,
+                         option=q.options.order_by("order").first().letter, revision=0)
+    programme.action_save(user=member, unit=worksheet.unit, year=2026, indicators=[q.indicator], data={
+        "area_code": "I", "description": "Membentuk tim kerja ZI", "target": "SK tim", "due": datetime.date(2026, 2, 1),
+        "status": Action.Status.DONE})
+    gap = next(g for g in selectors.gaps(worksheet, selectors.actions_for(worksheet.unit, 2026))
+               if g.indicator == q.indicator)
+    assert (gap.previous, gap.done) == (0, 1) and gap.change > 0  # the action's indicator went up
+    client.force_login(member)
+    html = client.get(reverse("programme:unit", args=[worksheet.unit_id]) + "?tahun=2026&semua=1").content.decode()
+    row = html.split("Penyusunan Tim Kerja</td>")[1].split("</tr>")[0]
+    assert "0,00 → 0,25" in row and "▲" in row and "1 dari 1 selesai" in row
