@@ -250,8 +250,16 @@ def housekeeping() -> dict:
     cutoff = timezone.now() - timedelta(days=TASK_RESULTS_KEEP_DAYS)
     results, _ = DBTaskResult.objects.successful().filter(finished_at__lt=cutoff).delete()
     links = queue_stale_link_checks()
-    others = {job.__module__ + "." + job.__name__: job(timezone.now()) for job in NIGHTLY_JOBS}
-    schedule_housekeeping(force=True)
+    schedule_housekeeping(force=True)  # first: a failing job below must not end the nightly cycle
+    others = {}
+    for job in NIGHTLY_JOBS:
+        name = f"{job.__module__}.{job.__name__}"
+        try:
+            with transaction.atomic():
+                others[name] = job(timezone.now())
+        except Exception:  # noqa: BLE001 — logged; the other jobs and tomorrow's run go on
+            log.exception("nightly job %s failed", name)
+            others[name] = "failed"
     return {"recaps": recaps, "task_results": results, "links": links, **others}
 
 

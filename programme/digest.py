@@ -50,6 +50,8 @@ def build(today: datetime.date) -> list[Digest]:
     due = list(Action.objects.filter(status__in=[Action.Status.PLANNED, Action.Status.RUNNING],
                                      due__lte=today + DUE_WITHIN)
                .select_related("unit", "pic").order_by("unit__name", "due", "pk"))
+    staff = set(Membership.objects.filter(role__in=[Membership.Role.OPERATOR, Membership.Role.KEPALA])
+                .values_list("user_id", "unit_id"))  # a PIC who left the unit gets nothing of it
     kepala_of: dict[int, list] = {}
     for m in Membership.objects.filter(role=Membership.Role.KEPALA, user__is_active=True).select_related("user", "unit"):
         kepala_of.setdefault(m.unit_id, []).append(m)
@@ -59,7 +61,7 @@ def build(today: datetime.date) -> list[Digest]:
         return out.setdefault(user.pk, Digest(user))
 
     for a in due:
-        if a.pic_id and a.pic.is_active:
+        if a.pic_id and a.pic.is_active and (a.pic_id, a.unit_id) in staff:
             digest(a.pic).actions.append((a.unit, a))
         for m in kepala_of.get(a.unit_id, []):
             if m.user_id != a.pic_id:

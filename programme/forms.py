@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluations import numbers
@@ -134,11 +135,11 @@ class ActionForm(BootstrapForm):
                                                required=False,
                                                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}))
 
-    def __init__(self, *args, unit=None, version_id=None, people=(), **kwargs):
+    def __init__(self, *args, unit=None, version_id=None, people=(), keep=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicators"].queryset = (
-            Indicator.objects.filter(part__area__component__version_id=version_id,
-                                     part__area__code__in=[c for c, _label in AREAS])
+        self.fields["indicators"].queryset = (  # the plan's LKE version, and what the action already aims at
+            Indicator.objects.filter(Q(part__area__component__version_id=version_id,
+                                       part__area__code__in=[c for c, _label in AREAS]) | Q(pk__in=list(keep)))
             .select_related("part__area").order_by("part__area__order", "part__order", "order"))
         self.fields["indicators"].label_from_instance = (
             lambda i: f"{i.part.area.code} · {i.part.get_kind_display()} · {i.code}. {i.name}")
@@ -161,13 +162,18 @@ class ProgressForm(BootstrapForm):
                            widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     obstacles = forms.CharField(label=_("Kendala"), required=False, max_length=2000,
                                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
-    documents = forms.ModelMultipleChoiceField(label=_("Bukti dari pustaka"), queryset=Document.objects.none(),
-                                               required=False,
+    documents = forms.TypedMultipleChoiceField(label=_("Bukti dari pustaka"), required=False, coerce=int,
                                                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 3}))
 
-    def __init__(self, *args, unit=None, **kwargs):
+    def __init__(self, *args, unit=None, library=(), **kwargs):
+        """``library``: the unit's documents as (id, title), read once for all the page's forms."""
         super().__init__(*args, **kwargs)
-        self.fields["documents"].queryset = _library(unit)
+        self.unit = unit
+        self.fields["documents"].choices = list(library)
+
+    def clean_documents(self):
+        ids = self.cleaned_data["documents"]
+        return list(Document.objects.filter(unit=self.unit, pk__in=ids)) if ids else []
 
 
 class MonitoringNoteForm(BootstrapForm):

@@ -3,6 +3,8 @@ programme's history (who, when, old → new)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +25,7 @@ from .models import (
     StudyVisit,
     TeamDecree,
     TeamMember,
+    quarter_end,
 )
 from .permissions import can_write_plan, is_kepala, is_tpi_of
 
@@ -78,6 +81,8 @@ def team_decree_add(*, user, unit: Unit, number: str, date, document: Document |
                                        document=document if document and document.unit_id == unit.pk else None)
     if previous and carry_members:
         active = [m for m in previous.members.all() if m.until is None or m.until >= date]
+        # under the previous SK they served until the day before this one
+        previous.members.filter(pk__in=[m.pk for m in active]).update(until=date - timedelta(days=1))
         TeamMember.objects.bulk_create([TeamMember(decree=decree, name=m.name, position=m.position, user=m.user,
                                                    role=m.role, area_code=m.area_code, since=date)
                                         for m in active])
@@ -101,6 +106,8 @@ def team_member_add(*, user, decree: TeamDecree, name: str, role: str, position:
 def team_member_end(*, user, member: TeamMember, until) -> TeamMember:
     """A member leaves the team: kept, with the date (the team's history stays whole)."""
     _check(user, member.decree.unit_id)
+    if member.until is not None:
+        raise Refused(_("Anggota ini sudah tercatat berhenti per %(d)s.") % {"d": member.until.strftime("%d-%m-%Y")})
     member.until = until
     member.save(update_fields=["until"])
     _event(member.decree.unit, user, ProgrammeEvent.Kind.TEAM, _("Anggota tim berhenti: %(m)s") % {"m": member},
@@ -147,6 +154,7 @@ def action_save(*, user, unit: Unit, year: int, data: dict, indicators=(), docum
 # --------------------------------------------------------------------------- monitoring
 
 
+NOT_STARTED = gettext_lazy("Triwulan ini belum dimulai; realisasinya dilaporkan setelah triwulan berjalan.")
 SIGNED = gettext_lazy("Laporan triwulan ini sudah disahkan kepala unit; isinya tidak dapat diubah lagi.")
 
 
@@ -155,6 +163,10 @@ def progress_save(*, user, unit: Unit, year: int, quarter: int, rows: list[dict]
     """The quarter's realisation of each action: ``rows`` = [{action, realisation, done, obstacles,
     documents}]. Refused once the kepala has signed the report off."""
     _check(user, unit.pk)
+    if timezone.localdate() < quarter_end(year, quarter).replace(day=1, month=quarter * 3 - 2):
+        raise Refused(NOT_STARTED)
+    if not rows:
+        raise Refused(_("Belum ada rencana aksi tahun ini untuk dilaporkan."))
     report, _created = QuarterReport.objects.select_for_update().get_or_create(unit=unit, year=year,
                                                                                quarter=quarter)
     if report.signed_off_at:
@@ -185,6 +197,9 @@ def quarter_sign_off(*, user, report: QuarterReport) -> QuarterReport:
         raise PermissionDenied(_("Hanya kepala unit yang dapat mengesahkan laporan triwulan."))
     if report.signed_off_at:
         raise Refused(SIGNED)
+    if timezone.localdate() < quarter_end(report.year, report.quarter).replace(
+            day=1, month=report.quarter * 3 - 2):
+        raise Refused(NOT_STARTED)
     if not report.progress.exists():
         raise Refused(_("Isi realisasi rencana aksi triwulan ini sebelum mengesahkan."))
     report.signed_off_by, report.signed_off_at = user, timezone.now()

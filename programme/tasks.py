@@ -22,16 +22,15 @@ def monday(day: datetime.date) -> datetime.date:
 
 
 def nightly(now=None) -> bool:
-    """Part of the nightly job: on Monday (the institution's zone) queue this week's digest, once."""
+    """Part of the nightly job: the first night of a week (Monday's, or the next one that runs if a
+    worker was down) queues this week's digest — once, the run row and the task in one transaction."""
     today = timezone.localdate(now)
-    if today.weekday() != 0:
-        return False
     try:
         with transaction.atomic():
             DigestRun.objects.create(week=monday(today))
+            send_weekly_digest.enqueue(day=today.isoformat())
     except IntegrityError:
         return False  # already queued this week
-    send_weekly_digest.enqueue(day=today.isoformat())
     return True
 
 

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from evaluations.models import Indicator, TemplateVersion
+from evaluations.models import Document, Indicator, TemplateVersion
 from evaluations.permissions import can_edit
 from evaluations.views._lists import paged
 from evaluations.views.excel import _xlsx
@@ -49,7 +49,8 @@ from .permissions import (
 
 def _year(request) -> int:
     raw = request.GET.get("tahun", "")
-    return int(raw) if raw.isascii() and raw.isdecimal() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) == 4 and 2000 <= int(raw) <= 2100 \
+        else timezone.localdate().year
 
 
 GAPS_SHOWN = 12  # the largest gaps first; the rest one link away (a phone scrolls the plan into view sooner)
@@ -146,8 +147,12 @@ def team_member_end(request, unit_id, member_id):
     unit = get_programme_unit_or_404(request.user, unit_id)
     _writer(request, unit)
     member = get_object_or_404(TeamMember, pk=member_id, decree__unit=unit)
-    services.team_member_end(user=request.user, member=member, until=timezone.localdate())
-    messages.success(request, _("%(m)s tercatat berhenti dari tim per hari ini.") % {"m": member.name})
+    try:
+        services.team_member_end(user=request.user, member=member, until=timezone.localdate())
+    except services.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(m)s tercatat berhenti dari tim per hari ini.") % {"m": member.name})
     return redirect(reverse("programme:unit", args=[unit.pk]) + "#tim")
 
 
@@ -169,7 +174,8 @@ def action_edit(request, unit_id, action_id=None):
     write = can_write_plan(request.user, unit.pk)
     if request.method == "POST" and not write:
         raise PermissionDenied(services.NOT_YOURS)
-    options = {"unit": unit, "version_id": _version_id(unit, year), "people": unit_staff(unit)}
+    options = {"unit": unit, "version_id": _version_id(unit, year), "people": unit_staff(unit),
+               "keep": list(action.indicators.values_list("pk", flat=True)) if action else []}
     if request.method == "POST":
         form = ActionForm(request.POST, **options)
         if form.is_valid():
@@ -187,7 +193,8 @@ def action_edit(request, unit_id, action_id=None):
         else:
             initial = {"status": Action.Status.PLANNED, "due": timezone.localdate().replace(month=12, day=31)}
             picked = request.GET.get("indikator", "")
-            indicator = Indicator.objects.filter(pk=int(picked)).select_related("part__area").first() \
+            indicator = Indicator.objects.filter(
+                pk=int(picked), part__area__component__version_id=options["version_id"]).select_related("part__area").first() \
                 if picked.isascii() and picked.isdecimal() and len(picked) < 18 else None
             if indicator:
                 initial.update(indicators=[indicator], area_code=indicator.part.area.code,
@@ -222,6 +229,15 @@ def _quarter_or_404(year, quarter):
     return year, quarter
 
 
+def _library_choices(unit):
+    return list(Document.objects.filter(unit=unit).order_by("title").values_list("pk", "title"))
+
+
+def _with_reply_form(note):
+    note.reply_form = ReplyForm(auto_id=f"tanggapan-{note.pk}-%s")  # one form per note, ids of its own
+    return note
+
+
 def _quarter_page(request, unit, year, quarter, *, forms=None, note_form=None, status=200):
     actions = [a for a in selectors.actions_for(unit, year) if a.status != Action.Status.CANCELLED]
     report = QuarterReport.objects.filter(unit=unit, year=year, quarter=quarter).select_related(
@@ -230,19 +246,20 @@ def _quarter_page(request, unit, year, quarter, *, forms=None, note_form=None, s
     write = can_write_plan(request.user, unit.pk) and not (report and report.signed_off_at)
     if forms is None:
         forms = {}
+        library = _library_choices(unit)
         for a in actions:
             p = saved.get(a.pk)
             initial = {"realisation": p.realisation, "done": p.done, "obstacles": p.obstacles,
-                       "documents": list(p.documents.all())} if p else {"realisation": 0}
-            forms[a.pk] = ProgressForm(prefix=f"a{a.pk}", unit=unit, initial=initial)
+                       "documents": [d.pk for d in p.documents.all()]} if p else {"realisation": 0}
+            forms[a.pk] = ProgressForm(prefix=f"a{a.pk}", unit=unit, library=library, initial=initial)
     status_row = selectors.QuarterStatus(year, quarter, report, timezone.localdate())
     return render(request, "programme/quarter.html", {
         "unit": unit, "year": year, "quarter": quarter, "status": status_row, "report": report,
         "rows": [{"action": a, "form": forms[a.pk], "saved": saved.get(a.pk)} for a in actions], "write": write,
         "can_sign": is_kepala(request.user, unit.pk) and report and not report.signed_off_at,
-        "notes": selectors.monitoring_notes(unit, year, quarter),
+        "notes": [_with_reply_form(n) for n in selectors.monitoring_notes(unit, year, quarter)],
         "note_form": note_form or (MonitoringNoteForm() if is_tpi_of(request.user, unit) else None),
-        "can_reply": can_write_plan(request.user, unit.pk), "reply_form": ReplyForm()}, status=status)
+        "can_reply": can_write_plan(request.user, unit.pk)}, status=status)
 
 
 @login_required
@@ -256,7 +273,8 @@ def quarter_report(request, unit_id, year, quarter):
         return _quarter_page(request, unit, year, quarter)
     _writer(request, unit)
     actions = [a for a in selectors.actions_for(unit, year) if a.status != Action.Status.CANCELLED]
-    forms = {a.pk: ProgressForm(request.POST, prefix=f"a{a.pk}", unit=unit) for a in actions}
+    library = _library_choices(unit)
+    forms = {a.pk: ProgressForm(request.POST, prefix=f"a{a.pk}", unit=unit, library=library) for a in actions}
     if not all(form.is_valid() for form in forms.values()):
         return _quarter_page(request, unit, year, quarter, forms=forms, status=400)
     try:

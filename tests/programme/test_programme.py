@@ -9,11 +9,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from evaluations import services
+from evaluations import tasks as evaluation_tasks
 from evaluations.models import DocumentVersion, Evidence, Indicator, Question, Round, Worksheet
-from programme import selectors
+from programme import digest, selectors
 from programme import services as programme
 from programme import tasks as programme_tasks
 from programme.models import (
@@ -416,3 +418,56 @@ def test_the_plan_sets_done_actions_against_the_indicators_score_last_round_and_
     html = client.get(reverse("programme:unit", args=[worksheet.unit_id]) + "?tahun=2026&semua=1").content.decode()
     row = html.split("Penyusunan Tim Kerja</td>")[1].split("</tr>")[0]
     assert "0,00 → 0,25" in row and "▲" in row and "1 dari 1 selesai" in row
+
+
+# --------------------------------------------------------------------------- after the review
+
+
+def test_a_huge_year_in_the_address_is_the_current_year_not_an_error(member, unit, client):
+    client.force_login(member)
+    response = client.get(reverse("programme:unit", args=[unit.pk]) + "?tahun=" + "9" * 5000)
+    assert response.status_code == 200
+
+
+def test_a_quarter_not_yet_begun_cannot_be_reported_or_signed(member, kepala, unit):
+    action = _plan(member, unit)
+    future = timezone.localdate().year + 1
+    with pytest.raises(programme.Refused, match="belum dimulai"):
+        programme.progress_save(user=member, unit=unit, year=future, quarter=4, rows=[
+            {"action": action, "realisation": 10, "done": "", "obstacles": ""}])
+    with pytest.raises(programme.Refused, match="Belum ada rencana aksi"):
+        programme.progress_save(user=member, unit=unit, year=2026, quarter=1, rows=[])
+    assert not QuarterReport.objects.exists()
+
+
+def test_team_history_is_not_rewritten(member, kepala, unit):
+    first = programme.team_decree_add(user=kepala, unit=unit, number="800/1", date=datetime.date(2025, 2, 1))
+    agus = programme.team_member_add(user=member, decree=first, name="Agus", role=TeamMember.Role.ANGGOTA)
+    programme.team_member_end(user=member, member=agus, until=datetime.date(2025, 6, 1))
+    with pytest.raises(programme.Refused, match="sudah tercatat berhenti"):
+        programme.team_member_end(user=member, member=agus, until=datetime.date(2026, 1, 1))
+    hendra = programme.team_member_add(user=member, decree=first, name="Hendra", role=TeamMember.Role.KETUA)
+    programme.team_decree_add(user=kepala, unit=unit, number="800/2", date=datetime.date(2026, 1, 5))
+    hendra.refresh_from_db()
+    assert hendra.until == datetime.date(2026, 1, 4)  # served under the first SK until the day before the second
+
+
+def test_a_pic_who_left_the_unit_gets_none_of_its_plan(member, unit, instansi):
+    left = f.member(instansi, Membership.Role.OPERATOR, unit, "pindah")
+    left.email = "pindah@pemda.go.id"
+    left.save()
+    programme.action_save(user=member, unit=unit, year=2026, data={
+        "area_code": "I", "description": "Rahasia internal unit", "target": "t", "due": datetime.date(2026, 8, 20),
+        "pic": left, "status": Action.Status.RUNNING})
+    Membership.objects.filter(user=left).delete()
+    assert not [d for d in digest.build(datetime.date(2026, 8, 17)) if d.user == left]
+
+
+def test_a_failing_nightly_job_neither_stops_the_others_nor_the_next_night(monkeypatch):
+    def broken(now):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(evaluation_tasks, "NIGHTLY_JOBS", [broken, *evaluation_tasks.NIGHTLY_JOBS])
+    result = evaluation_tasks.housekeeping.call()
+    assert any(v == "failed" for k, v in result.items() if k.endswith("broken"))
+    assert DBTaskResult.objects.filter(task_path=evaluation_tasks.housekeeping.module_path, status="READY").exists()
