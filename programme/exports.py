@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -37,9 +38,10 @@ class PlanData:
     progress_headers: list[str] = field(default_factory=list)
 
 
-PLAN_COLUMNS = [("No", 5), ("Unit", 24), ("Area", 8), ("Kegiatan", 36), ("Indikator LKE", 20), ("Target", 22),
-                ("Keluaran", 18), ("PJ", 16), ("Batas", 11), ("Anggaran (Rp)", 14), ("Status", 12),
-                ("TW I", 7), ("TW II", 7), ("TW III", 7), ("TW IV", 7), ("Kendala terakhir", 26)]
+PLAN_COLUMNS = [("No.", 5), (_("Unit"), 24), (_("Area"), 8), (_("Kegiatan"), 36), (_("Indikator LKE"), 20),
+                (_("Target"), 22), (_("Keluaran"), 18), (_("PJ"), 16), (_("Batas"), 11), (_("Anggaran (Rp)"), 14),
+                (_("Status"), 12), (_("TW I"), 7), (_("TW II"), 7), (_("TW III"), 7), (_("TW IV"), 7),
+                (_("Kendala terakhir"), 26)]
 
 
 def _title(ws, data) -> int:
@@ -51,7 +53,7 @@ def _title(ws, data) -> int:
 
 def plan_workbook(data: PlanData) -> Workbook:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Rencana aksi")
+    ws = wb.create_sheet(str(_("Rencana aksi")))
     widths = [w for _label, w in PLAN_COLUMNS]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -59,14 +61,14 @@ def plan_workbook(data: PlanData) -> Workbook:
     header = _title(ws, data) + 1
     ws.print_title_rows = f"{header}:{header}"
     ws.row_dimensions[header].height = row_height(PLAN_COLUMNS, bold=True)
-    _header(ws, [label for label, _w in PLAN_COLUMNS])
+    _header(ws, [str(label) for label, _w in PLAN_COLUMNS])
     for number, p in enumerate(data.plans, start=1):
         values = [number, p.unit, p.area, p.description, p.indicators, p.target, p.output, p.pic, p.due, p.budget,
                   p.status, *[f"{q}%" if q is not None else "—" for q in p.quarters], p.obstacles]
         ws.row_dimensions[header + number].height = row_height(zip(values, widths, strict=True))
         ws.append([_cell(ws, v, wrap=True, number_format="#,##0" if i == 9 and v is not None else
                          "DD-MM-YYYY" if i == 8 else None) for i, v in enumerate(values)])
-    ps = wb.create_sheet("Kemajuan unit")
+    ps = wb.create_sheet(str(_("Kemajuan unit")))
     p_widths = [30] + [14] * (len(data.progress_headers) - 1)
     for i, w in enumerate(p_widths, start=1):
         ps.column_dimensions[get_column_letter(i)].width = w

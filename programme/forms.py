@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations import numbers
@@ -69,6 +70,12 @@ class PencananganForm(BootstrapForm):
         kwargs.setdefault("auto_id", "canang-%s")  # one page holds several forms: ids of their own
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = _library(unit)
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("Tanggal pencanangan belum tiba; catat setelah zona dicanangkan."))
+        return date
 
     def clean_media_links(self):
         lines = [line.strip() for line in self.cleaned_data["media_links"].splitlines() if line.strip()]

@@ -192,13 +192,22 @@ class ProgressRow:
     realisation: object = None
 
 
+def report_quarter(year: int, today) -> tuple[int, int] | None:
+    """The quarter of ``year`` whose report the progress table judges: the last one due by today
+    (the fourth for a past year); None while none of the year's reports is due yet."""
+    for quarter in (4, 3, 2, 1):
+        if report_due(year, quarter) < today:
+            return year, quarter
+    return None
+
+
 def progress_rows(instansi, year: int, today, *, search="", show="", sort="unit", descending=False):
     """Every unit of the instansi with its programme's state: pencanangan, the SK in force, the
     year's actions (all, done, overdue), the last due quarter's report and its mean realisation.
     Five grouped queries, each one pass over its table for the whole instansi, then filtered and
     sorted here: at 5,000 units that is faster than one query with a correlated subquery per unit
     (and its paging count doing it all again)."""
-    q_year, q_quarter = last_due_quarter(today)
+    judged = report_quarter(year, today)  # the selected year's own report: actions and report agree
     units = Unit.objects.filter(instansi=instansi)
     if search:
         units = units.filter(name__icontains=search)
@@ -217,15 +226,17 @@ def progress_rows(instansi, year: int, today, *, search="", show="", sort="unit"
                           .annotate(latest=Max("date")).values_list("unit_id", "latest")):
         if unit_id in rows:
             rows[unit_id].team_date = date
-    for unit_id, signed_at, avg in (QuarterReport.objects.filter(unit__instansi=instansi, year=q_year, quarter=q_quarter)
-                                    .values("unit_id", "signed_off_at").annotate(avg=Avg("progress__realisation"))
+    reports = QuarterReport.objects.filter(unit__instansi=instansi, year=judged[0], quarter=judged[1]) \
+        if judged else QuarterReport.objects.none()
+    for unit_id, signed_at, avg in (reports.values("unit_id", "signed_off_at")
+                                    .annotate(avg=Avg("progress__realisation"))
                                     .values_list("unit_id", "signed_off_at", "avg")):
         if unit_id in rows:
             rows[unit_id].signed, rows[unit_id].realisation = signed_at is not None, avg
             rows[unit_id].reported = True
     out = list(rows.values())
     if show == "terlambat":
-        out = [r for r in out if r.n_actions and not r.signed]
+        out = [r for r in out if judged and r.n_actions and not r.signed]
     elif show == "tanpa-aksi":
         out = [r for r in out if not r.n_actions]
     elif show == "tanpa-pencanangan":
@@ -238,7 +249,7 @@ def progress_rows(instansi, year: int, today, *, search="", show="", sort="unit"
         out = present + [r for r in out if getattr(r, key) is None]
     elif descending:
         out.reverse()
-    return out, (q_year, q_quarter)
+    return out, judged
 
 
 def plan_export_rows(instansi, year: int, units=None) -> list:

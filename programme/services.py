@@ -8,11 +8,14 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from evaluations import numbers
 from evaluations.models import Document
 from units.models import Unit
+from units.people import display_name
 
 from .models import (
     Action,
@@ -119,9 +122,19 @@ ACTION_FIELDS = ("area_code", "description", "target", "output", "pic", "due", "
 
 
 def _describe(action: Action) -> dict[str, str]:
+    """Each field as a person reads it in the history: labels of choices, dates and rupiah the
+    Indonesian way, the PIC by name."""
     values = {f: str(getattr(action, f) or "") for f in ACTION_FIELDS}
-    values["pic"] = action.pic.get_username() if action.pic_id else ""
+    values["area_code"] = action.get_area_code_display() if action.area_code else ""
+    values["status"] = action.get_status_display()
+    values["pic"] = display_name(action.pic) if action.pic_id else ""
+    values["due"] = action.due.strftime("%d-%m-%Y") if action.due else ""
+    values["budget"] = numbers.plain(action.budget, 0) if action.budget is not None else ""
     return values
+
+
+def _label(name: str) -> str:
+    return capfirst(str(Action._meta.get_field(name).verbose_name))
 
 
 @transaction.atomic
@@ -143,11 +156,11 @@ def action_save(*, user, unit: Unit, year: int, data: dict, indicators=(), docum
     changed = [f for f in ACTION_FIELDS if before.get(f, "") != after[f]]
     if not before:
         _event(unit, user, ProgrammeEvent.Kind.ACTION, _("Rencana aksi dibuat: %(a)s") % {"a": action},
-               "", f"target: {after['target']}; batas: {after['due']}", action=action)
+               "", f"{_label('target')}: {after['target']}; {_label('due')}: {after['due']}", action=action)
     elif changed:
         _event(unit, user, ProgrammeEvent.Kind.ACTION, _("Rencana aksi diubah: %(a)s") % {"a": action},
-               "; ".join(f"{f}: {before.get(f, '')}" for f in changed)[:2000],
-               "; ".join(f"{f}: {after[f]}" for f in changed)[:2000], action=action)
+               "; ".join(f"{_label(f)}: {before.get(f, '')}" for f in changed)[:2000],
+               "; ".join(f"{_label(f)}: {after[f]}" for f in changed)[:2000], action=action)
     return action
 
 

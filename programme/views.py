@@ -366,13 +366,13 @@ def instansi_progress(request, instansi_id):
     sort = g.get("urut", "unit") if g.get("urut") in selectors.PROGRESS_SORTS else "unit"
     descending = g.get("arah") == "turun"
     today = timezone.localdate()
-    rows, (q_year, q_quarter) = selectors.progress_rows(instansi, year, today, search=search, show=show, sort=sort,
-                                                        descending=descending)
+    rows, judged = selectors.progress_rows(instansi, year, today, search=search, show=show, sort=sort,
+                                           descending=descending)
     page, query = paged(request, rows, PER_PAGE)
     return render(request, "programme/progress.html", {
         "instansi": instansi, "page": page, "query": query, "year": year, "search": search, "show": show,
-        "sort": sort, "descending": descending, "last_quarter": ["I", "II", "III", "IV"][q_quarter - 1],
-        "last_year": q_year, "sorts": [("unit", _("Unit")), ("aksi", _("Rencana aksi")), ("selesai", _("Selesai")),
+        "sort": sort, "descending": descending,
+        "last_quarter": ["I", "II", "III", "IV"][judged[1] - 1] if judged else "", "sorts": [("unit", _("Unit")), ("aksi", _("Rencana aksi")), ("selesai", _("Selesai")),
                                        ("terlambat", _("Terlambat")), ("realisasi", _("Realisasi"))]})
 
 
@@ -382,10 +382,11 @@ def instansi_progress_export(request, instansi_id):
     """The plans and realisations of every unit as a workbook an Inspektorat prints (A4 landscape)."""
     instansi = instansi_for_progress_or_404(request.user, instansi_id)
     year = _year(request)
-    rows, (q_year, q_quarter) = selectors.progress_rows(instansi, year, timezone.localdate())
-    quarter = ["I", "II", "III", "IV"][q_quarter - 1]
+    rows, judged = selectors.progress_rows(instansi, year, timezone.localdate())
+    report = _("Laporan TW %(q)s %(y)d") % {"q": ["I", "II", "III", "IV"][judged[1] - 1], "y": year} if judged \
+        else _("Laporan triwulan (belum ada yang jatuh tempo)")
     headers = [_("Unit"), _("Pencanangan"), _("SK tim kerja"), _("Rencana aksi"), _("Selesai"), _("Terlambat"),
-               _("Laporan TW %(q)s %(y)d") % {"q": quarter, "y": q_year}, _("Realisasi (%)")]
+               report, _("Realisasi (%)")]
     data = PlanData(
         title=_("Rencana aksi dan realisasi pembangunan ZI %(y)d") % {"y": year},
         title_block=[_("Instansi: %(i)s") % {"i": instansi.name}, _("Tahun: %(y)d") % {"y": year},
@@ -394,7 +395,7 @@ def instansi_progress_export(request, instansi_id):
         plans=selectors.plan_export_rows(instansi, year), progress_headers=headers,
         progress=[[r.name, r.declared, r.team_date, r.n_actions, r.n_done, r.n_overdue,
                    _("disahkan") if r.signed else _("belum disahkan") if r.reported
-                   else _("belum dilaporkan") if r.n_actions else "—",
+                   else _("belum dilaporkan") if r.n_actions and judged else "—",
                    round(r.realisation) if r.realisation is not None else None] for r in rows])
     return _xlsx(plan_workbook(data), f"rencana-aksi-zi-{slugify(instansi.name)}-{year}.xlsx")
 

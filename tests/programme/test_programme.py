@@ -107,7 +107,7 @@ def test_pencanangan_team_and_actions_are_written_by_the_unit_and_kept_in_its_hi
         "area_code": "I", "description": "Sosialisasi ZI", "target": "Semua pegawai", "due": datetime.date(2026, 4, 30),
         "status": Action.Status.RUNNING})
     changed = ProgrammeEvent.objects.filter(action=action).order_by("created_at", "pk").last()
-    assert "due: 2026-03-31" in changed.old_value and "status: running" in changed.new_value
+    assert "Batas waktu: 31-03-2026" in changed.old_value and "Status: Berjalan" in changed.new_value
     assert ProgrammeEvent.objects.filter(unit=unit).count() == 9
     assert ProgrammeEvent.objects.filter(kind="pencanangan").order_by("pk").last().old_value.startswith("2025-03-17")
 
@@ -342,7 +342,7 @@ def test_the_plans_and_realisations_workbook_prints_on_a4_with_its_header_on_eve
     sheet = book["Rencana aksi"]
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows
     rows = list(sheet.iter_rows(values_only=True))
-    header = next(i for i, r in enumerate(rows) if r[0] == "No")
+    header = next(i for i, r in enumerate(rows) if r[0] == "No.")
     assert rows[header][11:15] == ("TW I", "TW II", "TW III", "TW IV") and len(rows) - header - 1 == 40
     assert rows[header + 1][11] == "25%" and rows[header + 1][12] == "—"
     pages = _pdf(tmp_path, "rencana-aksi", response.content)
@@ -471,3 +471,17 @@ def test_a_failing_nightly_job_neither_stops_the_others_nor_the_next_night(monke
     result = evaluation_tasks.housekeeping.call()
     assert any(v == "failed" for k, v in result.items() if k.endswith("broken"))
     assert DBTaskResult.objects.filter(task_path=evaluation_tasks.housekeeping.module_path, status="READY").exists()
+
+
+def test_a_pencanangan_in_the_future_is_refused(member, unit, client):
+    client.force_login(member)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(reverse("programme:pencanangan", args=[unit.pk]),
+                           {"date": tomorrow.isoformat(), "declared_by": "Bupati"})
+    assert response.status_code == 400 and "belum tiba" in response.content.decode()
+
+
+def test_the_progress_table_judges_the_selected_years_own_report():
+    assert selectors.report_quarter(2025, datetime.date(2026, 3, 1)) == (2025, 4)
+    assert selectors.report_quarter(2026, datetime.date(2026, 3, 1)) is None  # nothing of 2026 due yet
+    assert selectors.report_quarter(2026, datetime.date(2026, 7, 11)) == (2026, 2)
