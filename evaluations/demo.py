@@ -120,6 +120,11 @@ def _aware(day, hour=15, minute=0):
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
+# Other apps' demo data: their AppConfig.ready adds a ``seed(builder, instansi, units)`` (evaluations
+# imports none of them).
+EXTRA: list = []
+
+
 class DemoBuilder:
     def __init__(self, version: TemplateVersion, today=None, stdout=None):
         self.version = version
@@ -151,6 +156,8 @@ class DemoBuilder:
         for name, (status, quality, share, tpi) in OPEN_ROUND.items():
             self._worksheet(opened, units[name], status, quality, share, tpi)
         self._kawasan(instansi, units)
+        for seed in EXTRA:
+            seed(self, instansi, units)
         score_store.refresh(Worksheet.objects.filter(round__instansi=instansi, scores__isnull=True)
                             .values_list("pk", flat=True))
         return instansi

@@ -21,6 +21,8 @@ from . import evidence as evidence_rules
 from . import limits, numbers, score_store, scoring, selectors, tasks, workflow
 from .models import (
     Answer,
+    Document,
+    Evidence,
     PrerequisiteDefinition,
     PrerequisiteRecord,
     Question,
@@ -146,19 +148,23 @@ def _check_length(text: str, limit: int, what: str) -> None:
 
 
 def _write_unit_value(ws, answer, user, option, number, explanation, revision, *, audit, comment="", refresh=True,
-                      kind=""):
+                      kind="", source=("", "")):
+    """``source``: where a survey value comes from — ("survey", what) from the app's own survey; any
+    other save is a value typed in (an external survey's, with its report as evidence)."""
     _check_length(explanation, limits.EXPLANATION, "explanation")
     if answer.revision != revision and answer.updated_by_id != user.pk:
         raise ConflictError(answer)
     old = (answer.unit_option, answer.unit_number, answer.unit_explanation)
+    old_source = (answer.unit_source, answer.unit_source_detail)
     answer.unit_option, answer.unit_number, answer.unit_explanation = option, number, explanation
-    if old == (option, number, explanation) and not answer.carried:
+    answer.unit_source, answer.unit_source_detail = source
+    if old == (option, number, explanation) and old_source == source and not answer.carried:
         return answer
     unchanged = old == (option, number, explanation)  # saved as it was: a carried answer checked
     answer.revision += 1
     answer.updated_by, answer.unit_updated_at, answer.carried = user, timezone.now(), False
     answer.save(update_fields=["unit_option", "unit_number", "unit_explanation", "revision", "updated_by",
-                               "unit_updated_at", "updated_at", "carried"])
+                               "unit_updated_at", "updated_at", "carried", "unit_source", "unit_source_detail"])
     if unchanged:
         return answer
     if refresh:
@@ -192,6 +198,39 @@ def hasil_save(*, user, worksheet: Worksheet, values: dict, comment: str = "") -
         answer, _created = Answer.objects.select_for_update().get_or_create(worksheet=ws, question=question)
         _write_unit_value(ws, answer, user, option, number, answer.unit_explanation, revision, audit=True,
                           comment=comment or _("Diisi admin pada halaman input hasil"), kind=question.answer_type)
+
+
+class SurveyValueRefused(Exception):
+    """Why a survey's value could not be written into the worksheet (said on the survey's page)."""
+
+
+@transaction.atomic
+def survey_value_set(*, user, worksheet: Worksheet, question: Question, number: Decimal, detail: str,
+                     evidence_url: str, evidence_title: str) -> Answer:
+    """A survey collected in the app becomes the unit's answer to its survey question (IPAK, IPKP):
+    the value, where it comes from (``detail``: which survey, how many respondents), and the survey's
+    result page as its evidence — written like any answer (the audit trail, the stored scores), while
+    the unit is still filling in (in draft, or returned with this answer flagged). The TPI reviews it
+    like any other answer. The caller (the surveys app) has checked that ``user`` may close the survey."""
+    ws = _locked_worksheet(worksheet.pk)
+    if question.answer_type != scoring.INDEKS or question.version_id != ws.round.version_id:
+        raise SurveyValueRefused(_("Butir ini bukan nilai survei kertas kerja ini."))
+    if ws.round.status != Round.Status.OPEN or not workflow.unit_can_edit(ws.status):
+        raise SurveyValueRefused(_("Kertas kerja unit sudah dikirim atau periodenya ditutup; nilai survei tidak "
+                                   "dimasukkan. Admin dapat mengisinya bila kertas kerja dikembalikan."))
+    answer, _created = Answer.objects.select_for_update().get_or_create(worksheet=ws, question=question)
+    if not answer_is_editable(ws, answer):
+        raise SurveyValueRefused(_("Jawaban ini terkunci: kertas kerja dikembalikan TPI tanpa menandai butir ini."))
+    _write_unit_value(ws, answer, user, "", number, answer.unit_explanation, answer.revision, audit=True,
+                      comment=detail[:300], kind=question.answer_type, source=("survey", detail[:300]))
+    document = Document.objects.filter(unit=ws.unit, kind=Document.Kind.LINK, url=evidence_url).first() or \
+        Document.objects.create(unit=ws.unit, kind=Document.Kind.LINK, url=evidence_url, title=evidence_title[:255],
+                                owner=user, created_by=user)
+    _item, attached = Evidence.objects.get_or_create(answer=answer, document=document,
+                                                     defaults={"attached_by": user, "version_id": document.current_id})
+    if attached:
+        _evidence_event(answer, user, "", str(document))
+    return answer
 
 
 def _editable_answer(user, worksheet: Worksheet, question: Question) -> Answer:

@@ -132,32 +132,49 @@ def recap_filename(round_) -> str:
     return f"Rekap-ZI-{slugify(round_.name)}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
+def build_generated(rows, *, allowed: bool, refused: str, build, folder: str, filename: str) -> str:
+    """Build one generated file (``rows``: its row as a queryset): refused when its requester has
+    lost the access it needs, else running, then the bytes ``build(progress)`` returns saved to the
+    file storage and done — or failed with the error's kind (the trace goes to the task's result).
+    ``progress(done, total)`` is for the page that shows how far it got."""
+    Status = RecapExport.Status
+    if not allowed:
+        rows.update(status=Status.FAILED, finished_at=timezone.now(), error=refused[:300])
+        return "refused"
+    rows.update(status=Status.RUNNING)
+    try:
+        content = build(lambda done, total: rows.update(done_units=done, total_units=total))
+        name = default_storage.save(f"{folder}/{uuid.uuid4().hex}.xlsx", ContentFile(content))
+    except Exception as exc:
+        rows.update(status=Status.FAILED, finished_at=timezone.now(), error=exc.__class__.__name__[:300])
+        raise
+    rows.update(status=Status.DONE, file=name, filename=filename, size=len(content), finished_at=timezone.now())
+    return name
+
+
+def workbook_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 @task()
 def build_recap(export_id: int) -> str:
     """Build one recap workbook into the file storage, saying how far it got as it goes. The
     person's access is checked again here: a role taken away after the request ends it."""
     export = RecapExport.objects.select_related("round", "requested_by").get(pk=export_id)
-    rows = RecapExport.objects.filter(pk=export_id)
     user, round_ = export.requested_by, export.round
-    if not user.is_active or not can_review_round(user, round_):
-        rows.update(status=RecapExport.Status.FAILED, finished_at=timezone.now(),
-                    error="Akses ke periode ini sudah tidak ada.")
-        return "refused"
-    rows.update(status=RecapExport.Status.RUNNING)
-    try:
+
+    def build(progress):
         worksheets = worksheets_for_user(user).filter(round=round_)
-        data = export_rows.recap_data(
-            round_, worksheets, reviewer=True, own_units=user_roles(user).unit_ids,
-            progress=lambda done, total: rows.update(done_units=done, total_units=total))
-        buffer = io.BytesIO()
-        exports.recap_workbook(data).save(buffer)
-        name = default_storage.save(f"rekap/{round_.pk}/{uuid.uuid4().hex}.xlsx", ContentFile(buffer.getvalue()))
-    except Exception as exc:
-        rows.update(status=RecapExport.Status.FAILED, finished_at=timezone.now(), error=exc.__class__.__name__[:300])
-        raise
-    rows.update(status=RecapExport.Status.DONE, file=name, filename=recap_filename(round_),
-                size=buffer.getbuffer().nbytes, finished_at=timezone.now())
-    return name
+        data = export_rows.recap_data(round_, worksheets, reviewer=True, own_units=user_roles(user).unit_ids,
+                                      progress=progress)
+        return workbook_bytes(exports.recap_workbook(data))
+
+    return build_generated(RecapExport.objects.filter(pk=export_id),
+                           allowed=user.is_active and can_review_round(user, round_),
+                           refused="Akses ke periode ini sudah tidak ada.", build=build,
+                           folder=f"rekap/{round_.pk}", filename=recap_filename(round_))
 
 
 def request_recap(*, user, round_) -> RecapExport:
@@ -229,16 +246,21 @@ def _next_run(now: datetime | None = None) -> datetime:
     return run if run > local else run + timedelta(days=1)
 
 
-def prune_recaps(now: datetime | None = None) -> int:
-    """Recap workbooks past their day: file and row."""
+def prune_generated(model, now: datetime | None = None) -> int:
+    """Generated files of one kind past their day: file and row."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.RECAP_KEEP_HOURS)
-    old = list(RecapExport.objects.filter(requested_at__lt=cutoff))
+    old = list(model.objects.filter(requested_at__lt=cutoff))
     for export in old:
         if export.file:
             default_storage.delete(export.file)
-    RecapExport.objects.filter(pk__in=[e.pk for e in old]).delete()
+    model.objects.filter(pk__in=[e.pk for e in old]).delete()
     return len(old)
+
+
+def prune_recaps(now: datetime | None = None) -> int:
+    """Recap workbooks past their day: file and row."""
+    return prune_generated(RecapExport, now)
 
 
 @task()

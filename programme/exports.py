@@ -51,7 +51,14 @@ def _title(ws, data) -> int:
     return 1 + len(data.title_block)
 
 
-def plan_workbook(data: PlanData) -> Workbook:
+PROGRESS_EVERY = 500  # rows between two "how far" reports
+
+
+def plan_workbook(data: PlanData, progress=None) -> Workbook:
+    """``progress(done, total)`` is told every few hundred rows (the background job shows it)."""
+    total = len(data.plans) + len(data.progress)
+    tell = progress or (lambda done, total: None)
+    tell(0, total)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(str(_("Rencana aksi")))
     widths = [w for _label, w in PLAN_COLUMNS]
@@ -68,6 +75,8 @@ def plan_workbook(data: PlanData) -> Workbook:
         ws.row_dimensions[header + number].height = row_height(zip(values, widths, strict=True))
         ws.append([_cell(ws, v, wrap=True, number_format="#,##0" if i == 9 and v is not None else
                          "DD-MM-YYYY" if i == 8 else None) for i, v in enumerate(values)])
+        if number % PROGRESS_EVERY == 0:
+            tell(number, total)
     ps = wb.create_sheet(str(_("Kemajuan unit")))
     p_widths = [30] + [14] * (len(data.progress_headers) - 1)
     for i, w in enumerate(p_widths, start=1):
@@ -81,4 +90,5 @@ def plan_workbook(data: PlanData) -> Workbook:
         ps.row_dimensions[r].height = row_height(zip(row, p_widths, strict=True))
         ps.append([_cell(ps, v, wrap=True, number_format="DD-MM-YYYY" if i in (1, 2) and v else None)
                    for i, v in enumerate(row)])
+    tell(total, total)
     return wb

@@ -42,10 +42,14 @@ def is_tpi_of(user, unit) -> bool:
     return unit.instansi_id in user_roles(user).tpi_instansi
 
 
-def instansi_for_progress_or_404(user, instansi_id):
+def can_see_progress(user, instansi_id) -> bool:
     """Every unit's progress: the instansi's admins and TPI members (and superusers)."""
     roles = user_roles(user)
-    if not (roles.superuser or instansi_id in roles.admin_instansi or instansi_id in roles.tpi_instansi):
+    return roles.superuser or instansi_id in roles.admin_instansi or instansi_id in roles.tpi_instansi
+
+
+def instansi_for_progress_or_404(user, instansi_id):
+    if not can_see_progress(user, instansi_id):
         raise Http404("Instansi tidak ditemukan.")
     try:
         return Instansi.objects.get(pk=instansi_id)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Max, Prefetch, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from evaluations import scoring
@@ -18,7 +20,7 @@ from evaluations.models import Answer, Indicator, Worksheet
 from evaluations.scoring import indicator_key
 from units.models import Unit
 
-from .exports import PlanRow
+from .exports import PlanData, PlanRow
 from .models import (
     AREAS,
     Action,
@@ -275,6 +277,26 @@ def plan_export_rows(instansi, year: int, units=None) -> list:
             (a.pic.get_full_name() or a.pic.get_username()) if a.pic else "", a.due, a.budget,
             a.get_status_display(), [got.get(q, (None,))[0] for q in (1, 2, 3, 4)], last))
     return rows
+
+
+def plan_report(instansi, year: int, today) -> PlanData:
+    """What the Inspektorat's workbook holds: every unit's plan with its realisation per quarter, and
+    the progress table as the page shows it (judged on the year's last report due by ``today``)."""
+    rows, judged = progress_rows(instansi, year, today)
+    report = _("Laporan TW %(q)s %(y)d") % {"q": ["I", "II", "III", "IV"][judged[1] - 1], "y": year} if judged \
+        else _("Laporan triwulan (belum ada yang jatuh tempo)")
+    headers = [_("Unit"), _("Pencanangan"), _("SK tim kerja"), _("Rencana aksi"), _("Selesai"), _("Terlambat"),
+               report, _("Realisasi (%)")]
+    return PlanData(
+        title=_("Rencana aksi dan realisasi pembangunan ZI %(y)d") % {"y": year},
+        title_block=[_("Instansi: %(i)s") % {"i": instansi.name}, _("Tahun: %(y)d") % {"y": year},
+                     _("Dibuat: %(when)s") % {"when": date_format(timezone.localtime(), "j F Y H.i T")},
+                     _("Realisasi menurut laporan triwulan unit.")],
+        plans=plan_export_rows(instansi, year), progress_headers=headers,
+        progress=[[r.name, r.declared, r.team_date, r.n_actions, r.n_done, r.n_overdue,
+                   _("disahkan") if r.signed else _("belum disahkan") if r.reported
+                   else _("belum dilaporkan") if r.n_actions and judged else "—",
+                   round(r.realisation) if r.realisation is not None else None] for r in rows])
 
 
 def prerequisite_facts(unit) -> dict[str, tuple[str, str]]:

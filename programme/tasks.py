@@ -8,13 +8,16 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from evaluations import tasks as evaluation_tasks
 
-from . import digest
-from .models import DigestRun
+from . import digest, selectors
+from .exports import plan_workbook
+from .models import DigestRun, PlanExport
+from .permissions import can_see_progress
 
 
 def monday(day: datetime.date) -> datetime.date:
@@ -44,3 +47,36 @@ def send_weekly_digest(day: str) -> int:
             evaluation_tasks.queue_email(_("Ringkasan mingguan pembangunan ZI"), d.body(today), [d.user.email])
         DigestRun.objects.filter(week=monday(today)).update(recipients=len(digests))
     return len(digests)
+
+
+def prune_plan_exports(now=None) -> int:
+    """Part of the nightly job: plan workbooks past their day go, file and row."""
+    return evaluation_tasks.prune_generated(PlanExport, now)
+
+
+def plan_filename(instansi, year: int) -> str:
+    return f"rencana-aksi-zi-{slugify(instansi.name)}-{year}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+@task()
+def build_plan_export(export_id: int) -> str:
+    """The instansi's plans and realisations of a year as a printable workbook, into the file storage
+    (the requester's access checked again: a role taken away since ends it)."""
+    export = PlanExport.objects.select_related("instansi", "requested_by").get(pk=export_id)
+    user, instansi, year = export.requested_by, export.instansi, export.year
+
+    def build(progress):
+        data = selectors.plan_report(instansi, year, timezone.localdate())
+        return evaluation_tasks.workbook_bytes(plan_workbook(data, progress=progress))
+
+    return evaluation_tasks.build_generated(
+        PlanExport.objects.filter(pk=export_id), allowed=user.is_active and can_see_progress(user, instansi.pk),
+        refused="Akses ke instansi ini sudah tidak ada.", build=build, folder=f"rencana-aksi/{instansi.pk}",
+        filename=plan_filename(instansi, year))
+
+
+def request_plan_export(*, user, instansi, year: int) -> PlanExport:
+    """A new plan workbook for this person, instansi and year (the task row is written with it)."""
+    export = PlanExport.objects.create(instansi=instansi, year=year, requested_by=user)
+    build_plan_export.enqueue(export.pk)
+    return export

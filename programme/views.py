@@ -11,20 +11,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evaluations.models import Document, Indicator, TemplateVersion
 from evaluations.permissions import can_edit
+from evaluations.views._files import latest_generated, stream_generated
 from evaluations.views._lists import paged
-from evaluations.views.excel import _xlsx
 from units.people import unit_staff
 
-from . import selectors, services
-from .exports import PlanData, plan_workbook
+from . import selectors, services, tasks
 from .forms import (
     ActionForm,
     InnovationForm,
@@ -36,7 +33,16 @@ from .forms import (
     TeamDecreeForm,
     TeamMemberForm,
 )
-from .models import Action, DigestPreference, Innovation, MonitoringNote, QuarterReport, TeamDecree, TeamMember
+from .models import (
+    Action,
+    DigestPreference,
+    Innovation,
+    MonitoringNote,
+    PlanExport,
+    QuarterReport,
+    TeamDecree,
+    TeamMember,
+)
 from .permissions import (
     can_write_plan,
     get_programme_unit_or_404,
@@ -370,34 +376,51 @@ def instansi_progress(request, instansi_id):
                                            descending=descending)
     page, query = paged(request, rows, PER_PAGE)
     return render(request, "programme/progress.html", {
-        "instansi": instansi, "page": page, "query": query, "year": year, "search": search, "show": show,
+        **_plan_export_context(request, instansi, year), "page": page, "query": query, "year": year, "search": search, "show": show,
         "sort": sort, "descending": descending,
         "last_quarter": ["I", "II", "III", "IV"][judged[1] - 1] if judged else "", "sorts": [("unit", _("Unit")), ("aksi", _("Rencana aksi")), ("selesai", _("Selesai")),
                                        ("terlambat", _("Terlambat")), ("realisasi", _("Realisasi"))]})
 
 
+def _plan_export_panel(request, instansi, year):
+    return render(request, "programme/_plan_export_panel.html", _plan_export_context(request, instansi, year))
+
+
+def _plan_export_context(request, instansi, year) -> dict:
+    return {"instansi": instansi, "year": year, "year_query": f"?tahun={year}", "plan_export": latest_generated(
+        PlanExport.objects.filter(instansi=instansi, year=year, requested_by=request.user))}
+
+
 @login_required
-@require_GET
+@require_POST
 def instansi_progress_export(request, instansi_id):
-    """The plans and realisations of every unit as a workbook an Inspektorat prints (A4 landscape)."""
+    """Ask for the plans and realisations of every unit as a workbook an Inspektorat prints (A4
+    landscape): a background worker builds it (seconds at 5,000 units) while the page shows how far
+    it got; only the person who asked downloads it, for a day."""
     instansi = instansi_for_progress_or_404(request.user, instansi_id)
     year = _year(request)
-    rows, judged = selectors.progress_rows(instansi, year, timezone.localdate())
-    report = _("Laporan TW %(q)s %(y)d") % {"q": ["I", "II", "III", "IV"][judged[1] - 1], "y": year} if judged \
-        else _("Laporan triwulan (belum ada yang jatuh tempo)")
-    headers = [_("Unit"), _("Pencanangan"), _("SK tim kerja"), _("Rencana aksi"), _("Selesai"), _("Terlambat"),
-               report, _("Realisasi (%)")]
-    data = PlanData(
-        title=_("Rencana aksi dan realisasi pembangunan ZI %(y)d") % {"y": year},
-        title_block=[_("Instansi: %(i)s") % {"i": instansi.name}, _("Tahun: %(y)d") % {"y": year},
-                     _("Dibuat: %(when)s") % {"when": date_format(timezone.localtime(), "j F Y H.i T")},
-                     _("Realisasi menurut laporan triwulan unit.")],
-        plans=selectors.plan_export_rows(instansi, year), progress_headers=headers,
-        progress=[[r.name, r.declared, r.team_date, r.n_actions, r.n_done, r.n_overdue,
-                   _("disahkan") if r.signed else _("belum disahkan") if r.reported
-                   else _("belum dilaporkan") if r.n_actions and judged else "—",
-                   round(r.realisation) if r.realisation is not None else None] for r in rows])
-    return _xlsx(plan_workbook(data), f"rencana-aksi-zi-{slugify(instansi.name)}-{year}.xlsx")
+    current = latest_generated(PlanExport.objects.filter(instansi=instansi, year=year, requested_by=request.user))
+    if current is None or not current.in_progress:
+        tasks.request_plan_export(user=request.user, instansi=instansi, year=year)
+    if request.htmx:
+        return _plan_export_panel(request, instansi, year)
+    return redirect(reverse("programme:progress", args=[instansi.pk]) + f"?tahun={year}#laporan")
+
+
+@login_required
+@require_GET
+def instansi_progress_export_status(request, instansi_id):
+    """The workbook's panel again (htmx polls it while the workbook is being built)."""
+    return _plan_export_panel(request, instansi_for_progress_or_404(request.user, instansi_id), _year(request))
+
+
+@login_required
+@require_GET
+def instansi_progress_export_download(request, instansi_id):
+    instansi = instansi_for_progress_or_404(request.user, instansi_id)
+    export = latest_generated(PlanExport.objects.filter(instansi=instansi, year=_year(request),
+                                                        requested_by=request.user), done=True)
+    return stream_generated(export, gone=_("Berkas ini belum ada atau sudah kedaluwarsa; buat yang baru."))
 
 
 # --------------------------------------------------------------------------- inovasi and kaji tiru

@@ -120,18 +120,15 @@ def measure(client, key, label, method, url, data=None, repeat=10, headers=None)
             "queries": queries, "peak_mb": peak, "runs": repeat}
 
 
-def measure_recap_build(rnd, user, n_units, repeat=3):
-    """The recap workbook as the background worker builds it (the task's own code, in this process)."""
-    from evaluations import tasks
-    from evaluations.models import RecapExport
-
-    def once():
-        export = RecapExport.objects.create(round=rnd, requested_by=user)
-        tasks.build_recap.call(export.pk)
-        assert RecapExport.objects.get(pk=export.pk).status == "done"
-
+def measure_generated_build(key, label, model, build_task, fields, repeat=3):
+    """A workbook as the background worker builds it (the task's own code, in this process)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    def once():
+        export = model.objects.create(**fields)
+        build_task.call(export.pk)
+        assert model.objects.get(pk=export.pk).status == "done"
 
     once()
     timings = []
@@ -144,9 +141,8 @@ def measure_recap_build(rnd, user, n_units, repeat=3):
     once()
     peak = tracemalloc.get_traced_memory()[1] / 1_048_576
     tracemalloc.stop()
-    return {"key": "recap", "page": f"Rekap Excel periode ({n_units} unit), dibuat worker", "median_ms":
-            statistics.median(timings), "p95_ms": p95(timings), "queries": len(ctx.captured_queries),
-            "peak_mb": peak, "runs": repeat}
+    return {"key": key, "page": label, "median_ms": statistics.median(timings), "p95_ms": p95(timings),
+            "queries": len(ctx.captured_queries), "peak_mb": peak, "runs": repeat}
 
 
 def run(n_units, repeat):
@@ -217,6 +213,8 @@ def run(n_units, repeat):
         (admin, "programme_progress", f"Kemajuan pembangunan ZI semua unit (50 per halaman, dari {n_units})", "GET",
          reverse("programme:progress", args=[rnd.instansi_id]) + f"?tahun={rnd.year}&urut=realisasi&arah=turun",
          None, None),
+        (admin, "plan_request", "Minta Excel rencana aksi (antre untuk worker)", "POST",
+         reverse("programme:progress_export", args=[rnd.instansi_id]) + f"?tahun={rnd.year}", {}, None),
         (admin, "summary", "Ringkasan periode (sebaran, rata-rata area)", "GET",
          reverse("evaluations:round_summary", args=[rnd.pk]), None, None),
         (admin, "scorecard", "Kartu nilai satu unit", "GET",
@@ -229,7 +227,16 @@ def run(n_units, repeat):
     results = []
     for client, key, label, method, url, data, headers in pages:
         results.append(measure(client, key, label, method, url, data, repeat, headers))
-    results.append(measure_recap_build(rnd, world.admin, n_units))
+    from evaluations import tasks as evaluation_tasks
+    from evaluations.models import RecapExport
+    from programme import tasks as programme_tasks
+    from programme.models import PlanExport
+    results.append(measure_generated_build("recap", f"Rekap Excel periode ({n_units} unit), dibuat worker", RecapExport,
+                                           evaluation_tasks.build_recap, {"round": rnd, "requested_by": world.admin}))
+    results.append(measure_generated_build(
+        "plan_export", f"Excel rencana aksi dan realisasi ({n_units} unit), dibuat worker", PlanExport,
+        programme_tasks.build_plan_export, {"instansi_id": rnd.instansi_id, "year": rnd.year,
+                                            "requested_by": world.admin}))
     ids = list(Worksheet.objects.filter(round=rnd).values_list("pk", flat=True))
     start = time.perf_counter()
     for k in range(0, len(ids), 250):

@@ -475,6 +475,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def server_env(pg_url: str, db_name: str, workdir: Path, port: int, workers: int, threads: int) -> dict:
+    """The environment of gunicorn, the worker and this script's own Django: production settings (DEBUG
+    off) over plain HTTP on loopback, the database ``db_name``, static files and evidence in ``workdir``."""
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"{pg_url}/{db_name}", "SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost", "EVIDENCE_ROOT": str(workdir / "evidence"),
+        "STATIC_ROOT": str(workdir / "static"), "ENV_FILE": "/nonexistent", "CONN_MAX_AGE": "60",
+        "DJANGO_SETTINGS_MODULE": "zi_tracker.settings", "EMAIL_URL": "consolemail://",
+        "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads), "GUNICORN_TIMEOUT": "120",
+    })
+    return env
+
+
 def start_gunicorn(env, workdir: Path, port: int):
     out = open(workdir / "server.log", "ab")  # noqa: SIM115  (the server's log, closed when it stops)
     proc = subprocess.Popen(
@@ -546,20 +562,22 @@ def percentile(values, q):
     return values[max(0, math.ceil(q * len(values)) - 1)]
 
 
-def table(records) -> list[str]:
+def table(records, quantiles=(.5, .95)) -> list[str]:
+    """Per request kind: count, the latency at each of ``quantiles`` and the maximum, errors."""
     kinds = defaultdict(list)
     for r in records:
         kinds[r.kind].append(r)
     order = [k for k in KIND_ORDER if k in kinds] + sorted(k for k in kinds if k not in KIND_ORDER)
-    lines = ["| request | count | p50 ms | p95 ms | max ms | errors |", "|---|---:|---:|---:|---:|---:|"]
-    for k in order:
-        timed = [r.ms for r in kinds[k] if not math.isnan(r.ms)]
-        errors = sum(1 for r in kinds[k] if r.error)
-        lines.append(f"| {k} | {len(timed)} | {percentile(timed, .5):.0f} | {percentile(timed, .95):.0f} | "
-                     f"{max(timed, default=float('nan')):.0f} | {errors} |")
-    timed = [r.ms for r in records if not math.isnan(r.ms)]
-    lines.append(f"| **all** | {len(timed)} | {percentile(timed, .5):.0f} | {percentile(timed, .95):.0f} | "
-                 f"{max(timed, default=float('nan')):.0f} | {sum(1 for r in records if r.error)} |")
+    lines = ["| request | count | " + "".join(f"p{q * 100:g} ms | " for q in quantiles) + "max ms | errors |",
+             "|---|---:|" + "---:|" * len(quantiles) + "---:|---:|"]
+
+    def row(label, rows):
+        timed = [r.ms for r in rows if not math.isnan(r.ms)]
+        return (f"| {label} | {len(timed)} | " + "".join(f"{percentile(timed, q):.0f} | " for q in quantiles)
+                + f"{max(timed, default=float('nan')):.0f} | {sum(1 for r in rows if r.error)} |")
+
+    lines += [row(k, kinds[k]) for k in order]
+    lines.append(row("**all**", records))
     return lines
 
 
@@ -683,16 +701,7 @@ def main() -> int:
         (workdir / "static").mkdir()
         (workdir / "evidence").mkdir()
         port = free_port()
-        env = dict(os.environ)
-        env.update({
-            "DATABASE_URL": f"{args.pg_url}/{db_name}", "SECRET_KEY": secrets.token_urlsafe(50), "DEBUG": "false",
-            "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost", "EVIDENCE_ROOT": str(workdir / "evidence"),
-            "STATIC_ROOT": str(workdir / "static"), "ENV_FILE": "/nonexistent", "CONN_MAX_AGE": "60",
-            "DJANGO_SETTINGS_MODULE": "zi_tracker.settings", "EMAIL_URL": "consolemail://",
-            "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(args.workers),
-            "GUNICORN_THREADS": str(args.threads), "GUNICORN_TIMEOUT": "120",
-        })
+        env = server_env(args.pg_url, db_name, workdir, port, args.workers, args.threads)
         os.environ.update(env)
         import django
 
@@ -831,24 +840,33 @@ def main() -> int:
         for server_proc, _ in servers:
             stop_gunicorn(server_proc)
         stop_gunicorn(worker)
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:
-            pass
-        if created and not args.keep_db:
-            pg_admin(args.pg_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-            log(f"database {db_name} dropped")
-        if ok and not args.keep_db:
-            shutil.rmtree(workdir, ignore_errors=True)
-        else:
-            log(f"logs kept in {workdir} (server.log, access.log)")
+        clean_up(args, created=created, db_name=db_name, ok=ok, workdir=workdir)
 
 
-if __name__ == "__main__":
+def clean_up(args, *, created: bool, db_name: str, ok: bool, workdir: Path) -> None:
+    """After a run: the database dropped (unless --keep-db), the logs kept when it failed."""
     try:
-        sys.exit(main())
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:
+        pass
+    if created and not args.keep_db:
+        pg_admin(args.pg_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        log(f"database {db_name} dropped")
+    if ok and not args.keep_db:
+        shutil.rmtree(workdir, ignore_errors=True)
+    else:
+        log(f"logs kept in {workdir} (server.log, access.log)")
+
+
+def run(main_function) -> None:
+    try:
+        sys.exit(main_function())
     except KeyboardInterrupt:
         log("interrupted; gunicorn stopped and database dropped")
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    run(main)

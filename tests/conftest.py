@@ -2,6 +2,9 @@ import pytest
 from django.core.management import call_command
 
 from evaluations import services
+from surveys import selectors as survey_selectors
+from surveys.instruments import load_national
+from surveys.models import Aspect, Instrument, Item
 from tests import factories as f
 from tests.evaluations.test_services import complete
 from units.models import Membership
@@ -14,6 +17,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real LKE ZI template once for the whole session (tests roll back around it)."""
     with django_db_blocker.unblock():
         call_command("load_lke", verbosity=0)
+        _survey_instruments()
+
+
+def _survey_instruments():
+    """The national survey instruments (a migration makes them; a flushed database has lost them)."""
+    load_national(Instrument, Aspect, Item)
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +34,14 @@ def lke_for_transactional_tests(request):
             or "transactional_db" in request.fixturenames:
         request.getfixturevalue("transactional_db")
         call_command("load_lke", verbosity=0)
+        _survey_instruments()
+
+
+@pytest.fixture(autouse=True)
+def fresh_survey_caches():
+    """Instruments are kept per process by id; a rolled-back test's ids may come back as others."""
+    survey_selectors._ranges.cache_clear()
+    survey_selectors._questionnaire.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -47,12 +47,16 @@ from evaluations.models import (
 from programme.models import (
     Action,
     MonitoringNote,
+    PlanExport,
     ProgrammeEvent,
     Progress,
     QuarterReport,
     TeamDecree,
     TeamMember,
 )
+from surveys import selectors as survey_selectors
+from surveys import services as survey_services
+from surveys.models import Exclusion, ServiceType, SurveyPeriod
 from tests import factories as f
 from units.models import Membership
 
@@ -132,6 +136,20 @@ PROGRAMME_WRITE = {"own": {**_all(DONE, STAFF), **_all(403, PROGRAMME_READERS)},
 LIBRARY_WRITE = {"own": {**_all(DONE, STAFF), **_all(403, ["admin", "superuser"])},
                  "other": {"operator_lain": DONE, **_all(403, ["admin", "superuser"])},
                  "foreign": _all(403, SEES_FOREIGN)}
+
+# A unit's survey: read by its staff, the instansi's TPI members and admins; prepared by its staff and
+# the admins; decided (close, exclude, fix a value) by the admins alone.
+SURVEYS = ("survey", "survey_other", "survey_foreign")
+SURVEY_READ = {"survey": _all(200, STAFF + PROGRAMME_READERS),
+               "survey_other": _all(200, ["operator_lain", *PROGRAMME_READERS]),
+               "survey_foreign": _all(200, SEES_FOREIGN)}
+SURVEY_PREPARE = {"survey": {**_all(DONE, [*STAFF, "admin", "superuser"]), **_all(403, ["tpi", "tpi_lain"])},
+                  "survey_other": {**_all(DONE, ["operator_lain", "admin", "superuser"]),
+                                   **_all(403, ["tpi", "tpi_lain"])},
+                  "survey_foreign": _all(DONE, SEES_FOREIGN)}
+SURVEY_DECIDE = {"survey": {**_all(DONE, ["admin", "superuser"]), **_all(403, [*STAFF, "tpi", "tpi_lain"])},
+                 "survey_other": {**_all(DONE, ["admin", "superuser"]), **_all(403, ["operator_lain", "tpi", "tpi_lain"])},
+                 "survey_foreign": _all(DONE, SEES_FOREIGN)}
 
 MATRIX = {
     # Pages anyone signed in may open; what they list is scoped (tested below).
@@ -241,8 +259,34 @@ MATRIX = {
     "programme:innovations": ("GET", {"rnd": _all(200, ["operator", "kepala", "operator_lain", "tpi", "tpi_lain",
                                                         "admin", "superuser"]),
                                       "foreign_rnd": _all(200, SEES_FOREIGN)}),
-    "programme:progress_export": ("GET", {"rnd": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]),
-                                          "foreign_rnd": _all(200, SEES_FOREIGN)}),
+    # The plan workbook: asked for by the instansi's admins and TPI (built by a worker), its panel polled;
+    # the file goes only to the person who asked (none here: 404 for everyone).
+    "programme:progress_export": ("POST", {"rnd": _all(DONE, ["tpi", "tpi_lain", "admin", "superuser"]),
+                                           "foreign_rnd": _all(DONE, SEES_FOREIGN)}),
+    "programme:progress_export_status": ("GET", {"rnd": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]),
+                                                 "foreign_rnd": _all(200, SEES_FOREIGN)}),
+    "programme:progress_export_download": ("GET", {"rnd": {}, "foreign_rnd": {}}),
+    # Surveys ("survey" = a survey of operator's unit, "survey_other" = operator_lain's, "survey_foreign" =
+    # another instansi's). The respondent's pages go by the survey's token alone: anyone, signed in or not.
+    "surveys:respond": ("GET", {k: _all(200, ROLES) for k in SURVEYS}),
+    "surveys:thanks": ("GET", {k: _all(200, ROLES) for k in SURVEYS}),
+    "surveys:unit": ("GET", SURVEY_READ),
+    "surveys:instansi": ("GET", {"rnd": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]),
+                                 "foreign_rnd": _all(200, SEES_FOREIGN)}),
+    "surveys:period": ("GET", SURVEY_READ),
+    "surveys:poster": ("GET", SURVEY_READ),
+    "surveys:results": ("GET", SURVEY_READ),
+    "surveys:results_export": ("GET", SURVEY_READ),
+    # The unit's staff and the admins prepare it; the TPI reads.
+    "surveys:open": ("POST", SURVEY_PREPARE),
+    "surveys:services": ("POST", SURVEY_PREPARE),
+    "surveys:codes_new": ("POST", SURVEY_PREPARE),
+    "surveys:codes_download": ("GET", {k: {r: 200 if w == DONE else w for r, w in v.items()}
+                                       for k, v in SURVEY_PREPARE.items()}),
+    # Only the instansi's admins decide about what respondents said.
+    "surveys:exclude": ("POST", SURVEY_DECIDE),
+    "surveys:close": ("POST", SURVEY_DECIDE),
+    "surveys:fix_value": ("POST", SURVEY_DECIDE),
     "programme:action_new": ("GET", PROGRAMME_READ),  # (a read-only form for those who may not write)
     "programme:action_edit": ("GET", PROGRAMME_READ),
     "programme:pencanangan": ("POST", PROGRAMME_WRITE),
@@ -268,9 +312,15 @@ def _answer(ws):
 
 def _snapshot(target):
     """What the actions change, read fresh from the database."""
+    if isinstance(target, SurveyPeriod):
+        period = SurveyPeriod.objects.get(pk=target.pk)
+        return (period.status, sorted(period.services.values_list("name", flat=True)), period.codes.count(),
+                Exclusion.objects.filter(response__period=period).count(), period.handoffs.count(),
+                period.responses.count())
     if isinstance(target, Round):
         return (PrerequisiteRecord.objects.filter(round=target).count(), Round.objects.get(pk=target.pk).status,
-                RecapExport.objects.filter(round=target).count(), CarryOver.objects.filter(round=target).count())
+                RecapExport.objects.filter(round=target).count(), CarryOver.objects.filter(round=target).count(),
+                PlanExport.objects.filter(instansi_id=target.instansi_id).count())
     ws = Worksheet.objects.get(pk=target.pk)
     answer = _answer(ws)
     return (ws.status, ws.deadline_extension, ws.review_extension, answer.revision, answer.tpi_updated_at,
@@ -292,6 +342,12 @@ def _definition(key):
 
 
 def _payload(target):
+    if isinstance(target, SurveyPeriod):
+        spare = Round.objects.filter(instansi_id=target.unit.instansi_id, status="open").exclude(
+            survey_periods__unit=target.unit).first()
+        return {"reason": "Diisi petugas (uji matriks)", "count": "3", "services": "KTP-el\nLayanan uji matriks",
+                "kind": "spak", "value": "3,5", "round": spare.pk if spare else "", "opens_on": "2026-11-01",
+                "closes_on": "2026-12-31", "minimum": "30"}
     if isinstance(target, Round):  # an instansi prerequisite
         opini = _definition("opini-bpk")
         return {"definition": opini.pk, f"p{opini.pk}-value": "WTP", f"p{opini.pk}-note": "LHP BPK",
@@ -371,6 +427,22 @@ def world():
                                       from_status="draft", to_status="submitted")
     WorksheetEvent.objects.create(worksheet=objects["submitted"], actor=users["kepala"], kind="status",
                                   from_status="draft", to_status="submitted")
+    for key, unit_, round_ in (("survey", own, rnd), ("survey_other", other, rnd), ("survey_foreign", foreign,
+                                                                                   foreign_rnd)):
+        period = SurveyPeriod.objects.create(
+            unit=unit_, round=round_, opens_on="2026-01-01", closes_on="2026-12-31",
+            spak=survey_selectors.current_instrument("spak", unit_.instansi_id),
+            spkp=survey_selectors.current_instrument("spkp", unit_.instansi_id))
+        service = ServiceType.objects.create(period=period, name="KTP-el")
+        SurveyPeriod.objects.filter(pk=period.pk).update(status="open")
+        period.refresh_from_db()
+        for _ in range(2):  # the second one excluded (the admin's list of exclusions has a row)
+            last = survey_services.response_submit(period=period, service=service, seconds=60, values=dict.fromkeys(
+                survey_selectors.item_ranges(period), 3)).response
+        Exclusion.objects.create(response=last, reason="Uji matriks", by=users["admin"])
+        SurveyPeriod.objects.filter(pk=period.pk).update(status="draft")
+        period.refresh_from_db()
+        objects[key] = period
     Kawasan.objects.create(instansi=inst, name="Kawasan Pelayanan Terpadu").units.add(own, other)
     RoundEvent.objects.create(round=rnd, actor=users["admin"], from_status="draft", to_status="open")
     CarryOver.objects.create(round=earlier, requested_by=users["admin"], status=CarryOver.Status.DONE)
@@ -425,6 +497,14 @@ def _args(route, obj):
         values["note_id"] = MonitoringNote.objects.filter(unit_id=obj.unit_id).values_list("pk", flat=True)[0]
     if "<int:action_id>" in route:
         values["action_id"] = Action.objects.filter(unit_id=obj.unit_id).values_list("pk", flat=True)[0]
+    if "<str:token>" in route:
+        values["token"] = obj.token
+    if "<int:response_id>" in route:
+        values["response_id"] = obj.responses.values_list("pk", flat=True)[0]
+    if "<int:service_id>" in route:
+        values["service_id"] = obj.services.values_list("pk", flat=True)[0]
+    if "<str:fmt>" in route:
+        values["fmt"] = "png"
     if "<int:record_id>" in route:
         scope = {"round": obj} if isinstance(obj, Round) else {"worksheet": obj}
         values["record_id"] = PrerequisiteRecord.objects.filter(**scope).values_list("pk", flat=True)[0]
@@ -508,7 +588,7 @@ def test_permission_matrix(client, world, name, method, obj):
         client.logout()
         if users[role]:
             client.force_login(users[role])
-        ws = target if isinstance(target, (Worksheet, Round)) else None
+        ws = target if isinstance(target, (Worksheet, Round, SurveyPeriod)) else None
         with transaction.atomic():  # whatever the request changes is undone before the next role
             before = _snapshot(ws) if ws else None
             data = _payload(ws) if ws else {}
@@ -519,6 +599,10 @@ def test_permission_matrix(client, world, name, method, obj):
             changed = ws is not None and _snapshot(ws) != before
             transaction.set_rollback(True)
         got = f"{response.status_code}{' and it took effect' if changed else ''}"
+        if role == "anonim" and "anonim" in by_obj[obj]:  # a public page (the survey's)
+            if response.status_code != by_obj[obj]["anonim"] or changed:
+                failures.append(f"anonim {method} {url}: {got}, expected {by_obj[obj]['anonim']}")
+            continue
         if role == "anonim":
             if name in ("login", "logout"):
                 continue  # the login page itself, and signing out of no session
@@ -584,7 +668,9 @@ APPEND_ONLY = ("admin/evaluations/answer/", "admin/evaluations/evidence/", "admi
                "admin/evaluations/prerequisiterecord/", "admin/evaluations/prerequisitedefinition/",
                "admin/evaluations/roundevent/",
                "admin/evaluations/document/", "admin/evaluations/carryover/",  # kept on the unit's and round's pages
-               "admin/django_tasks_database/dbtaskresult/")  # the queue's records are written by the queue
+               "admin/django_tasks_database/dbtaskresult/",  # the queue's records are written by the queue
+               # survey responses are append-only; instruments are versions; periods are run on their pages
+               "admin/surveys/")
 
 
 def _superuser_status(route):

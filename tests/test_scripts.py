@@ -1,5 +1,5 @@
-"""The benchmark and the load test stay runnable: each is run small, end to end, as the README
-names them (the load test needs PostgreSQL, so it runs in CI's PostgreSQL pass)."""
+"""The benchmark and the load tests stay runnable: each is run small, end to end, as the README
+names them (the load tests need PostgreSQL, so they run in CI's PostgreSQL pass)."""
 
 import os
 import subprocess
@@ -44,3 +44,21 @@ def test_the_load_test_runs_clean_against_gunicorn_and_postgresql():
     assert "**Result: PASS**" in result.stdout
     assert "lost writes: 0" in result.stdout
     assert "servers: 2 gunicorn on separate ports" in result.stdout  # users spread over two stateless servers
+
+
+@pytest.mark.django_db
+def test_the_survey_load_test_counts_every_acknowledged_response_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("the survey load test drives gunicorn against PostgreSQL: it runs in the PostgreSQL pass")
+    db = connection.settings_dict
+    server = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    result = subprocess.run([sys.executable, "scripts/loadtest_surveys.py", "--respondents", "10", "--duration", "5",
+                             "--ramp", "1", "--workers", "2", "--pg-url", server],
+                            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=400)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    out = result.stdout
+    assert "**Result: PASS**" in out
+    assert "| request | count | p50 ms | p95 ms | p99 ms | max ms | errors |" in out
+    assert "| survey form GET |" in out and "| survey submit POST |" in out
+    assert "exactly once: yes" in out and "0 phantom" in out
+    assert "SURVEY_RATE_LIMIT=60" in out and "TRUSTED_PROXIES=['127.0.0.1']" in out  # the limit as deployed

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "units",
     "evaluations",
     "programme",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +146,13 @@ AXES_VERBOSE = False
 # Reverse proxies (addresses or networks) believed about the client's address in X-Forwarded-For;
 # none by default: the client is REMOTE_ADDR. Behind nginx on the same host: 127.0.0.1.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Surveys (SPAK/SPKP): the public page's abuse controls. Per client address (salted hash) in 10
+# minutes: from SURVEY_RATE_FLAG on, responses are flagged; at SURVEY_RATE_LIMIT, refused (a counter's
+# shared tablet or office network sends many). Faster than SURVEY_MIN_SECONDS: flagged.
+SURVEY_RATE_FLAG = env.int("SURVEY_RATE_FLAG", default=5)
+SURVEY_RATE_LIMIT = env.int("SURVEY_RATE_LIMIT", default=60)
+SURVEY_MIN_SECONDS = env.int("SURVEY_MIN_SECONDS", default=20)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

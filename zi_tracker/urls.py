@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("evaluations.urls")),
     path("", include("programme.urls")),
+    path("", include("surveys.urls")),
 ]

@@ -5,7 +5,7 @@ A round uses one template version; each participating unit has one Worksheet per
 one Answer per question with three value sets (unit, TPI, TPN).
 """
 
-from .exports import RecapExport
+from .exports import GeneratedFile, RecapExport
 from .library import Document, DocumentVersion, document_upload_to
 from .prerequisites import PrerequisiteDefinition, PrerequisiteRecord, prerequisite_upload_to
 from .rounds import CarryOver, Round, RoundEvent, RoundQuerySet
@@ -34,7 +34,7 @@ from .worksheets import (
 __all__ = [
     "NUMBER_TYPES", "OPTION_TYPES", "Answer", "AnswerType", "Area", "AreaScore", "CarryOver", "Component",
     "Document", "DocumentVersion", "Evidence",
-    "Indicator", "Kawasan", "Option", "Part", "PrerequisiteDefinition", "PrerequisiteRecord", "Question", "ReadinessRule", "RecapExport",
+    "Indicator", "Kawasan", "Option", "Part", "PrerequisiteDefinition", "PrerequisiteRecord", "Question", "ReadinessRule", "RecapExport", "GeneratedFile",
     "Round", "RoundEvent", "RoundQuerySet", "TemplateVersion", "Worksheet", "WorksheetEvent",
     "WorksheetScore", "document_upload_to", "evidence_upload_to", "prerequisite_upload_to",
 ]

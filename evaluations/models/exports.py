@@ -1,6 +1,6 @@
-"""Generated files people wait for: a round's recap workbook, built by a background worker
-(``evaluations.tasks.build_recap``) and kept for ``RECAP_KEEP_HOURS`` in the file storage, so any
-web server can hand it out."""
+"""Generated files people wait for — a round's recap workbook here, the programme's plan workbook in
+its app — built by a background worker (``evaluations.tasks.build_generated``) and kept for
+``RECAP_KEEP_HOURS`` in the file storage, so any web server can hand it out."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class RecapExport(models.Model):
-    """One person's request for one round's recap: what they may see is what it holds, so only
-    they can download it."""
+class GeneratedFile(models.Model):
+    """A file one person asked for and a background worker builds into the file storage, saying
+    how far it got; it stays for ``RECAP_KEEP_HOURS``. What it holds is what its requester may see,
+    so only they can download it. Concrete kinds add what the file is of (a round, an instansi's year)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Menunggu giliran")
@@ -22,7 +23,6 @@ class RecapExport(models.Model):
         DONE = "done", _("Siap diunduh")
         FAILED = "failed", _("Gagal")
 
-    round = models.ForeignKey("evaluations.Round", on_delete=models.CASCADE, related_name="recaps")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -35,13 +35,7 @@ class RecapExport(models.Model):
     error = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("rekap Excel")
-        verbose_name_plural = _("rekap Excel")
-        ordering = ["-requested_at", "-pk"]
-        indexes = [models.Index(fields=["round", "requested_by", "-requested_at"], name="recap_latest")]
-
-    def __str__(self):
-        return f"{self.filename or self.round} ({self.get_status_display()})"
+        abstract = True
 
     @property
     def expires_at(self):
@@ -54,3 +48,22 @@ class RecapExport(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done_units / self.total_units) if self.total_units else 0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class RecapExport(GeneratedFile):
+    """One person's request for one round's recap."""
+
+    round = models.ForeignKey("evaluations.Round", on_delete=models.CASCADE, related_name="recaps")
+
+    class Meta:
+        verbose_name = _("rekap Excel")
+        verbose_name_plural = _("rekap Excel")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["round", "requested_by", "-requested_at"], name="recap_latest")]
+
+    def __str__(self):
+        return f"{self.filename or self.round} ({self.get_status_display()})"

@@ -98,6 +98,11 @@ class Answer(models.Model):
     unit_updated_at = models.DateTimeField(
         _("diisi unit pada"), null=True, blank=True,
         help_text=_("Saat unit (atau admin untuknya) terakhir menyimpan jawaban ini; bukan saat TPI menilai."))
+    unit_source = models.CharField(
+        _("sumber nilai unit"), max_length=8, blank=True, choices=[("", _("diisi")), ("survey", _("survei aplikasi"))],
+        help_text=_("Untuk nilai survei (IPAK, IPKP): dari survei yang dikumpulkan aplikasi ini, atau diisi "
+                    "(survei eksternal, dengan laporannya sebagai bukti)."))
+    unit_source_detail = models.CharField(_("keterangan sumber"), max_length=300, blank=True)
     carried = models.BooleanField(
         _("dari periode sebelumnya"), default=False,
         help_text=_("Dibawa dari periode sebelumnya dan belum diperiksa: hilang saat unit menyimpan jawaban ini."))

@@ -8,9 +8,8 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -29,9 +28,9 @@ from ..permissions import (
     get_worksheet_for_user_or_404,
     worksheets_for_user,
 )
+from ._files import XLSX, latest_generated, stream_generated
 
 log = logging.getLogger(__name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "lke_import"
 
 
@@ -76,11 +75,8 @@ def _recap_round(request, pk):
 
 
 def latest_recap(user, round_, *, done=False):
-    """This person's newest recap of the round still within its day (with ``done``: the newest
-    finished one — asked again from another tab, the file already offered stays downloadable), or None."""
-    exports = RecapExport.objects.filter(round=round_, requested_by=user)
-    export = (exports.filter(status=RecapExport.Status.DONE) if done else exports).first()
-    return export if export and not export.expired else None
+    """This person's newest recap of the round still within its day (see ``latest_generated``), or None."""
+    return latest_generated(RecapExport.objects.filter(round=round_, requested_by=user), done=done)
 
 
 def _recap_panel(request, round_, status=200):
@@ -98,7 +94,7 @@ def export_recap(request, pk):
         messages.error(request, _("Belum ada unit peserta pada periode ini; tidak ada yang direkap."))
     else:
         current = latest_recap(request.user, round_)
-        if current is None or current.status not in (RecapExport.Status.QUEUED, RecapExport.Status.RUNNING):
+        if current is None or not current.in_progress:
             tasks.request_recap(user=request.user, round_=round_)
     if request.htmx:
         return _recap_panel(request, round_)
@@ -116,16 +112,8 @@ def recap_status(request, pk):
 @require_GET
 def recap_download(request, pk):
     """The person's finished recap, streamed from the file storage (any web server can serve it)."""
-    export = latest_recap(request.user, _recap_round(request, pk), done=True)
-    if export is None:
-        raise Http404(_("Rekap ini belum ada atau sudah kedaluwarsa; buat rekap baru."))
-    try:
-        handle = default_storage.open(export.file, "rb")
-    except FileNotFoundError:
-        raise Http404(_("Berkas rekap tidak ditemukan di penyimpanan; buat rekap baru.")) from None
-    response = FileResponse(handle, as_attachment=True, filename=export.filename, content_type=XLSX)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stream_generated(latest_recap(request.user, _recap_round(request, pk), done=True),
+                            gone=_("Rekap ini belum ada atau sudah kedaluwarsa; buat rekap baru."))
 
 
 @transaction.non_atomic_requests  # an upload is read and checked before any transaction (and lock) opens

@@ -15,7 +15,7 @@ from playwright.sync_api import sync_playwright
 
 from evaluations import services
 from tests import factories as f
-from tests.e2e import a11y
+from tests.e2e import a11y, background
 from tests.evaluations.test_services import complete
 from units.models import Membership
 
@@ -152,3 +152,18 @@ def login(page, base_url, username, password):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("domcontentloaded")
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """Start real worker processes (``worker(**env)``); stopped, with their output shown, after the test."""
+    procs = []
+
+    def start(**env):
+        proc = background.start_worker(**env)
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        print(background.stop(proc)[-3000:])  # shown when a test fails

@@ -8,7 +8,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -20,20 +19,6 @@ from evaluations.models import ReadinessRule, Round, Worksheet, WorksheetScore
 from tests import factories as f
 from tests.e2e import background
 from tests.e2e.conftest import login, wait_until
-
-
-@pytest.fixture
-def worker(transactional_db):
-    procs = []
-
-    def start(**env):
-        proc = background.start_worker(**env)
-        procs.append(proc)
-        return proc
-
-    yield start
-    for proc in procs:
-        print(background.stop(proc)[-3000:])  # shown when a test fails
 
 
 def test_the_recap_is_built_by_a_worker_while_the_page_shows_progress(demo_server, new_page, worker, shot):

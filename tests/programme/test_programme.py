@@ -24,6 +24,7 @@ from programme.models import (
     DigestRun,
     Innovation,
     MonitoringNote,
+    PlanExport,
     ProgrammeEvent,
     QuarterReport,
     StudyVisit,
@@ -302,14 +303,14 @@ def test_every_units_progress_in_one_paged_table_in_a_fixed_number_of_queries(ad
     client.force_login(admin_user)
     client.get(url)
     # savepoint, session, user, memberships, instansi; the units, their actions, pencanangan, SKs and
-    # the quarter's reports (one grouped query each); release
-    with django_assert_num_queries(11):
+    # the quarter's reports (one grouped query each); the person's latest workbook; release
+    with django_assert_num_queries(12):
         html = client.get(url).content.decode()
     row = html.split(unit.name + "</a>")[1].split("</tr>")[0]
     assert ">2</td>" in row and ">1</td>" in row and "17 Mar 2025" in row and "belum dilaporkan" in row
     for i in range(12):
         f.unit(instansi, f"Unit Tambahan {i}")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         html = client.get(url).content.decode()
     assert html.count('data-testid="progress-row"') == 13
     only_late = client.get(url + "&tampil=terlambat").content.decode()
@@ -335,9 +336,10 @@ def test_the_plans_and_realisations_workbook_prints_on_a4_with_its_header_on_eve
         programme.progress_save(user=member, unit=unit, year=2026, quarter=1, rows=[
             {"action": action, "realisation": 25, "done": "Draf", "obstacles": "Menunggu bidang" if i == 39 else ""}])
     client.force_login(admin_user)
-    response = client.get(reverse("programme:progress_export", args=[instansi.pk]) + "?tahun=2026")
+    response = plan_workbook_of(client, instansi, 2026)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    book = load_workbook(io.BytesIO(response.content))
+    content = b"".join(response.streaming_content)
+    book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["Rencana aksi", "Kemajuan unit"]
     sheet = book["Rencana aksi"]
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows
@@ -345,13 +347,78 @@ def test_the_plans_and_realisations_workbook_prints_on_a4_with_its_header_on_eve
     header = next(i for i, r in enumerate(rows) if r[0] == "No.")
     assert rows[header][11:15] == ("TW I", "TW II", "TW III", "TW IV") and len(rows) - header - 1 == 40
     assert rows[header + 1][11] == "25%" and rows[header + 1][12] == "—"
-    pages = _pdf(tmp_path, "rencana-aksi", response.content)
+    pages = _pdf(tmp_path, "rencana-aksi", content)
     plan_pages = [p for p in pages if "Kegiatan" in " ".join(w[4] for w in p) and "Batas" in " ".join(w[4] for w in p)]
     assert len(plan_pages) >= 2
     text = " ".join(w[4] for p in pages for w in p)
     assert all(f"Kegiatan {i:02d}:" in text for i in range(40)) and "Menunggu bidang" in text
     for page in pages:
         assert not _overlaps(page)
+
+
+def plan_workbook_of(client, instansi, year):
+    """Ask for the instansi's plan workbook, let the worker build it, download it: the response."""
+    query = f"?tahun={year}"
+    client.post(reverse("programme:progress_export", args=[instansi.pk]) + query)
+    f.run_tasks()
+    return client.get(reverse("programme:progress_export_download", args=[instansi.pk]) + query)
+
+
+def test_the_plan_workbook_is_built_by_the_worker_shows_its_progress_and_is_only_the_askers(
+        admin_user, reviewer, member, unit, instansi, client, settings):
+    programme.action_save(user=member, unit=unit, year=2026, data={
+        "area_code": "I", "description": "Menyusun SOP layanan", "target": "t", "due": datetime.date(2026, 9, 30),
+        "status": Action.Status.RUNNING})
+    page_url = reverse("programme:progress", args=[instansi.pk]) + "?tahun=2026"
+    status = reverse("programme:progress_export_status", args=[instansi.pk]) + "?tahun=2026"
+    download = reverse("programme:progress_export_download", args=[instansi.pk]) + "?tahun=2026"
+    client.force_login(admin_user)
+    page = client.get(page_url).content.decode()
+    assert 'data-testid="export-plan"' in page and 'data-status="none"' in page
+    asked = client.post(reverse("programme:progress_export", args=[instansi.pk]) + "?tahun=2026")
+    assert asked.status_code == 302 and asked["Location"].endswith("?tahun=2026#laporan")
+    client.post(reverse("programme:progress_export", args=[instansi.pk]) + "?tahun=2026", HTTP_HX_REQUEST="true")
+    assert PlanExport.objects.count() == 1  # asking again while it is being made starts no second one
+    waiting = client.get(status).content.decode()
+    assert "menunggu giliran" in waiting and 'hx-trigger="every 2s"' in waiting
+    PlanExport.objects.update(status="running", done_units=500, total_units=1200)
+    assert "500 dari 1.200 baris" in client.get(status).content.decode()  # Indonesian grouping
+    PlanExport.objects.update(status="queued", done_units=0, total_units=0)
+    assert client.get(download).status_code == 404  # nothing finished yet
+    f.run_tasks()
+    done = client.get(status).content.decode()
+    assert 'data-testid="plan-download"' in done and "every 2s" not in done and "tersedia sampai" in done
+    response = client.get(download)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    assert "rencana-aksi-zi-" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert any("Menyusun SOP layanan" in str(r) for r in book["Rencana aksi"].iter_rows(values_only=True))
+    # The TPI member of the instansi sees the page but not the admin's file; another year is another file.
+    client.force_login(reviewer)
+    assert client.get(download).status_code == 404 and 'data-status="none"' in client.get(page_url).content.decode()
+    client.force_login(admin_user)
+    assert client.get(download.replace("2026", "2025")).status_code == 404
+    # A day later it is gone (the nightly job removes file and row).
+    PlanExport.objects.update(finished_at=timezone.now() - datetime.timedelta(hours=settings.RECAP_KEEP_HOURS, minutes=1),
+                              requested_at=timezone.now() - datetime.timedelta(hours=settings.RECAP_KEEP_HOURS, minutes=2))
+    assert client.get(download).status_code == 404
+    assert programme_tasks.prune_plan_exports() == 1 and not PlanExport.objects.exists()
+
+
+def test_a_plan_workbook_asked_for_by_someone_who_lost_access_is_refused_and_a_failure_says_why(
+        admin_user, reviewer, instansi, client, monkeypatch):
+    client.force_login(reviewer)
+    client.post(reverse("programme:progress_export", args=[instansi.pk]) + "?tahun=2026")
+    Membership.objects.filter(user=reviewer).delete()  # the TPI role taken away before the worker ran
+    f.run_tasks()
+    export = PlanExport.objects.get()
+    assert export.status == "failed" and "Akses" in export.error and not export.file
+    client.force_login(admin_user)
+    monkeypatch.setattr(programme_tasks, "plan_workbook", lambda *a, **k: (_ for _ in ()).throw(MemoryError()))
+    client.post(reverse("programme:progress_export", args=[instansi.pk]) + "?tahun=2026")
+    f.run_tasks()
+    panel = client.get(reverse("programme:progress_export_status", args=[instansi.pk]) + "?tahun=2026").content.decode()
+    assert 'data-testid="plan-failed"' in panel and "MemoryError" in panel and 'data-testid="export-plan"' in panel
 
 
 # --------------------------------------------------------------------------- inovasi and kaji tiru

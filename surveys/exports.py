@@ -1,0 +1,83 @@
+"""Workbooks of the surveys app (openpyxl only: rows in, workbook out): the anonymised responses with
+the computation an Inspektorat can check by hand, and the list of one-time codes to print."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from . import indices
+
+BOLD = Font(bold=True)
+
+
+def _head(ws, values):
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        cell.font = BOLD
+
+
+def results_workbook(period, data, rows) -> Workbook:
+    wb = Workbook()
+    summary = wb.active
+    summary.title = _("Ringkasan")
+    summary.append([_("Hasil survei %(u)s — %(r)s") % {"u": period.unit.name, "r": period.round.name}])
+    summary["A1"].font = BOLD
+    summary.append([_("Dibuat"), date_format(timezone.localtime(), "j F Y H.i T")])
+    summary.append([_("Periode survei"), f"{period.opens_on:%d-%m-%Y} s.d. {period.closes_on:%d-%m-%Y}",
+                    period.get_status_display()])
+    summary.append([_("Jawaban diterima"), data.received])
+    summary.append([_("Dikecualikan admin"), data.excluded])
+    summary.append([_("Responden dihitung"), data.respondents, _("minimal %(m)d") % {"m": period.minimum}])
+    if period.seal:
+        summary.append([_("Segel (SHA-256 atas HMAC seluruh jawaban)"), period.seal])
+    summary.append([])
+    _head(summary, [_("Survei"), _("Nilai (1–4, ke LKE 0–4)"), _("Skor LKE (nilai / 4 × 17,5)")])
+    for label, result in (("IPAK (SPAK)", data.spak), ("IPKP (SPKP)", data.spkp)):
+        summary.append([label, result.overall.value, result.overall.score])
+    summary.append([])
+    _head(summary, [_("Jenis layanan"), _("Responden"), "IPAK", "IPKP"])
+    for s in data.services:
+        summary.append([s.name, data.per_service.get(s.pk, 0), data.spak.services[s.pk].value,
+                        data.spkp.services[s.pk].value])
+    summary.append([])
+    summary.append([_("Cara hitung: indeks butir = rata-rata nilai responden yang dihitung; indeks aspek = rata-rata "
+                      "indeks butirnya; nilai survei = rata-rata indeks aspek (bobot sama), dibulatkan 2 desimal.")])
+    summary.column_dimensions["A"].width = 44
+    summary.column_dimensions["B"].width = 22
+    summary.column_dimensions["C"].width = 26
+
+    calc = wb.create_sheet(_("Perhitungan"))
+    _head(calc, [_("Survei"), _("Aspek"), _("Kode"), _("Pertanyaan"), _("Indeks butir"), _("Indeks aspek")])
+    for label, result in (("SPAK", data.spak), ("SPKP", data.spkp)):
+        for item in result.items:
+            calc.append([label, item.aspect.name, item.code, item.text,
+                         indices.round2(result.overall.items.get(str(item.pk))),
+                         indices.round2(result.overall.aspects.get(item.aspect.code))])
+    calc.column_dimensions["D"].width = 70
+
+    items = data.spkp.items + data.spak.items
+    sheet = wb.create_sheet(_("Jawaban"))
+    _head(sheet, [_("Tanda terima"), _("Tanggal"), _("Jenis layanan"), _("Tanda"), _("Dikecualikan"), _("Alasan"),
+                  *[i.code for i in items]])
+    for response, values in rows:
+        exclusion = getattr(response, "exclusion", None)
+        sheet.append([response.receipt, timezone.localtime(response.submitted_at).date(), response.service.name,
+                      response.flags, _("ya") if exclusion else "", exclusion.reason if exclusion else "",
+                      *[values.get(i.pk) for i in items]])
+        sheet.cell(row=sheet.max_row, column=2).number_format = "DD-MM-YYYY"
+    return wb
+
+
+def codes_workbook(period, codes) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Kode survei")
+    _head(ws, [_("Kode"), _("Batch"), _("Dipakai")])
+    for c in codes:
+        ws.append([c.code, c.batch, _("ya") if c.used_at else ""])
+    ws.column_dimensions["A"].width = 14
+    return wb

@@ -1,0 +1,276 @@
+"""The pages of the people who run a survey: the unit prepares it (service types, posters, codes),
+the admin closes it and decides about responses, everyone concerned reads the results."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from evaluations.models import Round
+from evaluations.views._lists import paged
+from evaluations.views.excel import _xlsx
+
+from .. import exports, indices, posters, selectors, services
+from ..forms import CodesForm, ExcludeForm, FixValueForm, PeriodForm, ServicesForm
+from ..models import Handoff, Response, SurveyPeriod
+from ..permissions import can_decide, can_prepare, get_instansi_or_404, get_period_or_404, get_unit_or_404
+
+PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def instansi_surveys(request, instansi_id):
+    """Every unit's survey of a round for the instansi's admins and TPI: status, respondents counted
+    against the minimum, the values handed to the worksheet — 50 a page, a fixed number of queries."""
+    instansi = get_instansi_or_404(request.user, instansi_id)
+    rounds = list(Round.objects.filter(instansi=instansi).order_by("-year", "-pk"))
+    chosen = next((r for r in rounds if str(r.pk) == request.GET.get("periode", "")), rounds[0] if rounds else None)
+    search = request.GET.get("q", "").strip()[:100]
+    periods = (SurveyPeriod.objects.filter(round=chosen).select_related("unit").order_by("unit__name", "pk")
+               if chosen else SurveyPeriod.objects.none())
+    if search:
+        periods = periods.filter(unit__name__icontains=search)
+    page, query = paged(request, periods, PER_PAGE)
+    ids = [p.pk for p in page.object_list]
+    counted = dict(Response.objects.filter(period_id__in=ids, exclusion__isnull=True).values("period_id")
+                   .annotate(n=Count("pk")).values_list("period_id", "n"))
+    handed = {}
+    for h in Handoff.objects.filter(period_id__in=ids).order_by("at", "pk"):
+        handed[(h.period_id, h.kind)] = h  # the latest of each
+    rows = [{"period": p, "respondents": counted.get(p.pk, 0), "ipak": handed.get((p.pk, "spak")),
+             "ipkp": handed.get((p.pk, "spkp"))} for p in page.object_list]
+    return render(request, "surveys/instansi.html", {"instansi": instansi, "rounds": rounds, "chosen": chosen,
+                                                     "page": page, "query": query, "rows": rows, "search": search})
+
+
+def public_url(request, period, service=None) -> str:
+    url = request.build_absolute_uri(reverse("surveys:respond", args=[period.token]))
+    return f"{url}?layanan={service.pk}" if service else url
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_surveys(request, unit_id):
+    """The unit's surveys, one per round, and a new one."""
+    unit = get_unit_or_404(request.user, unit_id)
+    prepare = can_prepare(request.user, unit)
+    form = PeriodForm(request.POST or None, unit=unit) if prepare else None
+    status = 200
+    if request.method == "POST":
+        if not prepare:
+            raise PermissionDenied(_("Hanya operator, kepala unit, atau admin yang dapat menyiapkan survei unit."))
+        if form.is_valid():
+            try:
+                period = services.period_create(
+                    user=request.user, unit=unit, round_=form.cleaned_data["round"],
+                    opens_on=form.cleaned_data["opens_on"], closes_on=form.cleaned_data["closes_on"],
+                    services=form.service_names(), require_code=form.cleaned_data["require_code"],
+                    minimum=form.cleaned_data["minimum"])
+            except services.Refused as refused:
+                form.add_error(refused.field or None, refused.message)
+            else:
+                messages.success(request, _("Survei disiapkan. Periksa isinya, lalu buka survei."))
+                return redirect("surveys:period", period.pk)
+        status = 400
+    periods = list(unit.survey_periods.select_related("round").order_by("-round__year"))
+    return render(request, "surveys/unit.html", {"unit": unit, "periods": periods, "form": form}, status=status)
+
+
+def _detail(request, period, *, services_form=None, codes_form=None, status=200):
+    services_list = list(period.services.all())
+    link = public_url(request, period)
+    share = _("Mohon isi survei pelayanan %(u)s (tanpa nama, ±3 menit): %(l)s") % {"u": period.unit.name, "l": link}
+    return render(request, "surveys/period.html", {
+        "period": period, "unit": period.unit, "services": services_list, "link": link,
+        "links": [(s, public_url(request, period, s)) for s in services_list],
+        "whatsapp": "https://wa.me/?text=" + urllib.parse.quote(share),
+        "prepare": can_prepare(request.user, period.unit), "decide": can_decide(request.user, period),
+        "services_form": services_form or ServicesForm(initial={"services": "\n".join(s.name for s in services_list)}),
+        "codes_form": codes_form or CodesForm(), "codes": period.codes.count(),
+        "codes_used": period.codes.filter(used_at__isnull=False).count()}, status=status)
+
+
+@login_required
+@require_GET
+def period_detail(request, pk):
+    return _detail(request, get_period_or_404(request.user, pk))
+
+
+def _preparer(request, pk):
+    period = get_period_or_404(request.user, pk)
+    if not can_prepare(request.user, period.unit):
+        raise PermissionDenied(_("Hanya operator, kepala unit, atau admin yang dapat menyiapkan survei unit."))
+    return period
+
+
+@login_required
+@require_POST
+def period_open(request, pk):
+    period = _preparer(request, pk)
+    try:
+        services.period_open(user=request.user, period=period)
+    except services.Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Survei dibuka: tautan dan poster siap dibagikan."))
+    return redirect("surveys:period", period.pk)
+
+
+@login_required
+@require_POST
+def period_services(request, pk):
+    period = _preparer(request, pk)
+    form = ServicesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.services_set(user=request.user, period=period,
+                                  names=form.cleaned_data["services"].splitlines())
+        except services.Refused as refused:
+            form.add_error("services", refused.message)
+        else:
+            messages.success(request, _("Jenis layanan disimpan."))
+            return redirect("surveys:period", period.pk)
+    return _detail(request, period, services_form=form, status=400)
+
+
+@login_required
+@require_POST
+def codes_new(request, pk):
+    period = _preparer(request, pk)
+    form = CodesForm(request.POST)
+    if form.is_valid():
+        codes = services.codes_generate(user=request.user, period=period, count=form.cleaned_data["count"])
+        messages.success(request, _("%(n)d kode baru dibuat; unduh daftarnya untuk dicetak pada bukti layanan.")
+                         % {"n": len(codes)})
+        return redirect("surveys:period", period.pk)
+    return _detail(request, period, codes_form=form, status=400)
+
+
+@login_required
+@require_GET
+def codes_download(request, pk):
+    period = _preparer(request, pk)
+    return _xlsx(exports.codes_workbook(period, list(period.codes.order_by("batch", "pk"))),
+                 f"kode-survei-{slugify(period.unit.name)}-{period.round.year}.xlsx")
+
+
+@login_required
+@require_GET
+def poster(request, pk, service_id, fmt):
+    period = get_period_or_404(request.user, pk)
+    if fmt not in ("png", "pdf"):
+        raise Http404
+    service = None
+    if service_id:
+        service = period.services.filter(pk=service_id).first()
+        if service is None:
+            raise Http404
+    image = posters.poster(url=public_url(request, period, service), unit=period.unit.name,
+                           instansi=period.unit.instansi.name, service=service.name if service else "")
+    body, kind = (posters.pdf(image), "application/pdf") if fmt == "pdf" else (posters.png(image), "image/png")
+    response = HttpResponse(body, content_type=kind)
+    name = f"poster-survei-{slugify(period.unit.name)}{'-' + slugify(service.name) if service else ''}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _results(request, period, *, fix_form=None, exclude_errors=None, status=200):
+    data = selectors.results(period)
+    flagged = list(Response.objects.filter(period=period).exclude(flags="").filter(exclusion__isnull=True)
+                   .select_related("service").order_by("pk")[:200])
+    charts = selectors.charts(data)
+    instruments = []
+    for key, res in (("spkp", data.spkp), ("spak", data.spak)):
+        res.rows = [{"aspect": item.aspect.name, "text": item.text,
+                     "item": indices.round2(res.overall.items.get(str(item.pk))),
+                     "aspect_index": indices.round2(res.overall.aspects.get(item.aspect.code))} for item in res.items]
+        instruments.append((key, res, charts[key]))
+    return render(request, "surveys/results.html", {
+        "period": period, "unit": period.unit, "r": data, "flagged": flagged,
+        "decide": can_decide(request.user, period), "change": selectors.readiness_change(period, data),
+        "instrument_rows": instruments, "handoffs": list(period.handoffs.select_related("by")[:10]),
+        "service_rows": [(s, data.per_service.get(s.pk, 0), data.spak.services[s.pk].value,
+                          data.spkp.services[s.pk].value) for s in data.services],
+        "fix_form": fix_form or FixValueForm(), "exclude_errors": exclude_errors or {}}, status=status)
+
+
+@login_required
+@require_GET
+def results(request, pk):
+    return _results(request, get_period_or_404(request.user, pk))
+
+
+@login_required
+@require_GET
+def results_export(request, pk):
+    period = get_period_or_404(request.user, pk)
+    return _xlsx(exports.results_workbook(period, selectors.results(period), selectors.response_rows(period)),
+                 f"hasil-survei-{slugify(period.unit.name)}-{period.round.year}.xlsx")
+
+
+def _decider(request, pk):
+    period = get_period_or_404(request.user, pk)
+    if not can_decide(request.user, period):
+        raise PermissionDenied(_("Hanya admin instansi yang dapat memutuskan hal ini."))
+    return period
+
+
+@login_required
+@require_POST
+def response_exclude(request, pk, response_id):
+    period = _decider(request, pk)
+    response = Response.objects.filter(period=period, pk=response_id).first()
+    if response is None:
+        raise Http404
+    form = ExcludeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.response_exclude(user=request.user, response=response, reason=form.cleaned_data["reason"])
+        except services.Refused as refused:
+            return _results(request, period, exclude_errors={response.pk: refused.message}, status=400)
+        messages.success(request, _("Jawaban %(r)s dikecualikan.") % {"r": response.receipt})
+        return redirect(reverse("surveys:results", args=[period.pk]) + "#ditandai")
+    return _results(request, period, exclude_errors={response.pk: form.errors["reason"][0]}, status=400)
+
+
+@login_required
+@require_POST
+def period_close(request, pk):
+    period = _decider(request, pk)
+    try:
+        done = services.period_close(user=request.user, period=period,
+                                     base_url=request.build_absolute_uri("/"))
+    except services.Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Survei ditutup dan disegel. ") + " ".join(
+            f"{h.get_kind_display().split('(')[-1].rstrip(')')}: {h.outcome}" for h in done))
+    return redirect("surveys:results", period.pk)
+
+
+@login_required
+@require_POST
+def handoff_fix(request, pk):
+    period = _decider(request, pk)
+    form = FixValueForm(request.POST)
+    if form.is_valid():
+        try:
+            record = services.handoff_fixed(user=request.user, period=period, kind=form.cleaned_data["kind"],
+                                            value=form.cleaned_data["value"], base_url=request.build_absolute_uri("/"))
+        except services.Refused as refused:
+            form.add_error("value", refused.message)
+        else:
+            messages.success(request, record.outcome)
+            return redirect("surveys:results", period.pk)
+    return _results(request, period, fix_form=form, status=400)
