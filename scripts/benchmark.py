@@ -145,6 +145,43 @@ def measure_generated_build(key, label, model, build_task, fields, repeat=3):
             "queries": len(ctx.captured_queries), "peak_mb": peak, "runs": repeat}
 
 
+def survey_with_responses(rnd, unit, admin, n):
+    """One unit's open SPAK/SPKP survey with ``n`` responses over four services (inserted in bulk,
+    signed as the public page signs them), some flagged, one excluded."""
+    import random
+
+    from django.utils import timezone
+
+    from surveys import selectors as survey_selectors
+    from surveys import services as survey_services
+    from surveys.instruments import load_national
+    from surveys.models import Aspect, Exclusion, Instrument, Item, Response, ResponseAnswer
+
+    load_national(Instrument, Aspect, Item)  # (benchdata starts with a flush: the migration's rows are gone)
+    today = timezone.localdate()
+    period = survey_services.period_create(user=admin, unit=unit, round_=rnd, opens_on=today, closes_on=today,
+                                           services=["KTP-el", "Kartu Keluarga", "Akta Kelahiran", "Surat Pindah"])
+    period = survey_services.period_open(user=admin, period=period)
+    services_ = list(period.services.all())
+    items = list(survey_selectors.item_ranges(period))
+    rng = random.Random(7)
+    responses, values = [], []
+    for i in range(n):
+        answers = {pk: rng.choice((2, 3, 3, 4, 4)) for pk in items}
+        receipt = f"{i:010X}"
+        service = services_[i % 3]  # the fourth service has none (the page warns)
+        responses.append(Response(period=period, service=service, receipt=receipt, client=f"{i:064x}",
+                                  flags="cepat" if i % 50 == 0 else "",
+                                  digest=survey_services.digest(period.pk, service.pk, receipt, answers)))
+        values.append(answers)
+    made = Response.objects.bulk_create(responses, batch_size=1000)
+    ResponseAnswer.objects.bulk_create([ResponseAnswer(response=r, item_id=k, value=v)
+                                        for r, answers in zip(made, values, strict=True)
+                                        for k, v in answers.items()], batch_size=5000)
+    Exclusion.objects.create(response=made[0], reason="Diisi petugas (benchmark)", by=admin)
+    return period
+
+
 def run(n_units, repeat):
     configure()
     from benchdata import build
@@ -187,6 +224,7 @@ def run(n_units, repeat):
     def attach_data(i):
         return {"document": spare[i].pk}
 
+    survey = survey_with_responses(rnd, draft.unit, world.admin, 5000)
     dashboard = reverse("evaluations:round_detail", args=[rnd.pk])
     pages = [
         (operator, "overview", "Kertas kerja: ringkasan unit", "GET", draft.get_absolute_url(), None, None),
@@ -215,6 +253,10 @@ def run(n_units, repeat):
          None, None),
         (admin, "plan_request", "Minta Excel rencana aksi (antre untuk worker)", "POST",
          reverse("programme:progress_export", args=[rnd.instansi_id]) + f"?tahun={rnd.year}", {}, None),
+        (admin, "survey_results", "Hasil survei SPAK/SPKP satu unit (5.000 jawaban)", "GET",
+         reverse("surveys:results", args=[survey.pk]), None, None),
+        (admin, "survey_export", "Ekspor jawaban survei dan perhitungan (Excel, 5.000 jawaban)", "GET",
+         reverse("surveys:results_export", args=[survey.pk]), None, None),
         (admin, "summary", "Ringkasan periode (sebaran, rata-rata area)", "GET",
          reverse("evaluations:round_summary", args=[rnd.pk]), None, None),
         (admin, "scorecard", "Kartu nilai satu unit", "GET",

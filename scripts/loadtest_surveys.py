@@ -3,6 +3,7 @@
 PostgreSQL on loopback, then proof that every acknowledged response is counted exactly once.
 
     .venv/bin/python scripts/loadtest_surveys.py                 # 200 respondents, 60 s: the README's figure
+    .venv/bin/python scripts/loadtest_surveys.py --think 1-3     # stress: each "respondent" 10-30× too fast
     .venv/bin/python scripts/loadtest_surveys.py --respondents 20 --duration 10 --keep-db   # quick, keep the data
 
 Needs a PostgreSQL server on 127.0.0.1:5432 reachable as user ``postgres`` without a password
@@ -25,7 +26,8 @@ helpers). What it does, start to finish:
    seconds, for ``--duration`` seconds. Each loops: a new phone (an empty cookie jar) on the next address
    of its own pool (respondent n owns 10.n/256.n%256.1–254, in shuffled order: an address sends once per
    254 responses, far under the limit), GET ``/s/<token>/`` (the form: CSRF token, the signed ``t``, the
-   service and item radios), a think time (``--think``, 1–3 s uniform), POST every item (random among the
+   service and item radios), a think time (``--think``, 20–60 s uniform: reading and answering 14
+   questions; 20 s is the fill time under which the app flags a response), POST every item (random among the
    values the form offers, 1–4), a random service, the CSRF token, ``t`` and the empty honeypot; the answer
    must be a 302 to ``/s/<token>/terima-kasih/?r=<RECEIPT>`` (10 upper-case hex digits): that response is
    *acknowledged*. Anything else — another status, a timeout (30 s), a connection error — is an error.
@@ -38,8 +40,8 @@ helpers). What it does, start to finish:
    answer (a timeout, or cut at the end), which is reported separately; and
    ``surveys.selectors.results(period).respondents`` (and ``received``) equals that count.
 5. Prints a Markdown table (per request kind: count, p50/p95/p99/max latency, errors), the totals and
-   throughput, the flags the survey gave (``cepat``: every respondent here is faster than
-   SURVEY_MIN_SECONDS; flagged is still counted), the latency per 10 s, the CPU used and the machine; then
+   throughput, the flags the survey gave (``cepat`` when ``--think`` is under SURVEY_MIN_SECONDS;
+   flagged is still counted), the latency per 10 s, the CPU used and the machine; then
    **PASS** only with p95 < 300 ms for the GET and for the POST, zero errors, every acknowledged response
    exactly once (and no traceback in the server log), exit code 0 — otherwise FAIL, exit code 1. Drops the
    database (unless ``--keep-db``); the logs (``server.log``, ``access.log``) are kept when the run fails.
@@ -342,8 +344,8 @@ def main() -> int:
     p.add_argument("--respondents", type=int, default=200, help="virtual respondents at once (default 200)")
     p.add_argument("--duration", type=float, default=60, help="seconds of load after the start (default 60)")
     p.add_argument("--ramp", type=float, default=2, help="respondents start spread over this many seconds (default 2)")
-    p.add_argument("--think", default="1-3", help="seconds between getting the form and sending it, MIN-MAX uniform "
-                                                  "(default 1-3: a stress profile; people take minutes)")
+    p.add_argument("--think", default="20-60", help="seconds between getting the form and sending it, MIN-MAX uniform "
+                                                  "(default 20-60: a person reading and answering; 1-3 is a stress profile)")
     p.add_argument("--units", type=int, default=5, help="units in the institution (default 5; the survey is the "
                                                         "first unit's)")
     p.add_argument("--workers", type=int, default=2 * cpu + 1, help=f"gunicorn workers (default {2 * cpu + 1})")

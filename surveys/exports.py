@@ -63,12 +63,12 @@ def results_workbook(period, data, rows) -> Workbook:
     sheet = wb.create_sheet(_("Jawaban"))
     _head(sheet, [_("Tanda terima"), _("Tanggal"), _("Jenis layanan"), _("Tanda"), _("Dikecualikan"), _("Alasan"),
                   *[i.code for i in items]])
-    for response, values in rows:
+    for row, (response, values) in enumerate(rows, start=2):
         exclusion = getattr(response, "exclusion", None)
         sheet.append([response.receipt, timezone.localtime(response.submitted_at).date(), response.service.name,
                       response.flags, _("ya") if exclusion else "", exclusion.reason if exclusion else "",
                       *[values.get(i.pk) for i in items]])
-        sheet.cell(row=sheet.max_row, column=2).number_format = "DD-MM-YYYY"
+        sheet.cell(row=row, column=2).number_format = "DD-MM-YYYY"  # (max_row would scan every row each time)
     return wb
 
 

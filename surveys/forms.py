@@ -18,10 +18,10 @@ class RespondentForm(forms.Form):
     website = forms.CharField(required=False, max_length=200, label=_("Jangan diisi"))  # the honeypot
     t = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
-    def __init__(self, *args, period, questionnaire, **kwargs):
+    def __init__(self, *args, period, questionnaire, services, **kwargs):
         super().__init__(*args, **kwargs)
         self.period = period
-        self.services = list(period.services.all())
+        self.services = services
         self.fields["service"].choices = [(s.pk, s.name) for s in self.services]
         if not period.require_code and not period.has_codes:
             del self.fields["code"]
@@ -109,3 +109,83 @@ class FixValueForm(forms.Form):
     value = forms.DecimalField(label=_("Nilai (0–4)"), min_value=0, max_value=4, decimal_places=2, max_digits=3,
                                localize=True, required=False,
                                help_text=_("Kosongkan untuk memasukkan nilai hasil survei ini."))
+
+
+class AdaptForm(forms.Form):
+    """A new version of an instrument for the instansi: each item's wording and labels (left out by
+    clearing its wording), up to three new items in an existing aspect, and the scale."""
+
+    title = forms.CharField(label=_("Judul"), max_length=200)
+    intro = forms.CharField(label=_("Pengantar untuk responden"), max_length=1000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    scale_min = forms.IntegerField(label=_("Skala terendah"), min_value=0, max_value=9)
+    scale_max = forms.IntegerField(label=_("Skala tertinggi"), min_value=1, max_value=10,
+                                   help_text=_("Skala selain 1–4 dikonversi linear ke 1–4 sebelum dihitung: "
+                                               "x' = 1 + (x − terendah) × 3 / (tertinggi − terendah)."))
+    NEW = 3
+
+    def __init__(self, *args, base, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base = base
+        self.items = list(base.items.select_related("aspect").order_by("order"))
+        self.aspects = list(base.aspects.order_by("order"))
+        for item in self.items:
+            self.fields[f"text_{item.pk}"] = forms.CharField(
+                label=f"{item.code}. {item.aspect.name}", required=False, max_length=600, initial=item.text,
+                widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Kosongkan untuk tidak memakai butir ini."))
+            self.fields[f"labels_{item.pk}"] = forms.CharField(
+                label=_("Keterangan tiap nilai, dari terendah, dipisah |"), max_length=600,
+                initial=" | ".join(item.labels), required=False)
+        choices = [("", "—")] + [(a.code, a.name) for a in self.aspects]
+        for k in range(1, self.NEW + 1):
+            self.fields[f"new_aspect_{k}"] = forms.ChoiceField(label=_("Butir baru %(k)d: aspek") % {"k": k},
+                                                               choices=choices, required=False)
+            self.fields[f"new_text_{k}"] = forms.CharField(label=_("Pertanyaan"), required=False, max_length=600,
+                                                           widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"new_labels_{k}"] = forms.CharField(
+                label=_("Keterangan tiap nilai, dari terendah, dipisah |"), required=False, max_length=600)
+
+    def _labels(self, name, points):
+        labels = [x.strip() for x in (self.cleaned_data.get(name) or "").split("|") if x.strip()]
+        if len(labels) != points:
+            self.add_error(name, _("Tulis %(n)d keterangan (satu untuk tiap nilai), dipisah tanda |.") % {"n": points})
+        return labels
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("scale_min"), data.get("scale_max")
+        if low is None or high is None:
+            return data
+        if high <= low:
+            self.add_error("scale_max", _("Skala tertinggi harus lebih besar dari skala terendah."))
+            return data
+        points = high - low + 1
+        names = {a.code: a.name for a in self.aspects}
+        specs = []
+        for item in self.items:
+            text = (data.get(f"text_{item.pk}") or "").strip()
+            if text:
+                specs.append({"aspect": item.aspect.code, "aspect_name": item.aspect.name, "code": item.code,
+                              "text": text, "labels": self._labels(f"labels_{item.pk}", points)})
+        codes = {s["code"] for s in specs}
+        for k in range(1, self.NEW + 1):
+            text, aspect = (data.get(f"new_text_{k}") or "").strip(), data.get(f"new_aspect_{k}")
+            if not text and not aspect:
+                continue
+            if not text or not aspect:
+                self.add_error(f"new_text_{k}" if not text else f"new_aspect_{k}",
+                               _("Butir baru memerlukan aspek dan pertanyaan."))
+                continue
+            n = sum(1 for s in specs if s["aspect"] == aspect) + 1
+            code = f"{aspect}.{n}"
+            while code in codes:
+                n += 1
+                code = f"{aspect}.{n}"
+            codes.add(code)
+            specs.append({"aspect": aspect, "aspect_name": names[aspect], "code": code, "text": text,
+                          "labels": self._labels(f"new_labels_{k}", points)})
+        if not specs:
+            raise forms.ValidationError(_("Instrumen memerlukan paling sedikit satu butir."))
+        order = {a.code: i for i, a in enumerate(self.aspects)}
+        self.specs = sorted(specs, key=lambda s: order[s["aspect"]])
+        return data

@@ -5,6 +5,7 @@ from evaluations import services
 from surveys import selectors as survey_selectors
 from surveys.instruments import load_national
 from surveys.models import Aspect, Instrument, Item
+from surveys.views import public as survey_public
 from tests import factories as f
 from tests.evaluations.test_services import complete
 from units.models import Membership
@@ -42,6 +43,7 @@ def fresh_survey_caches():
     """Instruments are kept per process by id; a rolled-back test's ids may come back as others."""
     survey_selectors._ranges.cache_clear()
     survey_selectors._questionnaire.cache_clear()
+    survey_public._blank_questions.cache_clear()
 
 
 @pytest.fixture(autouse=True)

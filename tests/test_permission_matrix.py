@@ -56,7 +56,7 @@ from programme.models import (
 )
 from surveys import selectors as survey_selectors
 from surveys import services as survey_services
-from surveys.models import Exclusion, ServiceType, SurveyPeriod
+from surveys.models import Exclusion, Instrument, ServiceType, SurveyPeriod
 from tests import factories as f
 from units.models import Membership
 
@@ -271,6 +271,11 @@ MATRIX = {
     "surveys:respond": ("GET", {k: _all(200, ROLES) for k in SURVEYS}),
     "surveys:thanks": ("GET", {k: _all(200, ROLES) for k in SURVEYS}),
     "surveys:unit": ("GET", SURVEY_READ),
+    # The questionnaires: read by the instansi's admins and TPI; adapted (a new version) by its admins.
+    "surveys:instruments": ("GET", {"rnd": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]),
+                                    "foreign_rnd": _all(200, SEES_FOREIGN)}),
+    "surveys:instrument_adapt": ("GET", {"rnd": {**_all(200, ["admin", "superuser"]), **_all(403, ["tpi", "tpi_lain"])},
+                                         "foreign_rnd": _all(200, SEES_FOREIGN)}),
     "surveys:instansi": ("GET", {"rnd": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]),
                                  "foreign_rnd": _all(200, SEES_FOREIGN)}),
     "surveys:period": ("GET", SURVEY_READ),
@@ -497,6 +502,8 @@ def _args(route, obj):
         values["note_id"] = MonitoringNote.objects.filter(unit_id=obj.unit_id).values_list("pk", flat=True)[0]
     if "<int:action_id>" in route:
         values["action_id"] = Action.objects.filter(unit_id=obj.unit_id).values_list("pk", flat=True)[0]
+    if route.endswith("instrumen/<int:pk>/sesuaikan/"):  # the national SPAK instrument
+        values["pk"] = Instrument.objects.get(kind="spak", instansi__isnull=True, version=1).pk
     if "<str:token>" in route:
         values["token"] = obj.token
     if "<int:response_id>" in route:

@@ -53,7 +53,7 @@ def test_the_survey_load_test_counts_every_acknowledged_response_once():
     db = connection.settings_dict
     server = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     result = subprocess.run([sys.executable, "scripts/loadtest_surveys.py", "--respondents", "10", "--duration", "5",
-                             "--ramp", "1", "--workers", "2", "--pg-url", server],
+                             "--ramp", "1", "--think", "1-2", "--workers", "2", "--pg-url", server],
                             cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=400)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     out = result.stdout

@@ -4,6 +4,8 @@ from .staff import (
     codes_new,
     handoff_fix,
     instansi_surveys,
+    instrument_adapt,
+    instruments,
     period_close,
     period_detail,
     period_open,
@@ -15,6 +17,6 @@ from .staff import (
     unit_surveys,
 )
 
-__all__ = ["codes_download", "codes_new", "handoff_fix", "instansi_surveys", "period_close", "period_detail", "period_open",
+__all__ = ["codes_download", "codes_new", "handoff_fix", "instansi_surveys", "instrument_adapt", "instruments", "period_close", "period_detail", "period_open",
            "period_services", "poster", "respond", "response_exclude", "results", "results_export", "thanks",
            "unit_surveys"]

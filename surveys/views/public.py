@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import secrets
 import time
+from functools import lru_cache
 
 from django.core import signing
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from units.security import client_ip
@@ -21,9 +26,30 @@ DEVICE_COOKIE = "zi_survei"
 STARTED_SALT = "surveys.started"
 
 
+@lru_cache(maxsize=256)
+def _blank_questions(spak_id: int, spkp_id: int, language: str) -> str:
+    """The questions with nothing chosen, rendered once per process and language (instruments never
+    change: a change is a new version). Most of the page, and most of its cost."""
+    period = SurveyPeriod(spak_id=spak_id, spkp_id=spkp_id)
+    form = RespondentForm(period=period, questionnaire=selectors.questionnaire(period), services=[])
+    return mark_safe(render_to_string("surveys/_questions.html", {"groups": form.groups()}))  # noqa: S308
+
+
+def _answers(post, period) -> dict[int, int] | None:
+    """The values sent when every question has a valid one (the common case: no form object needed),
+    else None and the form says what is missing."""
+    values = {}
+    for pk, (low, high) in selectors.item_ranges(period).items():
+        raw = post.get(f"q{pk}", "")
+        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+            return None
+        values[pk] = int(raw)
+    return values
+
+
 def _period(token):
     try:
-        return SurveyPeriod.objects.select_related("unit").get(token=token)
+        return SurveyPeriod.objects.select_related("unit__instansi").get(token=token)
     except SurveyPeriod.DoesNotExist:
         raise Http404 from None
 
@@ -41,26 +67,33 @@ def _seconds(period, token: str) -> int | None:
     return max(0, int(time.time()) - data["t"]) if data.get("p") == period.pk else None
 
 
+@transaction.non_atomic_requests  # a page read needs no transaction; the response is written in its own
 @require_http_methods(["GET", "POST"])
 def respond(request, token):
     period = _period(token)
-    questionnaire = selectors.questionnaire(period)
-    status = 200
+    services_ = list(period.services.all())
+    status, form, questions_html = 200, None, None
     if request.method == "POST" and period.accepting:
-        form = RespondentForm(request.POST, period=period, questionnaire=questionnaire)
-        if form.is_valid():
+        post = request.POST
+        values = _answers(post, period)
+        service = next((x for x in services_ if str(x.pk) == post.get("service", "")), None)
+        code = post.get("code", "")[:20]
+        if values is not None and service is not None and (code or not period.require_code):
             try:
                 submitted = services.response_submit(
-                    period=period, service=next(x for x in form.services if x.pk == form.cleaned_data["service"]),
-                    values=form.values(), code=form.cleaned_data.get("code", ""), client_ip=client_ip(request),
-                    device=request.COOKIES.get(DEVICE_COOKIE, ""), honeypot=form.cleaned_data["website"],
-                    seconds=_seconds(period, form.cleaned_data["t"]))
+                    period=period, service=service, values=values, code=code, client_ip=client_ip(request),
+                    device=request.COOKIES.get(DEVICE_COOKIE, ""), honeypot=post.get("website", "")[:200],
+                    seconds=_seconds(period, post.get("t", "")[:200]))
             except services.Refused as refused:
+                form = _form(period, services_, data=post)
+                form.is_valid()
                 form.add_error(refused.field if refused.field in form.fields else None, refused.message)
                 status = refused.status
             else:
                 return redirect(f"{request.path}terima-kasih/?r={submitted.response.receipt}")
         else:
+            form = _form(period, services_, data=post)
+            form.is_valid()
             status = 400
         form.data = form.data.copy()
         form.data["t"] = form.data.get("t") or _started(period)
@@ -69,12 +102,13 @@ def respond(request, token):
         wanted = request.GET.get("layanan", "")
         if wanted.isdecimal():
             initial["service"] = int(wanted)
-        form = RespondentForm(initial=initial, period=period, questionnaire=questionnaire)
+        form = _form(period, services_, initial=initial, questions=False)
+        questions_html = _blank_questions(period.spak_id, period.spkp_id, get_language())
         if request.method == "POST":
             status = 410
     response = render(request, "surveys/respond.html", {
-        "period": period, "form": form, "groups": form.groups(), "service_choices": form.choices("service")},
-        status=status)
+        "period": period, "form": form, "groups": form.groups() if questions_html is None else [],
+        "questions_html": questions_html, "service_choices": form.choices("service")}, status=status)
     if DEVICE_COOKIE not in request.COOKIES:
         response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=365 * 24 * 3600, httponly=True,
                             samesite="Lax", secure=request.is_secure(), path="/s/")
@@ -82,6 +116,12 @@ def respond(request, token):
     return response
 
 
+def _form(period, services_, *, data=None, initial=None, questions=True):
+    return RespondentForm(data, initial=initial, period=period, services=services_,
+                          questionnaire=selectors.questionnaire(period) if questions else [])
+
+
+@transaction.non_atomic_requests
 def thanks(request, token):
     period = _period(token)
     receipt = request.GET.get("r", "")[:10]

@@ -8,7 +8,7 @@ import urllib.parse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,9 +21,17 @@ from evaluations.views._lists import paged
 from evaluations.views.excel import _xlsx
 
 from .. import exports, indices, posters, selectors, services
-from ..forms import CodesForm, ExcludeForm, FixValueForm, PeriodForm, ServicesForm
-from ..models import Handoff, Response, SurveyPeriod
-from ..permissions import can_decide, can_prepare, get_instansi_or_404, get_period_or_404, get_unit_or_404
+from .. import instruments as instrument_versions
+from ..forms import AdaptForm, CodesForm, ExcludeForm, FixValueForm, PeriodForm, ServicesForm
+from ..models import Handoff, Instrument, Item, Response, SurveyPeriod
+from ..permissions import (
+    can_decide,
+    can_prepare,
+    get_instansi_or_404,
+    get_period_or_404,
+    get_unit_or_404,
+    is_admin_of,
+)
 
 PER_PAGE = 50
 
@@ -52,6 +60,44 @@ def instansi_surveys(request, instansi_id):
              "ipkp": handed.get((p.pk, "spkp"))} for p in page.object_list]
     return render(request, "surveys/instansi.html", {"instansi": instansi, "rounds": rounds, "chosen": chosen,
                                                      "page": page, "query": query, "rows": rows, "search": search})
+
+
+@login_required
+@require_GET
+def instruments(request, instansi_id):
+    """The questionnaires: the national ones and the instansi's own versions, each with its items."""
+    instansi = get_instansi_or_404(request.user, instansi_id)
+    shown = (Instrument.objects.filter(Q(instansi__isnull=True) | Q(instansi=instansi))
+             .prefetch_related(Prefetch("items", Item.objects.select_related("aspect").order_by("order")))
+             .select_related("based_on", "created_by").order_by("kind", "-instansi_id", "-version"))
+    current = {kind: selectors.current_instrument(kind, instansi.pk).pk for kind in Instrument.Kind.values}
+    return render(request, "surveys/instruments.html", {
+        "instansi": instansi, "instruments": shown, "current": current,
+        "admin": is_admin_of(request.user, instansi.pk)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instrument_adapt(request, instansi_id, pk):
+    """A new version of an instrument for the instansi (its admins): surveys opened before keep theirs."""
+    instansi = get_instansi_or_404(request.user, instansi_id)
+    if not is_admin_of(request.user, instansi.pk):
+        raise PermissionDenied(_("Hanya admin instansi yang dapat menyesuaikan instrumen survei."))
+    base = Instrument.objects.filter(Q(instansi__isnull=True) | Q(instansi=instansi), pk=pk).first()
+    if base is None:
+        raise Http404
+    form = AdaptForm(request.POST or None, base=base, initial={
+        "title": base.title, "intro": base.intro, "scale_min": base.scale_min, "scale_max": base.scale_max})
+    if request.method == "POST" and form.is_valid():
+        made = instrument_versions.adapt(user=request.user, instansi=instansi, base=base,
+                                         title=form.cleaned_data["title"], intro=form.cleaned_data["intro"],
+                                         scale_min=form.cleaned_data["scale_min"],
+                                         scale_max=form.cleaned_data["scale_max"], items=form.specs)
+        messages.success(request, _("Versi %(v)d dibuat untuk %(i)s; survei yang dibuka sesudah ini memakainya.")
+                         % {"v": made.version, "i": instansi.name})
+        return redirect("surveys:instruments", instansi.pk)
+    return render(request, "surveys/instrument_adapt.html", {"instansi": instansi, "base": base, "form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 def public_url(request, period, service=None) -> str:

@@ -231,3 +231,55 @@ def test_results_of_many_responses_in_a_fixed_number_of_queries_and_the_export(c
     rows = list(book["Jawaban"].iter_rows(values_only=True))
     assert len(rows) == 44 and rows[0][:3] == ("Tanda terima", "Tanggal", "Jenis layanan")
     assert all("127.0.0.1" not in str(r) for r in rows)  # anonymised
+
+
+def test_an_instansi_adapts_an_instrument_as_a_new_version_and_open_surveys_keep_theirs(
+        client, period, admin_user, instansi, member, other_unit, round_open):
+    national = period.spak
+    client.force_login(admin_user)
+    url = reverse("surveys:instrument_adapt", args=[instansi.pk, national.pk])
+    form = client.get(url).content.decode()
+    first = national.items.order_by("order").first()
+    data = {"title": "SPAK Pemkab Uji", "intro": "", "scale_min": "1", "scale_max": "5",
+            **{f"text_{i.pk}": i.text for i in national.items.all()},
+            **{f"labels_{i.pk}": " | ".join(i.labels) for i in national.items.all()},
+            "new_aspect_1": "P4", "new_text_1": "Tidak ada biaya tambahan untuk mempercepat layanan.",
+            "new_labels_1": "STS | TS | R | S | SS"}
+    assert "Kosongkan untuk tidak memakai butir ini." in form
+    wrong = client.post(url, data)  # four labels on a five-point scale
+    assert wrong.status_code == 400 and "Tulis 5 keterangan" in wrong.content.decode()
+    assert "Tidak ada biaya tambahan untuk mempercepat layanan." in wrong.content.decode()  # typed text kept
+    data.update({f"labels_{i.pk}": "STS | TS | R | S | SS" for i in national.items.all()})
+    data[f"text_{first.pk}"] = "Petugas melayani semua orang sama (rumusan instansi)."
+    assert client.post(url, data).status_code == 302
+    mine = selectors.current_instrument("spak", instansi.pk)
+    assert (mine.instansi, mine.version, mine.based_on, mine.scale_max) == (instansi, 1, national, 5)
+    assert mine.items.count() == 6 and mine.items.filter(code="P4.2").exists()
+    assert mine.items.get(code=first.code).text.endswith("(rumusan instansi).")
+    assert national.items.get(pk=first.pk).text == first.text  # the national version untouched
+    period.refresh_from_db()
+    assert period.spak == national  # the open survey keeps what it was opened with
+    newer = surveys.period_create(user=admin_user, unit=other_unit, round_=round_open,
+                                  opens_on=timezone.localdate(), closes_on=timezone.localdate(), services=["A"])
+    assert newer.spak == mine and newer.spkp == period.spkp
+    # On 1–5, every answer 5 is 4 on the LKE's scale; every answer 3 is 2,5.
+    newer = surveys.period_open(user=admin_user, period=newer)
+    values = {pk: high for pk, (_low, high) in selectors.item_ranges(newer).items()}
+    surveys.response_submit(period=newer, service=newer.services.first(), values=values, seconds=60)
+    assert selectors.results(newer).spak.overall.value == Decimal("4.00")
+    page = client.get(reverse("surveys:instruments", args=[instansi.pk])).content.decode()
+    assert "dikonversi linear ke 1–4" in page
+    client.force_login(member)
+    assert client.get(url).status_code == 404  # not an instansi page for a unit's operator
+
+
+def test_the_public_page_tells_nothing_about_other_units_or_the_count(client, period, other_unit, round_open,
+                                                                      member):
+    surveys.response_submit(period=period, service=period.services.first(), values=_answers(period), seconds=60)
+    html = client.get(reverse("surveys:respond", args=[period.token])).content.decode()
+    assert other_unit.name not in html and "responden" not in html.lower()
+    SurveyPeriod.objects.filter(pk=period.pk).update(status="closed")
+    closed = client.get(reverse("surveys:respond", args=[period.token]))
+    assert closed.status_code == 200 and "sudah ditutup" in closed.content.decode()
+    refused = client.post(reverse("surveys:respond", args=[period.token]), {"service": "1"})
+    assert refused.status_code == 410 and Response.objects.count() == 1
