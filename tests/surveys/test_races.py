@@ -3,16 +3,15 @@ seals it, a response after the close is refused; two submissions from one addres
 (the rate limit holds at once); two people with one code: one response."""
 
 import datetime
-import threading
-from contextlib import contextmanager
 
 import pytest
-from django.db import OperationalError, connection, connections, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from surveys import selectors
 from surveys import services as surveys
 from surveys.models import Response, SurveyPeriod
+from tests.inflight import in_flight, within
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(connection.vendor != "postgresql", reason="real row locks need PostgreSQL")]
@@ -30,46 +29,18 @@ def _submit(period, **kw):
                                    values=dict.fromkeys(selectors.item_ranges(period), 4), **kw)
 
 
-@contextmanager
 def _in_flight(period, **kw):
     """A response written in another thread's transaction, held open for the ``with`` block."""
-    started, release, errors = threading.Event(), threading.Event(), []
-
-    def hold():
-        try:
-            with transaction.atomic():
-                _submit(SurveyPeriod.objects.get(pk=period.pk), **kw)
-                started.set()
-                release.wait(10)
-        except Exception as exc:  # noqa: BLE001 — handed to the test
-            errors.append(exc)
-            started.set()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    try:
-        assert started.wait(10) and not errors, errors
-        yield
-    finally:
-        release.set()
-        thread.join()
-    assert not errors, errors
-
-
-def _within(timeout):
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL lock_timeout = '{timeout}'")
+    return in_flight(lambda: _submit(SurveyPeriod.objects.get(pk=period.pk), **kw))
 
 
 def test_a_close_waits_for_a_response_in_flight_and_seals_it(period, admin_user):
     with _in_flight(period, client_ip="10.1.1.1"):
         with pytest.raises(OperationalError), transaction.atomic():  # the close would wait for it
-            _within("300ms")
+            within("300ms")
             surveys.period_close(user=admin_user, period=period)
         with transaction.atomic():  # another response goes in alongside (a shared hold)
-            _within("2s")
+            within("2s")
             _submit(period, client_ip="10.1.1.2")
     surveys.period_close(user=admin_user, period=period)
     assert Response.objects.count() == 2 and not Response.objects.exclude(client="").exists()
@@ -88,7 +59,7 @@ def test_one_address_sending_at_once_still_meets_the_limit(period, settings):
     _submit(period, client_ip="10.2.2.2")
     # The second, not yet committed: the third waits for it instead of counting past it.
     with _in_flight(period, client_ip="10.2.2.2"), pytest.raises(OperationalError), transaction.atomic():
-        _within("300ms")
+        within("300ms")
         _submit(period, client_ip="10.2.2.2")
     with pytest.raises(surveys.Refused) as refused:
         _submit(period, client_ip="10.2.2.2")
@@ -98,7 +69,7 @@ def test_one_address_sending_at_once_still_meets_the_limit(period, settings):
 def test_two_people_with_one_code_make_one_response(period, member):
     code = surveys.codes_generate(user=member, period=period, count=1)[0]
     with _in_flight(period, code=code, client_ip="10.3.3.3"), pytest.raises(OperationalError), transaction.atomic():
-        _within("300ms")  # the code's row is taken by the first
+        within("300ms")  # the code's row is taken by the first
         _submit(period, code=code, client_ip="10.3.3.4")
     with pytest.raises(surveys.Refused):
         _submit(period, code=code, client_ip="10.3.3.4")
