@@ -42,7 +42,13 @@ from . import numbers
 FORMAT = 1
 # Recreated by migrate (content types, permissions) or worthless after a restore (sessions), and
 # work in flight: the task queue and recap workbooks (kept a day; asked for again in a click).
+# (Other apps add theirs in their AppConfig.ready: the programme's plan workbooks.)
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "django_tasks_database", "evaluations.recapexport"]
+# Rows that migrate itself writes into a new database (the national survey instruments, added by the
+# surveys app with the function that writes them): a restore replaces them with the backup's own
+# copies — the same rows under the backup's keys — or, from a backup older than them, writes them again.
+MIGRATION_ROWS: list[str] = []
+REFILL: list = []
 
 
 class BackupError(Exception):
@@ -184,8 +190,8 @@ def _rows_present() -> list[str]:
     """Tables of the backup that already hold rows here (a restore loads rows by their keys and
     would silently merge with, or overwrite, what is there)."""
     tables = set(connection.introspection.table_names())
-    return [label for label, model in _models()
-            if model._meta.db_table in tables and model._default_manager.exists()]
+    return [label for label, model in _models() if label not in MIGRATION_ROWS
+            and model._meta.db_table in tables and model._default_manager.exists()]
 
 
 def restore(archive: Path, log=print) -> Report:
@@ -222,7 +228,11 @@ def restore(archive: Path, log=print) -> Report:
         copied = []  # removed again if anything below fails: all or nothing
         try:
             with transaction.atomic():
+                for label in MIGRATION_ROWS:  # (listed children first)
+                    apps.get_model(label)._default_manager.all().delete()
                 call_command("loaddata", str(data), verbosity=0)
+                for refill in REFILL:
+                    refill()
                 log(f"Data dimuat ke basis data {connection.vendor}.")
                 total = 0
                 for name, sha in manifest["files"].items():

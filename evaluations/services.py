@@ -148,14 +148,18 @@ def _check_length(text: str, limit: int, what: str) -> None:
 
 
 def _write_unit_value(ws, answer, user, option, number, explanation, revision, *, audit, comment="", refresh=True,
-                      kind="", source=("", "")):
-    """``source``: where a survey value comes from — ("survey", what) from the app's own survey; any
-    other save is a value typed in (an external survey's, with its report as evidence)."""
+                      kind="", source=None):
+    """``source``: where a survey value comes from — ("survey", what) from the app's own survey. Any
+    other save keeps the source while the value stays what it was (an explanation added, the hasil
+    page saved again) and makes it a typed value once the value changes (an external survey's, with
+    its report as evidence)."""
     _check_length(explanation, limits.EXPLANATION, "explanation")
     if answer.revision != revision and answer.updated_by_id != user.pk:
         raise ConflictError(answer)
     old = (answer.unit_option, answer.unit_number, answer.unit_explanation)
     old_source = (answer.unit_source, answer.unit_source_detail)
+    if source is None:
+        source = old_source if (old[0], old[1]) == (option, number) else ("", "")
     answer.unit_option, answer.unit_number, answer.unit_explanation = option, number, explanation
     answer.unit_source, answer.unit_source_detail = source
     if old == (option, number, explanation) and old_source == source and not answer.carried:
@@ -206,10 +210,11 @@ class SurveyValueRefused(Exception):
 
 @transaction.atomic
 def survey_value_set(*, user, worksheet: Worksheet, question: Question, number: Decimal, detail: str,
-                     evidence_url: str, evidence_title: str) -> Answer:
+                     evidence_url: str, evidence_title: str, replace_typed: bool = False) -> Answer:
     """A survey collected in the app becomes the unit's answer to its survey question (IPAK, IPKP):
     the value, where it comes from (``detail``: which survey, how many respondents), and the survey's
-    result page as its evidence — written like any answer (the audit trail, the stored scores), while
+    result page as its evidence. A value the unit typed (an external survey's) is not overwritten
+    unless ``replace_typed`` (an admin's explicit decision) — written like any answer (the audit trail, the stored scores), while
     the unit is still filling in (in draft, or returned with this answer flagged). The TPI reviews it
     like any other answer. The caller (the surveys app) has checked that ``user`` may close the survey."""
     ws = _locked_worksheet(worksheet.pk)
@@ -221,6 +226,10 @@ def survey_value_set(*, user, worksheet: Worksheet, question: Question, number: 
     answer, _created = Answer.objects.select_for_update().get_or_create(worksheet=ws, question=question)
     if not answer_is_editable(ws, answer):
         raise SurveyValueRefused(_("Jawaban ini terkunci: kertas kerja dikembalikan TPI tanpa menandai butir ini."))
+    if answer.unit_number is not None and answer.unit_source != "survey" and not replace_typed:
+        raise SurveyValueRefused(_("Unit sudah mengisi nilai survei eksternal %(v)s; nilai itu tidak ditimpa. Admin "
+                                   "dapat menetapkan nilai survei aplikasi bila itu yang dipakai.")
+                                 % {"v": numbers.plain(answer.unit_number, 2)})
     _write_unit_value(ws, answer, user, "", number, answer.unit_explanation, answer.revision, audit=True,
                       comment=detail[:300], kind=question.answer_type, source=("survey", detail[:300]))
     document = Document.objects.filter(unit=ws.unit, kind=Document.Kind.LINK, url=evidence_url).first() or \

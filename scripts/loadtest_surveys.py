@@ -29,7 +29,8 @@ helpers). What it does, start to finish:
    service and item radios), a think time (``--think``, 20–60 s uniform: reading and answering 14
    questions; 20 s is the fill time under which the app flags a response), POST every item (random among the
    values the form offers, 1–4), a random service, the CSRF token, ``t`` and the empty honeypot; the answer
-   must be a 302 to ``/s/<token>/terima-kasih/?r=<RECEIPT>`` (10 upper-case hex digits): that response is
+   must be a 302 to ``/s/<token>/terima-kasih/`` with the receipt (10 upper-case hex digits) in its signed
+   cookie ``zi_tanda_terima`` (never in the address: access logs keep addresses): that response is
    *acknowledged*. Anything else — another status, a timeout (30 s), a connection error — is an error.
    GET and POST are timed separately. A form still open at the deadline is not sent (counted as
    abandoned); a POST under way at the deadline is waited for (at most 30 s: the run is bounded).
@@ -214,7 +215,9 @@ class Respondent(threading.Thread):
                 self.ledger.add("refused", (browser.last_status, sent))
             return True
         location = urllib.parse.urlsplit(got[2].get("Location", ""))
-        receipt = urllib.parse.parse_qs(location.query).get("r", [""])[0]
+        # The receipt rides in a short-lived signed cookie ("<receipt>:<signature>"), never in the address.
+        signed = next((c.value for c in browser.jar if c.name == "zi_tanda_terima"), "")
+        receipt = signed.strip('"').split(":", 1)[0]
         if location.path != self.path + "terima-kasih/" or not RECEIPT.match(receipt):
             browser.fail(SUBMIT, f"redirected to {got[2].get('Location')!r}, not the thank-you page with a receipt")
             self.ledger.add("refused", (302, sent))
@@ -344,6 +347,8 @@ def main() -> int:
     p.add_argument("--respondents", type=int, default=200, help="virtual respondents at once (default 200)")
     p.add_argument("--duration", type=float, default=60, help="seconds of load after the start (default 60)")
     p.add_argument("--ramp", type=float, default=2, help="respondents start spread over this many seconds (default 2)")
+    p.add_argument("--bar-ms", type=int, default=BAR_MS, help=f"the p95 bar in ms (default {BAR_MS}; the suite's "
+                                                             "small run checks correctness with a loose bar)")
     p.add_argument("--think", default="20-60", help="seconds between getting the form and sending it, MIN-MAX uniform "
                                                   "(default 20-60: a person reading and answering; 1-3 is a stress profile)")
     p.add_argument("--units", type=int, default=5, help="units in the institution (default 5; the survey is the "
@@ -445,7 +450,7 @@ def main() -> int:
         tracebacks = server_log.count("Traceback (most recent call last)")
         timed = [r for r in records if not math.isnan(r.ms)]
         p95 = {kind: percentile([r.ms for r in timed if r.kind == kind], .95) for kind in (FORM, SUBMIT)}
-        fast = {kind: not math.isnan(v) and v < BAR_MS for kind, v in p95.items()}
+        fast = {kind: not math.isnan(v) and v < args.bar_ms for kind, v in p95.items()}
         statuses = Counter(status for status, _ in ledger.refused)
         flags = ", ".join(f"{f} {n}" for f, n in result["flags"].most_common()) or "none"
         out = [f"## Survey load test: {args.respondents} respondents, {args.duration:g} s", "",
@@ -484,7 +489,7 @@ def main() -> int:
         if errs:
             out += ["", "Errors:", ""] + [f"- {n} × {e}" for e, n in errs.most_common(30)]
         ok = all(fast.values()) and errors == 0 and result["ok"] and tracebacks == 0
-        out += ["", f"**Result: {'PASS' if ok else 'FAIL'}** (bar: p95 < {BAR_MS} ms for the form "
+        out += ["", f"**Result: {'PASS' if ok else 'FAIL'}** (bar: p95 < {args.bar_ms} ms for the form "
                 f"({p95[FORM]:.0f} ms) and for sending it ({p95[SUBMIT]:.0f} ms), zero errors ({errors}), every "
                 f"acknowledged response counted exactly once ({'yes' if result['ok'] else 'no'}))"]
         print("\n".join(out), flush=True)

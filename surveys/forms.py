@@ -67,13 +67,13 @@ class RespondentForm(forms.Form):
 class PeriodForm(forms.Form):
     round = forms.ModelChoiceField(label=_("Periode evaluasi"), queryset=Round.objects.none(),
                                    empty_label=None)
-    opens_on = forms.DateField(label=_("Dibuka"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Ditutup"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Dibuka"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    closes_on = forms.DateField(label=_("Ditutup"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     services = forms.CharField(
         label=_("Jenis layanan"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000,
         help_text=_("Satu per baris, mis. KTP-el, Kartu Keluarga, Akta Kelahiran. Setiap jawaban ditandai jenis "
                     "layanannya; poster dapat dicetak per layanan."))
-    minimum = forms.IntegerField(label=_("Responden minimal"), min_value=1, max_value=100000, initial=30,
+    minimum = forms.IntegerField(label=_("Responden minimal"), min_value=30, max_value=100000, initial=30,
                                  help_text=_("PermenPANRB 90/2021: paling sedikit 30 responden per unit."))
     require_code = forms.BooleanField(label=_("Wajib kode sekali pakai (dicetak pada bukti layanan)"), required=False)
 
@@ -102,6 +102,18 @@ class CodesForm(forms.Form):
 
 class ExcludeForm(forms.Form):
     reason = forms.CharField(label=_("Alasan dikecualikan"), min_length=5, max_length=300)
+    receipt = forms.CharField(label=_("Tanda terima"), max_length=10, required=False)
+
+
+class RescheduleForm(forms.Form):
+    opens_on = forms.DateField(label=_("Dibuka"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    closes_on = forms.DateField(label=_("Ditutup"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class CloseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Saya mengerti: survei ditutup dan disegel, jawaban tidak dapat ditambah atau dikecualikan lagi."),
+        error_messages={"required": _("Centang pernyataan ini untuk menutup survei.")})
 
 
 class FixValueForm(forms.Form):
@@ -109,6 +121,8 @@ class FixValueForm(forms.Form):
     value = forms.DecimalField(label=_("Nilai (0–4)"), min_value=0, max_value=4, decimal_places=2, max_digits=3,
                                localize=True, required=False,
                                help_text=_("Kosongkan untuk memasukkan nilai hasil survei ini."))
+    reason = forms.CharField(label=_("Alasan (wajib bila nilai lain dari hasil survei)"), max_length=300,
+                             required=False)
 
 
 class AdaptForm(forms.Form):

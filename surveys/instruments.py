@@ -38,8 +38,8 @@ def adapt(*, user, instansi, base, title: str, intro: str, scale_min: int, scale
     another scale. ``items``: [{"aspect": code, "aspect_name": name, "code", "text", "labels"}] in
     order. Surveys already opened keep the version they were opened with; new ones take this one."""
     with transaction.atomic():
-        latest = (Instrument.objects.select_for_update().filter(kind=base.kind, instansi=instansi)
-                  .order_by("-version").first())
+        type(instansi).objects.select_for_update().filter(pk=instansi.pk).first()  # one adaptation at a time
+        latest = Instrument.objects.filter(kind=base.kind, instansi=instansi).order_by("-version").first()
         instrument = Instrument.objects.create(
             kind=base.kind, instansi=instansi, version=(latest.version + 1) if latest else 1, title=title,
             intro=intro, source=base.source, scale_min=scale_min, scale_max=scale_max, based_on=base,
@@ -52,3 +52,8 @@ def adapt(*, user, instansi, base, title: str, intro: str, scale_min: int, scale
             Item.objects.create(instrument=instrument, aspect=aspects[spec["aspect"]], code=spec["code"],
                                 text=spec["text"], labels=spec["labels"], order=order)
     return instrument
+
+
+def refill() -> int:
+    """After a restore: the national instruments, when the backup was older than them."""
+    return load_national(Instrument, Aspect, Item)

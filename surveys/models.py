@@ -170,12 +170,14 @@ class ServiceType(models.Model):
 
 
 class AccessCode(models.Model):
-    """A one-time code printed on a service receipt: one response per code."""
+    """A one-time code printed on a service receipt: one response per code (never which one)."""
 
     period = models.ForeignKey(SurveyPeriod, on_delete=models.CASCADE, related_name="codes")
     code = models.CharField(max_length=12)
     batch = models.PositiveSmallIntegerField(default=1)
-    used_at = models.DateTimeField(null=True, blank=True)
+    # Only whether it was used — no time, no link to the response: the code is printed on a receipt
+    # that may carry the person's name.
+    used = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "code"], name="access_code_unique")]
@@ -189,6 +191,7 @@ FLAGS = {  # stored code → what the results page says
     "cepat": _("diisi terlalu cepat"),
     "jaringan": _("banyak jawaban dari jaringan yang sama dalam 10 menit"),
     "perangkat": _("perangkat yang sama sudah pernah mengisi"),
+    "tanpa-cookie": _("dikirim tanpa membuka halaman survei (tanpa cookie perangkat)"),
 }
 
 
@@ -203,7 +206,6 @@ class Response(models.Model):
     fill_seconds = models.PositiveIntegerField(null=True, blank=True)
     client = models.CharField(max_length=64, blank=True, db_index=True)  # salted hash; erased at close
     device = models.CharField(max_length=64, blank=True)
-    code = models.OneToOneField(AccessCode, null=True, blank=True, on_delete=models.PROTECT, related_name="response")
     flags = models.CharField(_("tanda"), max_length=200, blank=True)
     digest = models.CharField(max_length=64)
 
@@ -271,9 +273,11 @@ class Handoff(models.Model):
 
     period = models.ForeignKey(SurveyPeriod, on_delete=models.PROTECT, related_name="handoffs")
     kind = models.CharField(max_length=4, choices=Instrument.Kind.choices)
-    value = models.DecimalField(max_digits=4, decimal_places=2)
+    value = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)  # None: no responses
     respondents = models.PositiveIntegerField()
+    written = models.BooleanField(default=False)  # the value is in the worksheet
     fixed_by_admin = models.BooleanField(default=False)
+    reason = models.CharField(max_length=300, blank=True)  # why an admin fixed another value
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=300, blank=True)

@@ -79,5 +79,5 @@ def png(image: Image.Image) -> bytes:
 
 def pdf(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PDF", resolution=DPI, title="Poster survei")
+    image.save(buffer, format="PDF", resolution=DPI, title=_("Poster survei"))
     return buffer.getvalue()

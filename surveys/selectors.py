@@ -17,6 +17,7 @@ from evaluations.models import Worksheet
 
 from . import indices
 from .models import Exclusion, Instrument, Item, Response, ResponseAnswer, ServiceType, SurveyPeriod
+from .signing import digest
 
 
 def current_instrument(kind: str, instansi_id: int) -> Instrument:
@@ -176,3 +177,11 @@ def response_rows(period: SurveyPeriod):
     responses = (Response.objects.filter(period=period).select_related("service", "exclusion__by")
                  .order_by("pk"))
     return [(r, answers.get(r.pk, {})) for r in responses]
+
+
+def intact(period: SurveyPeriod, rows=None) -> tuple[int, int]:
+    """(responses whose HMAC still matches the values stored with them, all responses): a value changed
+    in the database after it was sent does not match."""
+    rows = rows if rows is not None else response_rows(period)
+    ok = sum(1 for r, values in rows if values and r.digest == digest(period.pk, r.service_id, r.receipt, values))
+    return ok, len(rows)

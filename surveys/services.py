@@ -6,7 +6,6 @@ the worksheet through ``evaluations.services.survey_value_set``."""
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,10 +22,12 @@ from django.utils.translation import gettext as _
 
 from evaluations import services as evaluation_services
 from evaluations.models import Question, Worksheet
+from units.people import display_name
 
 from . import selectors
 from .models import AccessCode, Exclusion, Handoff, Instrument, Response, ResponseAnswer, ServiceType, SurveyPeriod
 from .permissions import can_decide, can_prepare
+from .signing import digest
 
 RATE_WINDOW = timedelta(minutes=10)
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: read off a receipt
@@ -43,13 +44,9 @@ class Refused(Exception):
 
 
 def _hash(period: SurveyPeriod, text: str) -> str:
-    return hmac.new(period.salt.encode(), text.encode(), hashlib.sha256).hexdigest() if text else ""
-
-
-def digest(period_id: int, service_id: int, receipt: str, values: dict[int, int]) -> str:
-    """What the response holds, signed with the server's key: changed in the database, it no longer matches."""
-    body = f"{period_id}|{service_id}|{receipt}|" + ",".join(f"{k}={values[k]}" for k in sorted(values))
-    return salted_hmac("surveys.response", body, algorithm="sha256").hexdigest()
+    """A client address or device token as a keyed hash: the period's salt and the server's key, so a
+    copy of the database alone cannot be tried against every address."""
+    return salted_hmac(f"surveys.client.{period.salt}", text, algorithm="sha256").hexdigest() if text else ""
 
 
 def normalise_code(text: str) -> str:
@@ -115,22 +112,21 @@ def response_submit(*, period: SurveyPeriod, service: ServiceType, values: dict[
     if recent >= settings.SURVEY_RATE_FLAG:
         flags.append("jaringan")
     device_hash = _hash(period, device)
-    if device_hash and Response.objects.filter(period=period, device=device_hash).exists():
+    if not device_hash:
+        flags.append("tanpa-cookie")  # the form's page always sets it: a request that never loaded the form
+    elif Response.objects.filter(period=period, device=device_hash).exists():
         flags.append("perangkat")
-    access = None
     wanted = normalise_code(code)
     if period.require_code and not wanted:
         raise Refused(_("Masukkan kode survei yang tertera pada bukti layanan Anda."), field="code")
-    if wanted:
-        # One response per code, also when two people send the same code at once: the first UPDATE wins.
-        if not AccessCode.objects.filter(period=period, code=wanted, used_at__isnull=True).update(used_at=now):
-            raise Refused(_("Kode ini tidak dikenal atau sudah dipakai. Periksa kembali kode pada bukti layanan."),
+    # One response per code, also when two people send the same code at once: the first UPDATE wins.
+    if wanted and not AccessCode.objects.filter(period=period, code=wanted, used=False).update(used=True):
+        raise Refused(_("Kode ini tidak dikenal atau sudah dipakai. Periksa kembali kode pada bukti layanan."),
                           field="code")
-        access = AccessCode.objects.get(period=period, code=wanted)
     for attempt in range(3):  # a receipt drawn twice in one period (1 in 10^12) is drawn again
         number = secrets.token_hex(5).upper()
         response = Response(period=period, service=service, receipt=number, submitted_at=now, fill_seconds=seconds,
-                            client=client, device=device_hash, code=access, flags=",".join(flags),
+                            client=client, device=device_hash, flags=",".join(flags),
                             digest=digest(period.pk, service.pk, number, values))
         try:
             with transaction.atomic():
@@ -149,14 +145,17 @@ def response_exclude(*, user, response: Response, reason: str) -> Exclusion:
     period = response.period
     if not can_decide(user, period):
         raise PermissionDenied(_("Hanya admin instansi yang dapat mengecualikan jawaban."))
-    if period.status == SurveyPeriod.Status.CLOSED:
-        raise Refused(_("Survei sudah ditutup dan disegel; jawabannya tidak dapat dikecualikan lagi."))
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise Refused(_("Tulis alasan pengecualian (paling sedikit 5 huruf)."), field="reason")
-    if Exclusion.objects.filter(response=response).exists():
-        raise Refused(_("Jawaban ini sudah dikecualikan."))
-    return Exclusion.objects.create(response=response, reason=reason[:300], by=user)
+    status = SurveyPeriod.objects.select_for_update().values_list("status", flat=True).get(pk=period.pk)
+    if status == SurveyPeriod.Status.CLOSED:  # (locked: a close cannot slip in after this check)
+        raise Refused(_("Survei sudah ditutup dan disegel; jawabannya tidak dapat dikecualikan lagi."))
+    try:
+        with transaction.atomic():
+            return Exclusion.objects.create(response=response, reason=reason[:300], by=user)
+    except IntegrityError:
+        raise Refused(_("Jawaban %(r)s sudah dikecualikan.") % {"r": response.receipt}) from None
 
 
 # --------------------------------------------------------------------------- periods
@@ -179,10 +178,13 @@ def period_create(*, user, unit, round_, opens_on, closes_on, services: list[str
     return period
 
 
-def services_set(*, user, period: SurveyPeriod, names: list[str]) -> None:
-    """The unit's service types: new ones added, the order kept; one that has responses stays."""
+def services_set(*, user, period: SurveyPeriod, names: list[str]) -> list[str]:
+    """The unit's service types: new ones added, the order kept; one that has responses stays (the
+    names kept so are returned, for the page to say)."""
     if not can_prepare(user, period.unit):
         raise PermissionDenied
+    if period.status == SurveyPeriod.Status.CLOSED:
+        raise Refused(_("Survei sudah ditutup."), field="services")
     clean = list(dict.fromkeys(n.strip()[:120] for n in names if n.strip()))
     if not clean:
         raise Refused(_("Sebutkan paling sedikit satu jenis layanan, mis. KTP-el."), field="services")
@@ -192,9 +194,14 @@ def services_set(*, user, period: SurveyPeriod, names: list[str]) -> None:
             ServiceType.objects.filter(pk=existing[name].pk).update(order=order)
         else:
             ServiceType.objects.create(period=period, name=name, order=order)
+    kept = []
     for name, service in existing.items():
-        if name not in clean and not service.responses.exists():
-            service.delete()
+        if name not in clean:
+            if service.responses.exists():
+                kept.append(name)
+            else:
+                service.delete()
+    return kept
 
 
 @transaction.atomic
@@ -203,8 +210,28 @@ def period_open(*, user, period: SurveyPeriod) -> SurveyPeriod:
         raise PermissionDenied
     if period.status != SurveyPeriod.Status.DRAFT:
         raise Refused(_("Survei ini sudah dibuka atau ditutup."))
-    SurveyPeriod.objects.filter(pk=period.pk).update(status=SurveyPeriod.Status.OPEN)
+    if period.require_code and not period.has_codes:
+        raise Refused(_("Survei ini mewajibkan kode sekali pakai: buat kode lebih dulu, lalu buka survei."))
+    # A draft has no answers: it opens with the instruments in force now (an adaptation made since counts).
+    period.spak = selectors.current_instrument(Instrument.Kind.SPAK, period.unit.instansi_id)
+    period.spkp = selectors.current_instrument(Instrument.Kind.SPKP, period.unit.instansi_id)
     period.status = SurveyPeriod.Status.OPEN
+    period.save(update_fields=["spak", "spkp", "status"])
+    return period
+
+
+@transaction.atomic
+def period_reschedule(*, user, period: SurveyPeriod, opens_on, closes_on) -> SurveyPeriod:
+    """An admin moves a survey's dates (most often: more time to reach the minimum)."""
+    if not can_decide(user, period):
+        raise PermissionDenied(_("Hanya admin instansi yang dapat mengubah jadwal survei."))
+    period = SurveyPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.status == SurveyPeriod.Status.CLOSED:
+        raise Refused(_("Survei sudah ditutup dan disegel; jadwalnya tidak dapat diubah."))
+    if closes_on < opens_on:
+        raise Refused(_("Tanggal tutup tidak boleh sebelum tanggal buka."), field="closes_on")
+    period.opens_on, period.closes_on = opens_on, closes_on
+    period.save(update_fields=["opens_on", "closes_on"])
     return period
 
 
@@ -213,6 +240,8 @@ def codes_generate(*, user, period: SurveyPeriod, count: int) -> list[str]:
     """``count`` new one-time codes (one batch), to print on service receipts."""
     if not can_prepare(user, period.unit):
         raise PermissionDenied
+    if period.status == SurveyPeriod.Status.CLOSED:
+        raise Refused(_("Survei sudah ditutup."), field="count")
     if not 1 <= count <= 5000:
         raise Refused(_("Jumlah kode 1–5.000 per kali."), field="count")
     batch = (period.codes.order_by("-batch").values_list("batch", flat=True).first() or 0) + 1
@@ -230,14 +259,14 @@ def codes_generate(*, user, period: SurveyPeriod, count: int) -> list[str]:
 
 
 @transaction.atomic
-def period_close(*, user, period: SurveyPeriod, base_url: str = "") -> list[Handoff]:
+def period_close(*, user, period: SurveyPeriod) -> list[Handoff]:
     """Close (an admin, or the nightly job on the closing date with ``user`` None): no more answers,
     the client hashes erased, the responses sealed, both values handed to the worksheet."""
     period = SurveyPeriod.objects.select_for_update().select_related("unit__instansi", "round").get(pk=period.pk)
     if user is not None and not can_decide(user, period):
         raise PermissionDenied(_("Hanya admin instansi yang dapat menutup survei."))
-    if period.status == SurveyPeriod.Status.CLOSED:
-        raise Refused(_("Survei ini sudah ditutup."))
+    if period.status != SurveyPeriod.Status.OPEN:
+        raise Refused(_("Survei ini belum dibuka atau sudah ditutup."))
     Response.objects.filter(period=period).exclude(client="", device="").update(client="", device="")
     seal = hashlib.sha256()
     for d in Response.objects.filter(period=period).order_by("pk").values_list("digest", flat=True).iterator():
@@ -245,41 +274,48 @@ def period_close(*, user, period: SurveyPeriod, base_url: str = "") -> list[Hand
     SurveyPeriod.objects.filter(pk=period.pk).update(status=SurveyPeriod.Status.CLOSED, closed_at=timezone.now(),
                                                      closed_by=user, seal=seal.hexdigest())
     period.refresh_from_db()
-    return [handoff(user=user, period=period, kind=kind, base_url=base_url) for kind in Instrument.Kind.values]
+    return [handoff(user=user, period=period, kind=kind) for kind in Instrument.Kind.values]
 
 
-def handoff(*, user, period: SurveyPeriod, kind: str, value: Decimal | None = None, base_url: str = "") -> Handoff:
-    """The survey's value (or the value an admin fixes) into the unit's worksheet of the round, with the
-    result page as its evidence; what happened is recorded either way."""
+def handoff(*, user, period: SurveyPeriod, kind: str, value: Decimal | None = None, reason: str = "",
+            replace_typed: bool = False) -> Handoff:
+    """The survey's value (or the value an admin fixes, with the reason) into the unit's worksheet of
+    the round, with the result page as its evidence; what happened is recorded either way. The
+    nightly close (no person) writes nothing: an admin does, from the results page."""
     results = selectors.results(period)
     index = results.spak if kind == Instrument.Kind.SPAK else results.spkp
     fixed = value is not None
     value = value if fixed else index.overall.value
-    actor = user or period.closed_by
-    record = Handoff(period=period, kind=kind, value=value or 0, respondents=results.respondents,
-                     fixed_by_admin=fixed, by=user)
+    record = Handoff(period=period, kind=kind, value=value, respondents=results.respondents, fixed_by_admin=fixed,
+                     by=user, reason=reason[:300])
     worksheet = Worksheet.objects.filter(round=period.round, unit=period.unit).first()
+    question = Question.objects.filter(version_id=period.round.version_id, key=QUESTION_KEYS[kind]).first()
+    label = "IPAK" if kind == Instrument.Kind.SPAK else "IPKP"
     if value is None:
         record.outcome = _("Tidak ada jawaban yang dihitung; tidak ada nilai yang dimasukkan.")
     elif worksheet is None:
         record.outcome = _("Unit belum mempunyai kertas kerja pada periode ini.")
-    elif actor is None:
-        record.outcome = _("Ditutup otomatis pada tanggal tutup; admin memasukkan nilai ke kertas kerja dari "
-                           "halaman hasil.")
+    elif question is None:
+        record.outcome = _("LKE periode ini tidak mempunyai butir %(l)s.") % {"l": label}
+    elif user is None:
+        record.outcome = _("Ditutup otomatis pada tanggal tutup; menunggu admin memasukkan nilai ke kertas kerja.")
     else:
-        question = Question.objects.get(version_id=period.round.version_id, key=QUESTION_KEYS[kind])
-        label = "IPAK" if kind == Instrument.Kind.SPAK else "IPKP"
         when = date_format(timezone.localtime(period.closed_at or timezone.now()), "j F Y")
-        detail = (_("%(l)s ditetapkan admin dari survei aplikasi (%(n)d responden)") if fixed
-                  else _("%(l)s dari survei aplikasi: %(n)d responden, ditutup %(d)s")) % {
-                      "l": label, "n": results.respondents, "d": when}
-        url = (base_url or settings.SITE_URL).rstrip("/") + reverse("surveys:results", args=[period.pk])
+        survey_value = str(index.overall.value).replace(".", ",") if index.overall.value is not None else "—"
+        detail = (_("%(l)s ditetapkan admin (%(who)s): %(v)s; hasil survei aplikasi %(s)s dari %(n)d responden; "
+                    "alasan: %(r)s") % {"l": label, "who": display_name(user), "v": str(value).replace(".", ","),
+                                        "s": survey_value, "n": results.respondents, "r": reason} if fixed
+                  else _("%(l)s dari survei aplikasi: %(n)d responden, ditutup %(d)s") % {
+                      "l": label, "n": results.respondents, "d": when})
+        url = settings.SITE_URL.rstrip("/") + reverse("surveys:results", args=[period.pk])
         try:
             with transaction.atomic():
                 evaluation_services.survey_value_set(
-                    user=actor, worksheet=worksheet, question=question, number=value, detail=detail, evidence_url=url,
+                    user=user, worksheet=worksheet, question=question, number=value, detail=detail, evidence_url=url,
                     evidence_title=_("Hasil survei %(l)s %(u)s %(y)d") % {"l": label, "u": period.unit.name,
-                                                                         "y": period.round.year})
+                                                                         "y": period.round.year},
+                    replace_typed=replace_typed)
+            record.written = True
             record.outcome = _("Dimasukkan ke kertas kerja: %(v)s.") % {"v": str(value).replace(".", ",")}
         except evaluation_services.SurveyValueRefused as exc:
             record.outcome = str(exc)
@@ -287,10 +323,17 @@ def handoff(*, user, period: SurveyPeriod, kind: str, value: Decimal | None = No
     return record
 
 
-def handoff_fixed(*, user, period: SurveyPeriod, kind: str, value: Decimal | None, base_url: str = "") -> Handoff:
-    """An admin puts the survey's value (``value`` None) or a value they fix into the worksheet."""
+def handoff_by_admin(*, user, period: SurveyPeriod, kind: str, value: Decimal | None, reason: str = "") -> Handoff:
+    """After the close, an admin puts the survey's value (``value`` None) — or a value they fix, with the
+    reason — into the worksheet, replacing a value the unit typed."""
     if not can_decide(user, period):
         raise PermissionDenied(_("Hanya admin instansi yang dapat menetapkan nilai survei."))
-    if value is not None and not Decimal("0") <= value <= Decimal("4"):
-        raise Refused(_("Nilai survei 0–4."), field="value")
-    return handoff(user=user, period=period, kind=kind, value=value, base_url=base_url)
+    if period.status != SurveyPeriod.Status.CLOSED:
+        raise Refused(_("Tutup survei lebih dulu: nilainya baru final setelah ditutup."), field="value")
+    if value is not None:
+        if not Decimal("0") <= value <= Decimal("4"):
+            raise Refused(_("Nilai survei 0–4."), field="value")
+        if len((reason or "").strip()) < 5:
+            raise Refused(_("Tulis alasan menetapkan nilai lain dari hasil survei."), field="reason")
+    return handoff(user=user, period=period, kind=kind, value=value, reason=(reason or "").strip(),
+                   replace_typed=True)

@@ -17,7 +17,7 @@ def nightly(now=None) -> int:
     """Part of the nightly job: close what ended yesterday or before; returns how many."""
     today = timezone.localdate(now)
     closed = 0
-    for period in SurveyPeriod.objects.filter(status__in=["draft", "open"], closes_on__lt=today):
+    for period in SurveyPeriod.objects.filter(status=SurveyPeriod.Status.OPEN, closes_on__lt=today):
         services.period_close(user=None, period=period)
         closed += 1
     return closed

@@ -22,5 +22,6 @@ urlpatterns = [
     path("survei/<int:pk>/hasil/unduh/", views.results_export, name="results_export"),
     path("survei/<int:pk>/jawaban/<int:response_id>/kecualikan/", views.response_exclude, name="exclude"),
     path("survei/<int:pk>/tutup/", views.period_close, name="close"),
+    path("survei/<int:pk>/jadwal/", views.period_reschedule, name="reschedule"),
     path("survei/<int:pk>/tetapkan-nilai/", views.handoff_fix, name="fix_value"),
 ]

@@ -283,7 +283,8 @@ MATRIX = {
     "surveys:results": ("GET", SURVEY_READ),
     "surveys:results_export": ("GET", SURVEY_READ),
     # The unit's staff and the admins prepare it; the TPI reads.
-    "surveys:open": ("POST", SURVEY_PREPARE),
+    # (The world's surveys are open: opening again is refused with the reason, a redirect.)
+    "surveys:open": ("POST", {k: {r: 302 if w == DONE else w for r, w in v.items()} for k, v in SURVEY_PREPARE.items()}),
     "surveys:services": ("POST", SURVEY_PREPARE),
     "surveys:codes_new": ("POST", SURVEY_PREPARE),
     "surveys:codes_download": ("GET", {k: {r: 200 if w == DONE else w for r, w in v.items()}
@@ -291,7 +292,9 @@ MATRIX = {
     # Only the instansi's admins decide about what respondents said.
     "surveys:exclude": ("POST", SURVEY_DECIDE),
     "surveys:close": ("POST", SURVEY_DECIDE),
-    "surveys:fix_value": ("POST", SURVEY_DECIDE),
+    "surveys:reschedule": ("POST", SURVEY_DECIDE),
+    # (A value goes in only after the close: before it, the admin is told so next to the field.)
+    "surveys:fix_value": ("POST", {k: {r: 400 if w == DONE else w for r, w in v.items()} for k, v in SURVEY_DECIDE.items()}),
     "programme:action_new": ("GET", PROGRAMME_READ),  # (a read-only form for those who may not write)
     "programme:action_edit": ("GET", PROGRAMME_READ),
     "programme:pencanangan": ("POST", PROGRAMME_WRITE),
@@ -319,7 +322,8 @@ def _snapshot(target):
     """What the actions change, read fresh from the database."""
     if isinstance(target, SurveyPeriod):
         period = SurveyPeriod.objects.get(pk=target.pk)
-        return (period.status, sorted(period.services.values_list("name", flat=True)), period.codes.count(),
+        return (period.status, str(period.opens_on), str(period.closes_on),
+                sorted(period.services.values_list("name", flat=True)), period.codes.count(),
                 Exclusion.objects.filter(response__period=period).count(), period.handoffs.count(),
                 period.responses.count())
     if isinstance(target, Round):
@@ -352,7 +356,7 @@ def _payload(target):
             survey_periods__unit=target.unit).first()
         return {"reason": "Diisi petugas (uji matriks)", "count": "3", "services": "KTP-el\nLayanan uji matriks",
                 "kind": "spak", "value": "3,5", "round": spare.pk if spare else "", "opens_on": "2026-11-01",
-                "closes_on": "2026-12-31", "minimum": "30"}
+                "closes_on": "2027-01-31", "minimum": "30", "confirm": "on"}
     if isinstance(target, Round):  # an instansi prerequisite
         opini = _definition("opini-bpk")
         return {"definition": opini.pk, f"p{opini.pk}-value": "WTP", f"p{opini.pk}-note": "LHP BPK",
@@ -445,8 +449,6 @@ def world():
             last = survey_services.response_submit(period=period, service=service, seconds=60, values=dict.fromkeys(
                 survey_selectors.item_ranges(period), 3)).response
         Exclusion.objects.create(response=last, reason="Uji matriks", by=users["admin"])
-        SurveyPeriod.objects.filter(pk=period.pk).update(status="draft")
-        period.refresh_from_db()
         objects[key] = period
     Kawasan.objects.create(instansi=inst, name="Kawasan Pelayanan Terpadu").units.add(own, other)
     RoundEvent.objects.create(round=rnd, actor=users["admin"], from_status="draft", to_status="open")

@@ -53,11 +53,12 @@ def test_the_survey_load_test_counts_every_acknowledged_response_once():
     db = connection.settings_dict
     server = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     result = subprocess.run([sys.executable, "scripts/loadtest_surveys.py", "--respondents", "10", "--duration", "5",
-                             "--ramp", "1", "--think", "1-2", "--workers", "2", "--pg-url", server],
+                             "--ramp", "1", "--think", "1-2", "--workers", "2", "--pg-url", server,
+                             "--bar-ms", "5000"],
                             cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=400)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     out = result.stdout
-    assert "**Result: PASS**" in out
+    assert "**Result: PASS**" in out  # (latency is the README's full run: here a loose bar, a shared machine)
     assert "| request | count | p50 ms | p95 ms | p99 ms | max ms | errors |" in out
     assert "| survey form GET |" in out and "| survey submit POST |" in out
     assert "exactly once: yes" in out and "0 phantom" in out

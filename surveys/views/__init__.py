@@ -9,6 +9,7 @@ from .staff import (
     period_close,
     period_detail,
     period_open,
+    period_reschedule,
     period_services,
     poster,
     response_exclude,
@@ -17,6 +18,6 @@ from .staff import (
     unit_surveys,
 )
 
-__all__ = ["codes_download", "codes_new", "handoff_fix", "instansi_surveys", "instrument_adapt", "instruments", "period_close", "period_detail", "period_open",
-           "period_services", "poster", "respond", "response_exclude", "results", "results_export", "thanks",
-           "unit_surveys"]
+__all__ = ["codes_download", "codes_new", "handoff_fix", "instansi_surveys", "instrument_adapt", "instruments",
+           "period_close", "period_detail", "period_open", "period_reschedule", "period_services", "poster",
+           "respond", "response_exclude", "results", "results_export", "thanks", "unit_surveys"]

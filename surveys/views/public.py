@@ -23,6 +23,7 @@ from ..forms import RespondentForm
 from ..models import SurveyPeriod
 
 DEVICE_COOKIE = "zi_survei"
+RECEIPT_COOKIE = "zi_tanda_terima"
 STARTED_SALT = "surveys.started"
 
 
@@ -90,7 +91,13 @@ def respond(request, token):
                 form.add_error(refused.field if refused.field in form.fields else None, refused.message)
                 status = refused.status
             else:
-                return redirect(f"{request.path}terima-kasih/?r={submitted.response.receipt}")
+                # The receipt goes in a short-lived signed cookie, not the address: access logs record
+                # addresses next to client IPs.
+                done = redirect(f"{request.path}terima-kasih/")
+                done.set_signed_cookie(RECEIPT_COOKIE, submitted.response.receipt, salt=RECEIPT_COOKIE,
+                                       max_age=600, httponly=True, samesite="Lax", secure=request.is_secure(),
+                                       path=f"/s/{period.token}/")
+                return done
         else:
             form = _form(period, services_, data=post)
             form.is_valid()
@@ -124,6 +131,7 @@ def _form(period, services_, *, data=None, initial=None, questions=True):
 @transaction.non_atomic_requests
 def thanks(request, token):
     period = _period(token)
-    receipt = request.GET.get("r", "")[:10]
-    receipt = receipt if receipt.isalnum() else ""
-    return render(request, "surveys/thanks.html", {"period": period, "receipt": receipt})
+    receipt = request.get_signed_cookie(RECEIPT_COOKIE, default="", salt=RECEIPT_COOKIE, max_age=600)
+    response = render(request, "surveys/thanks.html", {"period": period, "receipt": receipt})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import urllib.parse
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,7 +23,16 @@ from evaluations.views.excel import _xlsx
 
 from .. import exports, indices, posters, selectors, services
 from .. import instruments as instrument_versions
-from ..forms import AdaptForm, CodesForm, ExcludeForm, FixValueForm, PeriodForm, ServicesForm
+from ..forms import (
+    AdaptForm,
+    CloseForm,
+    CodesForm,
+    ExcludeForm,
+    FixValueForm,
+    PeriodForm,
+    RescheduleForm,
+    ServicesForm,
+)
 from ..models import Handoff, Instrument, Item, Response, SurveyPeriod
 from ..permissions import (
     can_decide,
@@ -54,7 +64,7 @@ def instansi_surveys(request, instansi_id):
     counted = dict(Response.objects.filter(period_id__in=ids, exclusion__isnull=True).values("period_id")
                    .annotate(n=Count("pk")).values_list("period_id", "n"))
     handed = {}
-    for h in Handoff.objects.filter(period_id__in=ids).order_by("at", "pk"):
+    for h in Handoff.objects.filter(period_id__in=ids, written=True).order_by("at", "pk"):
         handed[(h.period_id, h.kind)] = h  # the latest of each
     rows = [{"period": p, "respondents": counted.get(p.pk, 0), "ipak": handed.get((p.pk, "spak")),
              "ipkp": handed.get((p.pk, "spkp"))} for p in page.object_list]
@@ -101,7 +111,9 @@ def instrument_adapt(request, instansi_id, pk):
 
 
 def public_url(request, period, service=None) -> str:
-    url = request.build_absolute_uri(reverse("surveys:respond", args=[period.token]))
+    """The address the public reaches (SITE_URL, not the intranet host the operator is on): on posters,
+    in WhatsApp messages."""
+    url = settings.SITE_URL.rstrip("/") + reverse("surveys:respond", args=[period.token])
     return f"{url}?layanan={service.pk}" if service else url
 
 
@@ -144,7 +156,7 @@ def _detail(request, period, *, services_form=None, codes_form=None, status=200)
         "prepare": can_prepare(request.user, period.unit), "decide": can_decide(request.user, period),
         "services_form": services_form or ServicesForm(initial={"services": "\n".join(s.name for s in services_list)}),
         "codes_form": codes_form or CodesForm(), "codes": period.codes.count(),
-        "codes_used": period.codes.filter(used_at__isnull=False).count()}, status=status)
+        "codes_used": period.codes.filter(used=True).count()}, status=status)
 
 
 @login_required
@@ -180,12 +192,14 @@ def period_services(request, pk):
     form = ServicesForm(request.POST)
     if form.is_valid():
         try:
-            services.services_set(user=request.user, period=period,
-                                  names=form.cleaned_data["services"].splitlines())
+            kept = services.services_set(user=request.user, period=period,
+                                         names=form.cleaned_data["services"].splitlines())
         except services.Refused as refused:
             form.add_error("services", refused.message)
         else:
             messages.success(request, _("Jenis layanan disimpan."))
+            if kept:
+                messages.warning(request, _("Tetap ada karena sudah mempunyai jawaban: %(s)s.") % {"s": ", ".join(kept)})
             return redirect("surveys:period", period.pk)
     return _detail(request, period, services_form=form, status=400)
 
@@ -196,7 +210,11 @@ def codes_new(request, pk):
     period = _preparer(request, pk)
     form = CodesForm(request.POST)
     if form.is_valid():
-        codes = services.codes_generate(user=request.user, period=period, count=form.cleaned_data["count"])
+        try:
+            codes = services.codes_generate(user=request.user, period=period, count=form.cleaned_data["count"])
+        except services.Refused as refused:
+            form.add_error("count", refused.message)
+            return _detail(request, period, codes_form=form, status=400)
         messages.success(request, _("%(n)d kode baru dibuat; unduh daftarnya untuk dicetak pada bukti layanan.")
                          % {"n": len(codes)})
         return redirect("surveys:period", period.pk)
@@ -207,7 +225,9 @@ def codes_new(request, pk):
 @require_GET
 def codes_download(request, pk):
     period = _preparer(request, pk)
-    return _xlsx(exports.codes_workbook(period, list(period.codes.order_by("batch", "pk"))),
+    used = {b: (n, u) for b, n, u in period.codes.values("batch").annotate(
+        n=Count("pk"), u=Count("pk", filter=Q(used=True))).values_list("batch", "n", "u")}
+    return _xlsx(exports.codes_workbook(period, list(period.codes.order_by("batch", "pk")), used),
                  f"kode-survei-{slugify(period.unit.name)}-{period.round.year}.xlsx")
 
 
@@ -231,7 +251,8 @@ def poster(request, pk, service_id, fmt):
     return response
 
 
-def _results(request, period, *, fix_form=None, exclude_errors=None, status=200):
+def _results(request, period, *, fix_form=None, exclude_errors=None, close_form=None, receipt_form=None,
+             reschedule_form=None, status=200):
     data = selectors.results(period)
     flagged = list(Response.objects.filter(period=period).exclude(flags="").filter(exclusion__isnull=True)
                    .select_related("service").order_by("pk")[:200])
@@ -248,7 +269,11 @@ def _results(request, period, *, fix_form=None, exclude_errors=None, status=200)
         "instrument_rows": instruments, "handoffs": list(period.handoffs.select_related("by")[:10]),
         "service_rows": [(s, data.per_service.get(s.pk, 0), data.spak.services[s.pk].value,
                           data.spkp.services[s.pk].value) for s in data.services],
-        "fix_form": fix_form or FixValueForm(), "exclude_errors": exclude_errors or {}}, status=status)
+        "fix_form": fix_form or FixValueForm(), "exclude_errors": exclude_errors or {},
+        "close_form": close_form or CloseForm(), "receipt_form": receipt_form or ExcludeForm(),
+        "reschedule_form": reschedule_form or RescheduleForm(initial={"opens_on": period.opens_on,
+                                                                     "closes_on": period.closes_on})},
+        status=status)
 
 
 @login_required
@@ -261,7 +286,8 @@ def results(request, pk):
 @require_GET
 def results_export(request, pk):
     period = get_period_or_404(request.user, pk)
-    return _xlsx(exports.results_workbook(period, selectors.results(period), selectors.response_rows(period)),
+    rows = selectors.response_rows(period)
+    return _xlsx(exports.results_workbook(period, selectors.results(period), rows, selectors.intact(period, rows)),
                  f"hasil-survei-{slugify(period.unit.name)}-{period.round.year}.xlsx")
 
 
@@ -275,33 +301,67 @@ def _decider(request, pk):
 @login_required
 @require_POST
 def response_exclude(request, pk, response_id):
+    """Exclude one response with a reason: a flagged one from its row (``response_id``), or any by its
+    receipt (``response_id`` 0: a complaint names the receipt)."""
     period = _decider(request, pk)
-    response = Response.objects.filter(period=period, pk=response_id).first()
+    form = ExcludeForm(request.POST)
+    if response_id:
+        response = Response.objects.filter(period=period, pk=response_id).first()
+    else:
+        receipt = request.POST.get("receipt", "").strip().upper()[:10]
+        response = Response.objects.filter(period=period, receipt=receipt).first() if receipt else None
+        if response is None:
+            form.is_valid()
+            form.add_error("receipt", _("Tidak ada jawaban dengan tanda terima itu pada survei ini."))
+            return _results(request, period, receipt_form=form, status=400)
     if response is None:
         raise Http404
-    form = ExcludeForm(request.POST)
     if form.is_valid():
         try:
             services.response_exclude(user=request.user, response=response, reason=form.cleaned_data["reason"])
         except services.Refused as refused:
-            return _results(request, period, exclude_errors={response.pk: refused.message}, status=400)
+            if response_id:
+                return _results(request, period, exclude_errors={response.pk: refused.message}, status=400)
+            form.add_error("reason" if refused.field == "reason" else "receipt", refused.message)
+            return _results(request, period, receipt_form=form, status=400)
         messages.success(request, _("Jawaban %(r)s dikecualikan.") % {"r": response.receipt})
         return redirect(reverse("surveys:results", args=[period.pk]) + "#ditandai")
-    return _results(request, period, exclude_errors={response.pk: form.errors["reason"][0]}, status=400)
+    if response_id:
+        return _results(request, period, exclude_errors={response.pk: form.errors["reason"][0]}, status=400)
+    return _results(request, period, receipt_form=form, status=400)
+
+
+@login_required
+@require_POST
+def period_reschedule(request, pk):
+    period = _decider(request, pk)
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.period_reschedule(user=request.user, period=period, opens_on=form.cleaned_data["opens_on"],
+                                       closes_on=form.cleaned_data["closes_on"])
+        except services.Refused as refused:
+            form.add_error(refused.field or None, refused.message)
+        else:
+            messages.success(request, _("Jadwal survei diubah."))
+            return redirect("surveys:results", period.pk)
+    return _results(request, period, reschedule_form=form, status=400)
 
 
 @login_required
 @require_POST
 def period_close(request, pk):
     period = _decider(request, pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        return _results(request, period, close_form=form, status=400)
     try:
-        done = services.period_close(user=request.user, period=period,
-                                     base_url=request.build_absolute_uri("/"))
+        done = services.period_close(user=request.user, period=period)
     except services.Refused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Survei ditutup dan disegel. ") + " ".join(
-            f"{h.get_kind_display().split('(')[-1].rstrip(')')}: {h.outcome}" for h in done))
+            f"{'IPAK' if h.kind == 'spak' else 'IPKP'}: {h.outcome}" for h in done))
     return redirect("surveys:results", period.pk)
 
 
@@ -312,11 +372,11 @@ def handoff_fix(request, pk):
     form = FixValueForm(request.POST)
     if form.is_valid():
         try:
-            record = services.handoff_fixed(user=request.user, period=period, kind=form.cleaned_data["kind"],
-                                            value=form.cleaned_data["value"], base_url=request.build_absolute_uri("/"))
+            record = services.handoff_by_admin(user=request.user, period=period, kind=form.cleaned_data["kind"],
+                                               value=form.cleaned_data["value"], reason=form.cleaned_data["reason"])
         except services.Refused as refused:
-            form.add_error("value", refused.message)
+            form.add_error(refused.field or None, refused.message)
         else:
-            messages.success(request, record.outcome)
+            (messages.success if record.written else messages.error)(request, record.outcome)
             return redirect("surveys:results", period.pk)
     return _results(request, period, fix_form=form, status=400)

@@ -19,8 +19,9 @@ PHONE = {"width": 390, "height": 844}
 
 
 def test_a_respondent_answers_without_javascript_and_the_admin_closes_the_survey_into_the_worksheet(
-        demo_server, new_page, browser):
+        demo_server, new_page, browser, settings):
     base = demo_server
+    settings.SITE_URL = base  # the address the public reaches (posters, links) is the site's
     ARTIFACTS.mkdir(exist_ok=True)
     period = SurveyPeriod.objects.get(unit__name=UNIT)
     before = Response.objects.filter(period=period).count()
@@ -100,11 +101,19 @@ def test_a_respondent_answers_without_javascript_and_the_admin_closes_the_survey
         admin.get_by_test_id("results-export").click()
     book = load_workbook(io.BytesIO(Path(export.value.path()).read_bytes()))
     assert len(list(book["Jawaban"].iter_rows())) == before + 2  # header + every response, the excluded too
+    admin.get_by_test_id("period-close").click()  # without the confirmation: asked for it, nothing closed
+    admin.wait_for_load_state("domcontentloaded")
+    assert "Centang pernyataan ini" in admin.content() and SurveyPeriod.objects.get(pk=period.pk).status == "open"
+    admin.locator("#id_confirm").check()
     admin.get_by_test_id("period-close").click()
     admin.wait_for_load_state("domcontentloaded")
     assert admin.get_by_test_id("sealed").is_visible()
     handoffs = admin.get_by_test_id("handoffs").inner_text()
     assert "Dimasukkan ke kertas kerja" in handoffs, handoffs
+    if "tidak ditimpa" in handoffs:  # the unit had typed an external IPAK: the admin decides to use the survey's
+        admin.locator("#id_kind").select_option("spak")
+        admin.get_by_test_id("fix-value").click()
+        admin.wait_for_load_state("domcontentloaded")
     ipak = Answer.objects.get(worksheet__unit__name=UNIT, worksheet__round=period.round, question__key="H-I.hasil.i.a")
     assert ipak.unit_source == "survey" and ipak.evidence.exists()
 

@@ -15,9 +15,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
 
-from evaluations.models import Answer, Evidence, WorksheetEvent
+from evaluations import services as evaluation_services
+from evaluations.models import Answer, Evidence, Question, WorksheetEvent
 from surveys import selectors
 from surveys import services as surveys
+from surveys import tasks as survey_tasks
 from surveys.models import AccessCode, Exclusion, Response, ResponseAnswer, SurveyPeriod
 from tests import factories as f
 from tests.test_permission_matrix import discovered
@@ -65,7 +67,7 @@ def test_a_response_is_written_once_with_a_receipt_and_an_unanswered_question_is
     assert html.count("checked") >= 13  # what was chosen is still chosen
     assert not Response.objects.exists()
     done = _post(client, period)
-    assert done.status_code == 302 and "/terima-kasih/?r=" in done["Location"]
+    assert done.status_code == 302 and done["Location"].endswith("/terima-kasih/")  # no receipt in any log
     response = Response.objects.get()
     assert response.answers.count() == 14 and response.flags == ""
     assert response.digest == surveys.digest(period.pk, response.service_id, response.receipt, _answers(period))
@@ -109,7 +111,8 @@ def test_a_one_time_code_admits_one_response(client, period, member, settings):
     assert _post(client, period, code=code.lower()).status_code == 302  # typed in lower case: the same code
     again = _post(client, period, code=code)
     assert again.status_code == 400 and "sudah dipakai" in again.content.decode()
-    assert Response.objects.count() == 1 and AccessCode.objects.get(code=code).response
+    assert Response.objects.count() == 1 and AccessCode.objects.get(code=code).used
+    assert not hasattr(Response, "code")  # which response used which code is never kept
     assert set(code) <= set(surveys.CODE_ALPHABET) and len(code) == 8
 
 
@@ -152,6 +155,7 @@ def test_an_admin_excludes_with_a_reason_and_the_results_say_so(client, period, 
     assert data.respondents == 1 and data.excluded == 1 and data.spak.overall.value == Decimal("4.00")
     page = client.get(reverse("surveys:results", args=[period.pk])).content.decode()
     assert "Diisi petugas loket, terlihat di CCTV" in page and two.receipt in page
+    assert f'value="{period.closes_on.isoformat()}"' in page  # the dates to move, filled in (a date input)
     assert Response.objects.filter(pk=two.pk).exists() and one.answers.count() == 14  # nothing deleted
 
 
@@ -165,7 +169,9 @@ def test_closing_seals_erases_client_hashes_and_hands_both_values_to_the_workshe
     client.force_login(admin_user)
     page = client.get(reverse("surveys:results", args=[period.pk])).content.decode()
     assert "Akta Kelahiran" in page and 'data-testid="coverage-warning"' in page  # a service with no answers
-    client.post(reverse("surveys:close", args=[period.pk]))
+    unconfirmed = client.post(reverse("surveys:close", args=[period.pk]))
+    assert unconfirmed.status_code == 400 and "Centang pernyataan ini" in unconfirmed.content.decode()
+    client.post(reverse("surveys:close", args=[period.pk]), {"confirm": "on"})
     period.refresh_from_db()
     assert period.status == "closed" and len(period.seal) == 64
     assert not Response.objects.exclude(client="").exists()
@@ -195,14 +201,15 @@ def test_a_submitted_worksheet_is_not_changed_by_the_survey_and_the_results_say_
     assert not Answer.objects.filter(worksheet=worksheet, question__key="H-I.hasil.i.a", unit_number__isnull=False)
 
 
-def test_the_poster_carries_a_qr_code_of_the_public_page(client, period, member):
+def test_the_poster_carries_a_qr_code_of_the_public_page(client, period, member, settings):
+    settings.SITE_URL = "https://zi.sukamajukab.go.id"
     client.force_login(member)
     service = period.services.first()
     png = client.get(reverse("surveys:poster", args=[period.pk, service.pk, "png"]))
     image = Image.open(io.BytesIO(png.content))
     assert image.size == (1240, 1754)  # A4 at 150 dpi
     texts = [r.text for r in zxingcpp.read_barcodes(image)]
-    assert texts == [f"http://testserver/s/{period.token}/?layanan={service.pk}"]
+    assert texts == [f"https://zi.sukamajukab.go.id/s/{period.token}/?layanan={service.pk}"]  # the public address
     pdf = client.get(reverse("surveys:poster", args=[period.pk, 0, "pdf"]))
     assert pdf.content.startswith(b"%PDF") and b"/MediaBox [ 0 0 595.2 841.92 ]" in pdf.content  # A4 in points
     assert client.get(reverse("surveys:poster", args=[period.pk, 0, "exe"])).status_code == 404
@@ -283,3 +290,48 @@ def test_the_public_page_tells_nothing_about_other_units_or_the_count(client, pe
     assert closed.status_code == 200 and "sudah ditutup" in closed.content.decode()
     refused = client.post(reverse("surveys:respond", args=[period.token]), {"service": "1"})
     assert refused.status_code == 410 and Response.objects.count() == 1
+
+
+def test_a_survey_value_stays_labelled_after_other_saves_and_a_typed_value_is_not_overwritten(
+        client, period, admin_user, member, round_open, unit):
+    worksheet = f.worksheet(round_open, unit)
+    ipkp_q = Question.objects.get(version=round_open.version, key="H-II.hasil.i.a")
+    ipak_q = Question.objects.get(version=round_open.version, key="H-I.hasil.i.a")
+    evaluation_services.answer_save(user=member, worksheet=worksheet, question=ipak_q, number=Decimal("3.10"),
+                                    explanation="Survei BPS 2026", revision=0)  # an external survey, typed
+    for _ in range(3):
+        surveys.response_submit(period=period, service=period.services.first(), values=_answers(period, 4),
+                                seconds=60)
+    handoffs = surveys.period_close(user=admin_user, period=period)
+    ipak, ipkp = (Answer.objects.get(worksheet=worksheet, question=q) for q in (ipak_q, ipkp_q))
+    assert ipak.unit_number == Decimal("3.10") and ipak.unit_source == ""  # the unit's typed value stays
+    assert [h.written for h in handoffs] == [False, True] and "tidak ditimpa" in handoffs[0].outcome
+    # An explanation saved later keeps the survey's label; a new number makes it a typed value.
+    evaluation_services.answer_save(user=member, worksheet=worksheet, question=ipkp_q, number=ipkp.unit_number,
+                                    explanation="Hasil survei aplikasi", revision=ipkp.revision)
+    ipkp.refresh_from_db()
+    assert ipkp.unit_source == "survey"
+    # The admin decides: another value needs a reason; the survey's own value replaces the typed one.
+    client.force_login(admin_user)
+    url = reverse("surveys:fix_value", args=[period.pk])
+    no_reason = client.post(url, {"kind": "spak", "value": "3,50"})
+    assert no_reason.status_code == 400 and "Tulis alasan" in no_reason.content.decode()
+    assert "3,50" in no_reason.content.decode()  # what was typed stays
+    client.post(url, {"kind": "spak", "value": "", "reason": ""})
+    ipak.refresh_from_db()
+    assert ipak.unit_number == Decimal("4.00") and ipak.unit_source == "survey"
+    assert "survei aplikasi" in ipak.unit_source_detail
+
+
+def test_the_nightly_job_closes_an_ended_survey_and_the_overview_waits_for_the_admin(client, period, admin_user,
+                                                                                     instansi):
+    surveys.response_submit(period=period, service=period.services.first(), values=_answers(period), seconds=60)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    SurveyPeriod.objects.filter(pk=period.pk).update(opens_on=yesterday, closes_on=yesterday)
+    assert survey_tasks.nightly() == 1
+    period.refresh_from_db()
+    assert period.status == "closed" and period.seal
+    assert not any(h.written for h in period.handoffs.all())
+    client.force_login(admin_user)
+    overview = client.get(reverse("surveys:instansi", args=[instansi.pk])).content.decode()
+    assert "menunggu admin" in overview
