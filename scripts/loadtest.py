@@ -766,17 +766,7 @@ def main() -> int:
                                            round=world.round.pk, **common))
         log(f"{n_op} operators, {n_tpi} TPI, {n_admin} admins for {args.duration:.0f} s "
             f"(ramp {args.ramp:.0f} s, think {THINK_RANGE[0]:g}–{THINK_RANGE[1]:g} s)")
-        for u in users:
-            u.start()
-        next_note = t0 + 10
-        while any(u.is_alive() for u in users) and time.monotonic() < deadline + TIMEOUT:
-            time.sleep(0.1)
-            if time.monotonic() >= next_note:
-                next_note += 10
-                records = stats.snapshot()
-                log(f"{time.monotonic() - t0:3.0f} s into the run: {len(records)} requests, "
-                    f"{sum(1 for r in records if r.error)} errors")
-        stragglers = [u.name for u in users if u.is_alive()]
+        stragglers = drive(users, stats, t0, deadline)
         elapsed = time.monotonic() - t0
         end = resource.getrusage(resource.RUSAGE_SELF)
         client_cpu = end.ru_utime + end.ru_stime - cpu_client.ru_utime - cpu_client.ru_stime
@@ -841,6 +831,22 @@ def main() -> int:
             stop_gunicorn(server_proc)
         stop_gunicorn(worker)
         clean_up(args, created=created, db_name=db_name, ok=ok, workdir=workdir)
+
+
+def drive(threads, stats, t0, deadline, progress=lambda: "") -> list[str]:
+    """Start the simulated people, say every 10 s how it goes, wait for them (at most the drain after
+    the deadline); the names of those still under way at the end."""
+    for t in threads:
+        t.start()
+    next_note = t0 + 10
+    while any(t.is_alive() for t in threads) and time.monotonic() < deadline + TIMEOUT:
+        time.sleep(0.1)
+        if time.monotonic() >= next_note:
+            next_note += 10
+            records = stats.snapshot()
+            log(f"{time.monotonic() - t0:3.0f} s into the run: {len(records)} requests, "
+                f"{sum(1 for r in records if r.error)} errors{progress()}")
+    return [t.name for t in threads if t.is_alive()]
 
 
 def clean_up(args, *, created: bool, db_name: str, ok: bool, workdir: Path) -> None:

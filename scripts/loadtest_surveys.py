@@ -81,6 +81,7 @@ from loadtest import (  # noqa: E402  (scripts/ is not a package)
     Record,
     Stats,
     clean_up,
+    drive,
     free_port,
     log,
     machine,
@@ -421,17 +422,8 @@ def main() -> int:
                                   think, rng.randrange(2**32)) for i in range(args.respondents)]
         log(f"{args.respondents} respondents for {args.duration:g} s (ramp {args.ramp:g} s, think "
             f"{think[0]:g}–{think[1]:g} s)")
-        for r in respondents:
-            r.start()
-        next_note = t0 + 10
-        while any(r.is_alive() for r in respondents) and time.monotonic() < deadline + TIMEOUT:
-            time.sleep(0.1)
-            if time.monotonic() >= next_note:
-                next_note += 10
-                records = stats.snapshot()
-                log(f"{time.monotonic() - t0:3.0f} s into the run: {len(records)} requests, "
-                    f"{sum(1 for r in records if r.error)} errors, {len(ledger.acked)} responses acknowledged")
-        stragglers = [r.name for r in respondents if r.is_alive()]
+        stragglers = drive(respondents, stats, t0, deadline,
+                           lambda: f", {len(ledger.acked)} responses acknowledged")
         elapsed = time.monotonic() - t0
         end = resource.getrusage(resource.RUSAGE_SELF)
         client_cpu = end.ru_utime + end.ru_stime - cpu_client.ru_utime - cpu_client.ru_stime
