@@ -348,7 +348,8 @@ class DemoBuilder:
             if idx < len(letters) - 1:
                 a.tpi_option = letters[idx + 1]
                 a.tpi_note = rng.choice(TPI_NOTES)
-        elif a.unit_number is not None and q.answer_type == AnswerType.JUMLAH and rng.random() < 0.1:
+        elif (a.unit_number is not None and q.answer_type == AnswerType.JUMLAH and rng.random() < 0.1
+              and a.unit_number > 0):  # never a count of −1 (the TPI's value is a count too)
             a.tpi_number = a.unit_number - 1
             a.tpi_note = "Jumlah disesuaikan dengan dokumen yang dapat diverifikasi."
 

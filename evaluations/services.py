@@ -17,8 +17,8 @@ from units.models import Membership
 from units.people import display_name
 from units.permissions import user_roles
 
+from . import answer_types, limits, numbers, score_store, scoring, selectors, tasks, workflow
 from . import evidence as evidence_rules
-from . import limits, numbers, score_store, scoring, selectors, tasks, workflow
 from .models import (
     Answer,
     Document,
@@ -625,6 +625,70 @@ def notify_decision(worksheet_id: int, outcome: str) -> None:
         body = _("TPI telah menyetujui kertas kerja LKE ZI %(unit)s (%(round)s). Nilai TPI kini final.") % {
             "unit": ws.unit.name, "round": ws.round.name}
     _send(ws, subject, body + comment, _recipients_for_unit(ws))
+
+
+# --------------------------------------------------------------------------- the TPN's values
+
+
+class TpnValuesRefused(Exception):
+    """The TPN's values cannot be written as given; ``reasons`` says why. Nothing was written."""
+
+    def __init__(self, reasons):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+@transaction.atomic
+def tpn_values_set(*, user, worksheet: Worksheet, rows: list[dict], comment: str) -> int:
+    """The TPN's values (the third value set) for an approved worksheet, all of them or none:
+    ``rows`` [{"key", "option", "number" (str or None)}]; a row with neither clears the TPN's value.
+    Only the instansi's admins record them (from the TPN's LKE or its LHE), never for their own
+    unit; each change is in the worksheet's history. The unit's and the TPI's values are untouched.
+    Returns how many answers changed."""
+    ws = _locked_worksheet(worksheet.pk)
+    if workflow.ADMIN not in workflow_roles(user, ws):
+        raise PermissionDenied(_("Hanya admin instansi yang mencatat nilai TPN."))
+    if ws.status != Worksheet.Status.APPROVED:
+        raise TpnValuesRefused([_("Nilai TPN dicatat untuk kertas kerja yang telah disetujui TPI.")])
+    questions = {q.key: q for q in Question.objects.filter(version_id=ws.round.version_id,
+                                                           key__in=[r["key"] for r in rows])}
+    reasons = []
+    for r in rows:
+        q = questions.get(r["key"])
+        if q is None:
+            reasons.append(_("%(key)s: butir tidak ada di LKE kertas kerja ini.") % {"key": r["key"]})
+            continue
+        spec = answer_types.TYPES[q.answer_type]
+        number = None if r.get("number") in (None, "") else Decimal(str(r["number"]))
+        if q.formula:
+            reasons.append(_("%(key)s: persentase dihitung dari jumlahnya, tidak diisi.") % {"key": r["key"]})
+        elif spec.takes_option and (number is not None or (r.get("option") and r["option"] not in spec.letters)):
+            reasons.append(_("%(key)s: pilihan “%(v)s” tidak dikenal (%(ok)s).") % {
+                "key": r["key"], "v": r.get("option") or number, "ok": "/".join(spec.letters)})
+        elif not spec.takes_option and (r.get("option") or (number is not None and not spec.low <= number <= spec.high)):
+            reasons.append(_("%(key)s: “%(v)s” bukan angka dalam rentang %(lo)s–%(hi)s.") % {
+                "key": r["key"], "v": r.get("option") or numbers.plain(number), "lo": numbers.plain(spec.low),
+                "hi": numbers.plain(spec.high)})
+    if reasons:
+        raise TpnValuesRefused(reasons)
+    answers = {a.question_id: a for a in Answer.objects.select_for_update().filter(
+        worksheet=ws, question__in=list(questions.values()))}
+    events, changed = [], 0
+    for r in rows:
+        q = questions[r["key"]]
+        a = answers.get(q.pk) or Answer.objects.create(worksheet=ws, question=q)
+        option = r.get("option") or ""
+        number = None if r.get("number") in (None, "") else Decimal(str(r["number"]))
+        if (a.tpn_option, a.tpn_number) == (option, number):
+            continue
+        events.append(WorksheetEvent(worksheet=ws, answer=a, actor=user, kind=WorksheetEvent.Kind.VALUE,
+                                     field="tpn_value", old_value=_describe(a.tpn_option, a.tpn_number, q.answer_type),
+                                     new_value=_describe(option, number, q.answer_type), comment=comment[:300]))
+        a.tpn_option, a.tpn_number = option, number
+        a.save(update_fields=["tpn_option", "tpn_number", "updated_at"])
+        changed += 1
+    WorksheetEvent.objects.bulk_create(events)
+    return changed
 
 
 # --------------------------------------------------------------------------- workbook import

@@ -265,6 +265,11 @@ def run(n_units, repeat):
          reverse("evaluations:export_recap", args=[rnd.pk]), {}, None),
         (admin, "lke", "Ekspor LKE satu unit (Excel)", "GET",
          reverse("evaluations:export_lke", args=[reviewing.pk]), None, None),
+        (admin, "proposal_round", f"Usulan: unit yang dapat diusulkan dan kawasan (dari {n_units})", "GET",
+         reverse("proposals:round", args=[rnd.pk]), None, None),
+        (admin, "lhe", "LHE TPI satu unit (Word)", "GET", reverse("proposals:lhe", args=[reviewing.pk]), None, None),
+        (admin, "predicate_unit", "Predikat dan riwayat satu unit (dari periode ke periode)", "GET",
+         reverse("proposals:unit", args=[reviewing.unit_id]), None, None),
     ]
     results = []
     for client, key, label, method, url, data, headers in pages:

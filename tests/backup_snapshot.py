@@ -17,6 +17,7 @@ from evaluations.models import (
     WorksheetEvent,
     WorksheetScore,
 )
+from proposals.models import Award, Proposal
 
 
 def _num(value):
@@ -59,7 +60,16 @@ def snapshot() -> dict:
                       r.worksheet.unit.name if r.worksheet_id else r.round.name]
                      for r in PrerequisiteRecord.objects.select_related("definition", "recorded_by",
                                                                         "worksheet__unit", "round")]
-    return {"answers": sorted(answers), "prerequisites": sorted(prerequisites, key=json.dumps), "evidence": sorted(evidence, key=json.dumps),
+    # the proposal's Word documents (files), who was proposed and what was awarded; the TPN's values
+    proposals = [[p.round.name, p.route, p.letter_number, p.letter_file.name, file_sha(p.letter_file.name),
+                  p.statement_file.name, file_sha(p.statement_file.name),
+                  sorted([n.unit.name if n.unit else n.kawasan.name, n.status, _num(n.tpi_total)] for n in p.nominees.all())]
+                 for p in Proposal.objects.select_related("round").prefetch_related("nominees__unit", "nominees__kawasan")]
+    awards = sorted([a.unit.name if a.unit else a.kawasan.name, a.predicate, a.year, a.decree_number, str(a.revoked_on)]
+                    for a in Award.objects.select_related("unit", "kawasan"))
+    tpn = Answer.objects.exclude(tpn_option="", tpn_number__isnull=True).count()
+    return {"proposals": sorted(proposals, key=json.dumps), "awards": awards, "tpn_values": tpn,
+            "answers": sorted(answers), "prerequisites": sorted(prerequisites, key=json.dumps), "evidence": sorted(evidence, key=json.dumps),
             "library": sorted(library, key=json.dumps), "worksheets": sorted(sheets),
             "users": sorted(users), "events": WorksheetEvent.objects.count(),
             "scores": sorted([s.worksheet_id, s.value_set, _num(s.total)] for s in WorksheetScore.objects.all()),

@@ -76,7 +76,8 @@ def test_a_backup_restores_every_answer_and_file_into_a_fresh_database(instituti
     result = _in(fresh_database, restored_root, "restore", str(archive))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Pemulihan selesai dan terverifikasi" in result.stdout
-    assert "3 berkas bukti dukung (3 disalin)" in result.stdout
+    # two evidence files, the prerequisite's, and the demo proposal's letter and statement (Word)
+    assert "5 berkas bukti dukung (5 disalin)" in result.stdout
 
     after = _in(fresh_database, restored_root, "shell", "-c", "from tests.backup_snapshot import dump; dump()")
     assert after.returncode == 0, after.stderr
@@ -194,7 +195,7 @@ def test_a_backup_lists_what_it_holds(institution, tmp_path):
     assert manifest["rows"]["evaluations.evidence"] == Evidence.objects.count()
     assert manifest["rows"]["evaluations.document"] == Document.objects.count()
     assert manifest["rows"]["evaluations.documentversion"] == DocumentVersion.objects.count()
-    assert len(manifest["files"]) == 3 and all(f"evidence/{n}" in names for n in manifest["files"])
+    assert len(manifest["files"]) == 5 and all(f"evidence/{n}" in names for n in manifest["files"])
     assert manifest["database"] == connection.vendor
 
 

@@ -69,11 +69,11 @@ def test_a_backup_from_the_bucket_restores_into_a_fresh_database_and_bucket(s3_b
     target = s3.new_bucket(endpoint)
     result = _in(fresh_database, tmp_path / "tidak-dipakai", "restore", str(archive), **s3.environment(endpoint, target))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 berkas bukti dukung (3 disalin)" in result.stdout
+    assert "5 berkas bukti dukung (5 disalin)" in result.stdout
     after = _in(fresh_database, tmp_path / "tidak-dipakai", "shell", "-c",
                 "from tests.backup_snapshot import dump; dump()", **s3.environment(endpoint, target))
     assert json.loads(after.stdout.split("SNAPSHOT", 1)[1]) == json.loads(json.dumps(before))
-    restored = s3.objects(endpoint, target)  # the two evidence files and the prerequisite's, byte for byte
-    assert len(restored) == 3 and all(body in (PDF, PNG) for body in restored.values())
+    restored = s3.objects(endpoint, target)  # the two evidence files, the prerequisite's, the proposal's two letters
+    assert len(restored) == 5 and all(body in (PDF, PNG) or body[:2] == b"PK" for body in restored.values())
     assert {f"zi-tracker/{e[5]}" for e in before["evidence"] if e[5]} < set(restored)
     assert not (tmp_path / "tidak-dipakai").exists()  # nothing went to a local folder

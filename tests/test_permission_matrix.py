@@ -13,6 +13,7 @@ their own instansi. Everything else is a 404 (never someone else's data); anonym
 always sent to a login page.
 """
 
+import datetime
 import re
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from evaluations import tasks
 from evaluations.models import (
+    Answer,
     CarryOver,
     Document,
     DocumentVersion,
@@ -54,6 +56,8 @@ from programme.models import (
     TeamDecree,
     TeamMember,
 )
+from proposals import services as proposal_services
+from proposals.models import Award, Event, Nominee, Proposal
 from surveys import selectors as survey_selectors
 from surveys import services as survey_services
 from surveys.models import Exclusion, Instrument, ServiceType, SurveyPeriod
@@ -151,6 +155,15 @@ SURVEY_DECIDE = {"survey": {**_all(DONE, ["admin", "superuser"]), **_all(403, [*
                  "survey_other": {**_all(DONE, ["admin", "superuser"]), **_all(403, ["operator_lain", "tpi", "tpi_lain"])},
                  "survey_foreign": _all(DONE, SEES_FOREIGN)}
 
+INSTANSI_READ = {"rnd": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]), "foreign_rnd": _all(200, SEES_FOREIGN)}
+INSTANSI_WRITE = {"rnd": {**_all(DONE, ["admin", "superuser"]), **_all(403, ["tpi", "tpi_lain"])},
+                  "foreign_rnd": _all(DONE, SEES_FOREIGN)}
+PROPOSAL_READ = {"proposal": _all(200, ["tpi", "tpi_lain", "admin", "superuser"]),
+                 "proposal_foreign": _all(200, SEES_FOREIGN)}
+PROPOSAL_WRITE = {"proposal": {**_all(DONE, ["admin", "superuser"]), **_all(403, ["tpi", "tpi_lain"])},
+                  "proposal_foreign": _all(DONE, SEES_FOREIGN)}
+NOMINEE_WRITE = {"nominee": {**_all(DONE, ["admin", "superuser"]), **_all(403, ["tpi", "tpi_lain"])},
+                 "nominee_foreign": _all(DONE, SEES_FOREIGN)}
 MATRIX = {
     # Pages anyone signed in may open; what they list is scoped (tested below).
     "home": ("GET", {None: {**_all(302), "tanpa_peran": 200}}),  # sent on to their role's page; no role: told so
@@ -295,6 +308,39 @@ MATRIX = {
     "surveys:reschedule": ("POST", SURVEY_DECIDE),
     # (A value goes in only after the close: before it, the admin is told so next to the field.)
     "surveys:fix_value": ("POST", {k: {r: 400 if w == DONE else w for r, w in v.items()} for k, v in SURVEY_DECIDE.items()}),
+    # Proposals, the TPN, predicates: the instansi's admins write; its TPI members read the
+    # instansi's proposals; a unit's staff read their own unit's predicates and take its recommendations.
+    "proposals:instansi": ("GET", INSTANSI_READ),
+    "proposals:authority": ("POST", INSTANSI_WRITE),
+    "proposals:template_upload": ("POST", INSTANSI_WRITE),
+    "proposals:template_download": ("GET", INSTANSI_READ),
+    "proposals:calibration": ("GET", INSTANSI_READ),
+    "proposals:round": ("GET", INSTANSI_READ),
+    "proposals:propose": ("POST", {k: {r: 400 if w == DONE else w for r, w in v.items()}  # nothing ready: told so
+                                   for k, v in INSTANSI_WRITE.items()}),
+    "proposals:integration": ("POST", INSTANSI_WRITE),
+    "proposals:proposal": ("GET", PROPOSAL_READ),
+    "proposals:document": ("GET", PROPOSAL_READ),
+    "proposals:rebuild": ("POST", PROPOSAL_WRITE),
+    "proposals:panel": ("POST", {k: {r: 400 if w == DONE else w for r, w in v.items()}  # a TPN proposal: no panel
+                                 for k, v in PROPOSAL_WRITE.items()}),
+    "proposals:stage": ("POST", NOMINEE_WRITE),
+    "proposals:result": ("POST", NOMINEE_WRITE),
+    "proposals:tpn_values": ("GET", {k: {r: 200 if w == DONE else w for r, w in v.items()}
+                                     for k, v in NOMINEE_WRITE.items()}),
+    "proposals:tpn_import": ("GET", {k: {r: 200 if w == DONE else w for r, w in v.items()}
+                                     for k, v in NOMINEE_WRITE.items()}),
+    "proposals:take_recommendations": ("POST", {
+        "nominee": {**_all(DONE, STAFF), **_all(403, ["tpi", "tpi_lain", "admin", "superuser"])},
+        "nominee_foreign": _all(403, ["admin_lain", "superuser"])}),
+    "proposals:revoke": ("POST", {"award": {**_all(DONE, ["admin", "superuser"]), **_all(403, [*STAFF, "tpi", "tpi_lain"])},
+                                  "award_foreign": _all(DONE, ["admin_lain", "superuser"])}),
+    "proposals:award_document": ("GET", {"award": _all(200, [*STAFF, "tpi", "tpi_lain", "admin", "superuser"]),
+                                         "award_foreign": _all(200, ["admin_lain", "superuser"])}),
+    "proposals:unit": ("GET", {"own": _all(200, [*STAFF, "tpi", "admin", "superuser"]),
+                               "foreign": _all(200, SEES_FOREIGN)}),
+    "proposals:lhe": ("GET", {"approved": _all(200, SEES_OWN), "own": _all(200, SEERS),
+                              "foreign": _all(200, SEES_FOREIGN)}),
     "programme:action_new": ("GET", PROGRAMME_READ),  # (a read-only form for those who may not write)
     "programme:action_edit": ("GET", PROGRAMME_READ),
     "programme:pencanangan": ("POST", PROGRAMME_WRITE),
@@ -318,8 +364,16 @@ def _answer(ws):
     return ws.answers.get(question__key="I.pemenuhan.i.a")
 
 
+def _proposal_state(instansi_id):
+    """What the proposals' writes change: every one of them leaves an audit event; the TPN's values."""
+    return (Event.objects.filter(instansi_id=instansi_id).count(),
+            Answer.objects.filter(worksheet__round__instansi_id=instansi_id).exclude(tpn_option="").count())
+
+
 def _snapshot(target):
     """What the actions change, read fresh from the database."""
+    if isinstance(target, (Proposal, Nominee, Award)):
+        return _proposal_state(_instansi_of(target))
     if isinstance(target, SurveyPeriod):
         period = SurveyPeriod.objects.get(pk=target.pk)
         return (period.status, str(period.opens_on), str(period.closes_on),
@@ -327,7 +381,8 @@ def _snapshot(target):
                 Exclusion.objects.filter(response__period=period).count(), period.handoffs.count(),
                 period.responses.count())
     if isinstance(target, Round):
-        return (PrerequisiteRecord.objects.filter(round=target).count(), Round.objects.get(pk=target.pk).status,
+        return (*_proposal_state(target.instansi_id),
+                PrerequisiteRecord.objects.filter(round=target).count(), Round.objects.get(pk=target.pk).status,
                 RecapExport.objects.filter(round=target).count(), CarryOver.objects.filter(round=target).count(),
                 PlanExport.objects.filter(instansi_id=target.instansi_id).count())
     ws = Worksheet.objects.get(pk=target.pk)
@@ -350,7 +405,24 @@ def _definition(key):
     return PrerequisiteDefinition.objects.get(version=f.lke(), key=key)
 
 
+def _instansi_of(target):
+    if isinstance(target, Proposal):
+        return target.round.instansi_id
+    if isinstance(target, Nominee):
+        return target.proposal.round.instansi_id
+    return target.unit.instansi_id
+
+
 def _payload(target):
+    if isinstance(target, Nominee):
+        question = Question.objects.get(version=f.lke(), key="I.pemenuhan.i.a")
+        return {f"s{target.pk}-kind": "desk", f"s{target.pk}-date": "2026-07-01", f"s{target.pk}-outcome": "passed",
+                f"r{target.pk}-awarded": "tidak", f"r{target.pk}-recommendations": "II. Uji matriks",
+                f"q{question.pk}": "Tidak"}
+    if isinstance(target, Award):
+        return {f"a{target.pk}-on": "2026-09-01", f"a{target.pk}-reason": "Uji matriks"}
+    if isinstance(target, Proposal):
+        return {"members": "Ketua panel"}
     if isinstance(target, SurveyPeriod):
         spare = Round.objects.filter(instansi_id=target.unit.instansi_id, status="open").exclude(
             survey_periods__unit=target.unit).first()
@@ -359,8 +431,12 @@ def _payload(target):
                 "closes_on": "2027-01-31", "minimum": "30", "confirm": "on"}
     if isinstance(target, Round):  # an instansi prerequisite
         opini = _definition("opini-bpk")
+        kawasan = Kawasan.objects.get(instansi_id=target.instansi_id)
         return {"definition": opini.pk, f"p{opini.pk}-value": "WTP", f"p{opini.pk}-note": "LHP BPK",
-                "action": "close", "comment": "Uji matriks"}
+                "action": "close", "comment": "Uji matriks", "authorised": "on", "reference": "Surat uji",
+                "since": "2024-05-02", "kind": "letter", "route": "tpn",
+                f"k{kawasan.pk}-score": "6,8", f"k{kawasan.pk}-url": "https://jdih.pemda.go.id/k.pdf",
+                "file": SimpleUploadedFile("kop.docx", proposal_services.docs.default_path("letter").read_bytes())}
     ws = target
     tindak_lanjut = _definition("tindak-lanjut")
     answer = _answer(ws)
@@ -451,6 +527,17 @@ def world():
         Exclusion.objects.create(response=last, reason="Uji matriks", by=users["admin"])
         objects[key] = period
     Kawasan.objects.create(instansi=inst, name="Kawasan Pelayanan Terpadu").units.add(own, other)
+    Kawasan.objects.create(instansi=other_inst, name="Kawasan Kota").units.add(foreign)
+    for suffix, ws in (("", objects["approved"]), ("_foreign", objects["foreign"])):
+        proposal = Proposal.objects.create(round=ws.round, letter_number="700/1/2026", letter_date=datetime.date(2026, 5, 2),
+                                           signatory_name="Bupati Uji", signatory_title="Bupati")
+        nominee = Nominee.objects.create(proposal=proposal, unit=ws.unit, worksheet=ws, predicate="wbk",
+                                         recommendations="III. Lengkapi analisis beban kerja")
+        proposal_services.build_documents(proposal)
+        award = Award.objects.create(unit=ws.unit, predicate="wbk", year=2025, source="tpn", decree_number="B/1/2025",
+                                     decree_date=datetime.date(2025, 12, 1),
+                                     document=default_storage.save(f"uji/sk{suffix}.pdf", ContentFile(b"%PDF-1.4 sk")))
+        objects.update({f"proposal{suffix}": proposal, f"nominee{suffix}": nominee, f"award{suffix}": award})
     RoundEvent.objects.create(round=rnd, actor=users["admin"], from_status="draft", to_status="open")
     CarryOver.objects.create(round=earlier, requested_by=users["admin"], status=CarryOver.Status.DONE)
     seen = {"user_agent": "Chromium", "ip_address": "10.0.0.7", "username": "op.sendiri", "http_accept": "*/*",
@@ -514,6 +601,18 @@ def _args(route, obj):
         values["service_id"] = obj.services.values_list("pk", flat=True)[0]
     if "<str:fmt>" in route:
         values["fmt"] = "png"
+    if "<int:round_id>" in route:
+        values["round_id"] = obj.pk
+    if "<int:kawasan_id>" in route:
+        values["kawasan_id"] = Kawasan.objects.get(instansi_id=obj.instansi_id).pk
+    if "<int:proposal_id>" in route:
+        values["proposal_id"] = obj.pk
+    if "<int:nominee_id>" in route:
+        values["nominee_id"] = obj.pk
+    if "<int:award_id>" in route:
+        values["award_id"] = obj.pk
+    if "<str:kind>" in route:
+        values["kind"] = "surat" if "dokumen" in route else "letter"
     if "<int:record_id>" in route:
         scope = {"round": obj} if isinstance(obj, Round) else {"worksheet": obj}
         values["record_id"] = PrerequisiteRecord.objects.filter(**scope).values_list("pk", flat=True)[0]
@@ -571,6 +670,8 @@ MORE = {
     "evaluations:worksheet_prerequisites": [("POST-plain", {
         "own": {**_all(DONE, SEERS), **_all(403, STAFF)}, "submitted": {**_all(DONE, SEERS), **_all(403, STAFF)},
         "foreign": _all(DONE, SEES_FOREIGN)})],
+    "proposals:tpn_values": [("POST", {"nominee": NOMINEE_WRITE["nominee"],  # the foreign sheet is not approved
+                                       "nominee_foreign": _all(400, SEES_FOREIGN)})],
     "evaluations:round_prerequisites": [("POST-plain", {"rnd": {"admin": DONE, "superuser": DONE, "tpi": 403},
                                                         "foreign_rnd": _all(DONE, SEES_FOREIGN)})],
 }
@@ -597,7 +698,7 @@ def test_permission_matrix(client, world, name, method, obj):
         client.logout()
         if users[role]:
             client.force_login(users[role])
-        ws = target if isinstance(target, (Worksheet, Round, SurveyPeriod)) else None
+        ws = target if isinstance(target, (Worksheet, Round, SurveyPeriod, Proposal, Nominee, Award)) else None
         with transaction.atomic():  # whatever the request changes is undone before the next role
             before = _snapshot(ws) if ws else None
             data = _payload(ws) if ws else {}

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "evaluations",
     "programme",
     "surveys",
+    "proposals",
 ]
 
 MIDDLEWARE = [

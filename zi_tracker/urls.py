@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("programme.urls")),
     path("", include("surveys.urls")),
+    path("", include("proposals.urls")),
 ]

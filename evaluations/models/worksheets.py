@@ -193,7 +193,7 @@ class WorksheetEvent(models.Model):
 
     FIELD_LABELS = {
         "unit_value": _("Jawaban unit"), "unit_explanation": _("Penjelasan unit"), "tpi_value": _("Nilai TPI"),
-        "tpi_note": _("Catatan TPI"), "needs_revision": _("Tanda perlu perbaikan"),
+        "tpi_note": _("Catatan TPI"), "tpn_value": _("Nilai TPN"), "needs_revision": _("Tanda perlu perbaikan"),
         "deadline_extension": _("Batas pengisian"), "review_extension": _("Batas penilaian TPI"),
         "evidence": _("Bukti dukung"),
     }

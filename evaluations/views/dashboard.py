@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -62,6 +63,7 @@ def round_detail(request, pk):
     statuses = selectors.status_counts(worksheets)
     return render(request, "evaluations/round_detail.html", {
         "round": round_, "page": page, "reviewer": reviewer, "query": query,
+        "proposal_days_left": (round_.proposal_date - timezone.localdate()).days,
         "recap": latest_recap(request.user, round_) if reviewer else None,
         "filters": {"status": status, "kind": kind, "kesiapan": readiness_key, "dasar": basis, "q": search,
                     "sort": sort, "dir": "desc" if descending else "asc", "per": per},
