@@ -676,9 +676,12 @@ def tpn_values_set(*, user, worksheet: Worksheet, rows: list[dict], comment: str
     events, changed = [], 0
     for r in rows:
         q = questions[r["key"]]
-        a = answers.get(q.pk) or Answer.objects.create(worksheet=ws, question=q)
         option = r.get("option") or ""
         number = None if r.get("number") in (None, "") else Decimal(str(r["number"]))
+        a = answers.get(q.pk)
+        if a is None and not option and number is None:
+            continue  # nothing to record, nothing to clear
+        a = a or Answer.objects.create(worksheet=ws, question=q)
         if (a.tpn_option, a.tpn_number) == (option, number):
             continue
         events.append(WorksheetEvent(worksheet=ws, answer=a, actor=user, kind=WorksheetEvent.Kind.VALUE,

@@ -10,7 +10,7 @@ from evaluations import answer_types, numbers
 from evaluations.forms import BootstrapForm, HttpURLField, IndonesianDecimalField, number_input
 from programme.forms import _date_field
 
-from .models import DocumentTemplate, Stage
+from .models import PREDICATES, DocumentTemplate, Stage
 
 TEXT = {"class": "form-control"}
 EVIDENCE_MAX = 20 * 1_048_576
@@ -117,6 +117,20 @@ class PanelForm(BootstrapForm):
 class RevokeForm(BootstrapForm):
     on = _date_field(_("Tanggal pencabutan"))
     reason = _text(_("Alasan pencabutan"), 3000, rows=2)
+
+
+class ReevaluationForm(BootstrapForm):
+    on = _date_field(_("Tanggal evaluasi ulang"))
+    note = _text(_("Keterangan"), 500, required=False, help_text=_("Mis. nomor surat hasil evaluasi ulang."))
+
+
+class EarlierAwardForm(BootstrapForm):
+    """A predicate awarded before the app, with its SK: its re-evaluation date becomes known."""
+
+    predicate = forms.ChoiceField(label=_("Predikat"), choices=PREDICATES, widget=forms.Select(attrs={"class": "form-select"}))
+    decree_number = _text(_("Nomor SK"), 150)
+    decree_date = _date_field(_("Tanggal SK"))
+    document = forms.FileField(label=_("Dokumen SK"), required=False)
 
 
 class IntegrationForm(BootstrapForm):

@@ -56,8 +56,9 @@ def proposal_upload_to(instance, filename):
 
 
 class Proposal(models.Model):
-    """One proposal of a round by one route: the letter to the TPN (KemenPAN-RB), or the instansi's
-    own Menuju WBK evaluation (its panel's decision and the SK penetapan)."""
+    """One letter of a round by one route: to the TPN (KemenPAN-RB), or one batch of the instansi's
+    own Menuju WBK evaluation (its panel's decision and the SK penetapan). A later batch is a letter
+    of its own: what was sent stays as it was sent."""
 
     class Route(models.TextChoices):
         TPN = "tpn", _("Usulan ke KemenPAN-RB (TPN)")
@@ -86,7 +87,6 @@ class Proposal(models.Model):
         verbose_name = _("usulan")
         verbose_name_plural = _("usulan")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["round", "route"], name="proposal_unique_route")]
 
     def __str__(self):
         return f"{self.get_route_display()} — {self.round}"
@@ -116,6 +116,9 @@ class Nominee(models.Model):
     integration_score = models.DecimalField(_("nilai integrasi proses bisnis"), max_digits=4, decimal_places=2,
                                             null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    exempt = models.BooleanField(_("diusulkan dengan pengecualian Stranas PK"), default=False,
+                                 help_text=_("Syarat pengusulan belum seluruhnya terpenuhi saat diusulkan; layanan Stranas PK "
+                                             "boleh diusulkan sambil memenuhinya (PermenPANRB 5/2024)."))
     reasons = models.TextField(_("alasan keputusan"), blank=True)
     recommendations = models.TextField(_("rekomendasi"), blank=True,
                                        help_text=_("Satu rekomendasi per baris; unit dapat menjadikannya rencana aksi."))
@@ -206,6 +209,11 @@ class Award(models.Model):
                                     verbose_name=_("dicatat oleh"))
     recorded_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
     reminded_at = models.DateTimeField(_("pengingat evaluasi ulang dikirim"), null=True, blank=True)
+    reevaluated_on = models.DateField(_("terakhir dievaluasi ulang"), null=True, blank=True,
+                                      help_text=_("Predikat dipertahankan pada evaluasi ulang tanggal ini."))
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                      verbose_name=_("digantikan oleh"),
+                                      help_text=_("WBK yang kemudian naik menjadi WBBM: tidak lagi dievaluasi ulang sendiri."))
     revoked_on = models.DateField(_("dicabut pada"), null=True, blank=True)
     revoke_reason = models.TextField(_("alasan pencabutan"), blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -230,9 +238,15 @@ class Award(models.Model):
         return self.revoked_on is None
 
     @property
+    def current(self) -> bool:
+        """Held and evaluated in its own right: not revoked, not superseded by a higher predicate."""
+        return self.revoked_on is None and self.superseded_by_id is None
+
+    @property
     def reevaluation_due(self) -> datetime.date:
-        """Predicates are evaluated again every two years from the decree."""
-        return years_after(self.decree_date, REEVALUATION_YEARS)
+        """Predicates are evaluated again every two years from the decree, or from the last
+        re-evaluation that kept it."""
+        return years_after(self.reevaluated_on or self.decree_date, REEVALUATION_YEARS)
 
     @property
     def barred_until(self) -> datetime.date | None:

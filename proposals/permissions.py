@@ -55,6 +55,15 @@ def sees_instansi(user, instansi_id) -> bool:
     return roles.is_admin_of(instansi_id) or instansi_id in roles.tpi_instansi
 
 
+def visible_unit_ids(user, instansi_id) -> set[int] | None:
+    """Whose proposals, results and predicates a person sees on the instansi's pages: an admin every
+    unit's (None); a TPI member the units they review (the calibration's instansi-wide averages aside)."""
+    if is_admin_of(user, instansi_id):
+        return None
+    return set(Worksheet.objects.filter(reviewers=user, round__instansi_id=instansi_id)
+               .values_list("unit_id", flat=True))
+
+
 def get_instansi_or_404(user, instansi_id) -> Instansi:
     try:
         instansi = Instansi.objects.get(pk=instansi_id)
@@ -106,8 +115,8 @@ def get_award_or_404(user, award_id) -> Award:
     except (Award.DoesNotExist, ValueError, TypeError):
         raise Http404("Predikat tidak ditemukan.") from None
     instansi_id = award.unit.instansi_id if award.unit_id else award.kawasan.instansi_id
-    if award.unit_id and units_for_user(user).filter(pk=award.unit_id).exists():
+    if is_admin_of(user, instansi_id):
         return award
-    if sees_instansi(user, instansi_id):
+    if award.unit_id and units_for_user(user).filter(pk=award.unit_id).exists():  # its staff, its TPI
         return award
     raise Http404("Predikat tidak ditemukan.")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -22,7 +23,16 @@ from programme import selectors as programme
 from units.models import Unit
 
 from . import rules
-from .models import Authority, Award, DocumentTemplate, IntegrationScore, Nominee, Proposal
+from .models import (
+    REEVALUATION_YEARS,
+    Authority,
+    Award,
+    DocumentTemplate,
+    IntegrationScore,
+    Nominee,
+    Proposal,
+    years_after,
+)
 
 REMINDER_DAYS = 90  # the re-evaluation reminder shows this long before the date
 
@@ -56,7 +66,8 @@ class Candidate:
     total: Decimal | None
     pengungkit: Decimal | None
     hasil: Decimal | None
-    exempt: bool
+    exempt: bool  # a Stranas PK service of a pemda
+    exempt_pending: bool = False  # … proposed while some prerequisites are still being met
     blocked: str = ""  # why it cannot be chosen after all ("" when it can)
 
     @property
@@ -75,15 +86,23 @@ def candidates(round_: Round, route: str = Proposal.Route.TPN, today=None) -> li
                                 instansi_ok=instansi_ok)
                 .filter(ready_to_propose=True).order_by("unit__name")
                 .values_list("pk", "unit_id", "unit__name", "target", "ts__total", "ts__pengungkit", "ts__hasil",
-                             "prereq_exempt"))
-    taken = set(Nominee.objects.filter(proposal__round=round_, unit__isnull=False).values_list("unit_id", flat=True))
-    facts = _award_facts([r[1] for r in rows])
+                             "prereq_exempt", "prereq_unmet"))
+    ids = [r[1] for r in rows]
+    taken = set(Nominee.objects.filter(proposal__round=round_, unit_id__in=ids).values_list("unit_id", flat=True))
+    pending = dict(Nominee.objects.filter(unit_id__in=ids, status__in=[Nominee.Status.PROPOSED,
+                                                                       Nominee.Status.EVALUATING])
+                   .exclude(proposal__round=round_).values_list("unit_id", "proposal__round__name"))
+    facts = _award_facts(ids)
     out = []
-    for ws_id, unit_id, name, target, total, pengungkit, hasil, exempt in rows:
-        c = Candidate(ws_id, unit_id, name, target or readiness.WBK, total, pengungkit, hasil, bool(exempt))
+    for ws_id, unit_id, name, target, total, pengungkit, hasil, exempt, unmet in rows:
+        target = target or readiness.WBK
+        c = Candidate(ws_id, unit_id, name, target, total, pengungkit, hasil, bool(exempt),
+                      bool(exempt) and (bool(unmet) or not instansi_ok[target]))
         barred = rules.barred_until(facts.get(unit_id, []), today)
         if unit_id in taken:
             c.blocked = _("sudah diusulkan pada periode ini")
+        elif unit_id in pending:
+            c.blocked = _("masih dalam usulan %(r)s yang belum diputuskan") % {"r": pending[unit_id]}
         elif barred:
             c.blocked = _("predikatnya dicabut: belum dapat diusulkan sampai %(d)s") % {"d": words(barred)}
         elif route == Proposal.Route.MANDIRI and c.predicate != readiness.WBK:
@@ -124,10 +143,13 @@ def kawasan_candidates(round_: Round, today=None) -> list[KawasanCandidate]:
     if not kawasan:
         return []
     worksheets = Worksheet.objects.filter(round=round_)
-    rows = lke.with_scores(worksheets, reviewer=True)
-    ready = dict(rows.filter(verdict__in=["wbk", "wbbm"]).values_list("unit_id", "status"))
+    # every unit meets the unit criteria for the kawasan's predicate: its scores and its own prerequisites
+    rows = lke.with_scores(worksheets, reviewer=True).filter(Q(prereq_unmet=0) | Q(prereq_exempt=True))
+    ready_wbk = dict(rows.filter(verdict__in=["wbk", "wbbm"]).values_list("unit_id", "status"))
+    ready_wbbm = dict(rows.filter(verdict="wbbm").values_list("unit_id", "status"))
     in_round = set(worksheets.values_list("unit_id", flat=True))
-    states = {k["name"]: k for k in lke.kawasan_readiness(round_.instansi_id, ready, in_round)}
+    states = {readiness.WBK: {k["name"]: k for k in lke.kawasan_readiness(round_.instansi_id, ready_wbk, in_round)},
+              readiness.WBBM: {k["name"]: k for k in lke.kawasan_readiness(round_.instansi_id, ready_wbbm, in_round)}}
     scores = latest_integration(round_)
     held = defaultdict(list)
     for a in Award.objects.filter(kawasan__in=kawasan):
@@ -136,11 +158,11 @@ def kawasan_candidates(round_: Round, today=None) -> list[KawasanCandidate]:
                                                                                                    flat=True))
     out = []
     for k in kawasan:
-        state = states[k.name]
         holds = rules.held_predicate(held[k.pk])
         if holds == readiness.WBBM:
             continue
         predicate = readiness.WBBM if holds == readiness.WBK else readiness.WBK
+        state = states[predicate][k.name]
         score = scores.get(k.pk)
         blockers = rules.kawasan_blockers(predicate=predicate, units=state["units"], missing=state["missing"],
                                           provisional=state["provisional"],
@@ -166,14 +188,19 @@ def nominee_counts(round_: Round) -> dict[str, int]:
                 .annotate(n=Count("pk")).values_list("status", "n"))
 
 
-def due_reevaluations(instansi_id: int, today=None) -> list[Award]:
-    """Active predicates whose two-yearly re-evaluation falls within ``REMINDER_DAYS`` (or is past)."""
+def due_awards(today=None):
+    """Current predicates (not revoked, not superseded) whose two-yearly re-evaluation falls within
+    ``REMINDER_DAYS`` or is past — in SQL: their last decree or re-evaluation two years before that."""
     today = today or timezone.localdate()
-    horizon = today + datetime.timedelta(days=REMINDER_DAYS)
-    awards = (Award.objects.filter(Q(unit__instansi_id=instansi_id) | Q(kawasan__instansi_id=instansi_id),
-                                   revoked_on__isnull=True)
-              .select_related("unit", "kawasan").order_by("decree_date"))
-    return [a for a in awards if a.reevaluation_due <= horizon]
+    cutoff = years_after(today + datetime.timedelta(days=REMINDER_DAYS), -REEVALUATION_YEARS)
+    return (Award.objects.filter(revoked_on__isnull=True, superseded_by__isnull=True)
+            .annotate(last=Coalesce("reevaluated_on", "decree_date")).filter(last__lte=cutoff))
+
+
+def due_reevaluations(instansi_id: int, today=None, limit: int = 50) -> list[Award]:
+    """The instansi's predicates due for re-evaluation, the longest overdue first (the first ``limit``)."""
+    return list(due_awards(today).filter(Q(unit__instansi_id=instansi_id) | Q(kawasan__instansi_id=instansi_id))
+                .select_related("unit", "kawasan").order_by("last", "pk")[:limit])
 
 
 def template_for(instansi_id: int, kind: str) -> DocumentTemplate | None:
@@ -354,7 +381,7 @@ def proposal_context(proposal: Proposal, nominees: list[Nominee]) -> dict:
              "predicate": n.get_predicate_display(), "total": _num(n.tpi_total), "pengungkit": _num(n.tpi_pengungkit),
              "hasil": _num(n.tpi_hasil), "reasons": n.reasons}
             for i, n in enumerate(nominees, start=1)]
-    exempt = [n.name for n in nominees if getattr(n, "exempt", False)]
+    exempt = [n.name for n in nominees if n.exempt]
     authority = getattr(proposal, "authority_reference", "") or _("kewenangan evaluasi mandiri dari Menteri PANRB")
     return {
         "instansi": instansi.name, "instansi_upper": instansi.name.upper(), "address": "",

@@ -18,12 +18,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from evaluations import evidence as evidence_rules
 from evaluations import score_store
 from evaluations import tasks as lke_tasks
-from evaluations.models import Kawasan, Round, Worksheet
+from evaluations.models import Kawasan, Round
 from evaluations.readiness import fmt
 from programme import services as programme
 from units.models import Instansi, Membership, Unit
+from units.permissions import user_roles
 
 from . import docs, rules, selectors
 from .models import Authority, Award, DocumentTemplate, Event, IntegrationScore, Nominee, Proposal, Stage
@@ -36,9 +38,17 @@ class Refused(Exception):
     """A rule refuses the action; ``str(exc)`` is for the person."""
 
 
-def _admin(user, instansi_id) -> None:
+OWN_UNIT = gettext_lazy("Anda operator atau kepala unit ini: keputusan atas unit sendiri diambil admin lain.")
+
+
+def _admin(user, instansi_id, unit_ids=()) -> None:
+    """The instansi's admin — and, as everywhere in the app, never for a unit the person is staff of
+    (separation of duties: no one proposes, scores or awards their own unit)."""
     if not is_admin_of(user, instansi_id):
         raise PermissionDenied(NOT_ADMIN)
+    roles = user_roles(user)
+    if any(roles.roles_in_unit(int(u)) for u in unit_ids if u):
+        raise PermissionDenied(OWN_UNIT)
 
 
 def _event(instansi_id, user, summary, detail="", *, unit=None, kawasan=None, proposal=None) -> None:
@@ -103,10 +113,6 @@ def _file_name(kind: str, proposal: Proposal) -> str:
 def build_documents(proposal: Proposal) -> None:
     """(Re)write the proposal's Word documents from the current templates and nominees."""
     nominees = list(proposal.nominees.select_related("unit", "kawasan").order_by("kawasan_id", "unit__name", "pk"))
-    exempt = set(Worksheet.objects.filter(pk__in=[n.worksheet_id for n in nominees if n.worksheet_id],
-                                          unit__stranas_pk_service__gt="").values_list("pk", flat=True))
-    for n in nominees:
-        n.exempt = n.worksheet_id in exempt
     authority = selectors.is_authorised(proposal.round.instansi_id)
     proposal.authority_reference = authority.reference if authority else ""
     instansi_id = proposal.round.instansi_id
@@ -116,7 +122,7 @@ def build_documents(proposal: Proposal) -> None:
                                   ContentFile(render_document(instansi_id, "letter", context)), save=False)
         proposal.statement_file.save(_file_name("statement", proposal),
                                      ContentFile(render_document(instansi_id, "statement", context)), save=False)
-    else:
+    elif proposal.decided_at:  # the SK penetapan exists once the panel has decided
         awarded = [n for n in nominees if n.status == Nominee.Status.AWARDED]
         context = selectors.proposal_context(proposal, awarded)
         proposal.letter_file.save(_file_name("decree", proposal),
@@ -128,10 +134,11 @@ def build_documents(proposal: Proposal) -> None:
 def proposal_create(*, user, round_: Round, route: str, unit_ids, kawasan_ids=(), letter_number: str,
                     letter_date, signatory_name: str, signatory_title: str, signatory_nip: str = "",
                     today=None) -> Proposal:
-    """Propose the chosen units and kawasan of a round (or add them to the round's proposal by the
-    same route): each must be proposable now — the same rule the page lists them by, checked again
-    under the round's lock — and the TPN route closes at the round's proposal deadline."""
-    _admin(user, round_.instansi_id)
+    """Propose the chosen units and kawasan of a round in one letter (a later letter of the same
+    round is a proposal of its own: what was sent stays as sent): each must be proposable now — the
+    same rule the page lists them by, checked again under the round's lock — and the TPN route
+    closes at the round's proposal deadline. Never the admin's own unit."""
+    _admin(user, round_.instansi_id, unit_ids)
     today = today or timezone.localdate()
     round_ = Round.objects.select_for_update(of=("self",)).select_related("instansi", "version").get(pk=round_.pk)
     unit_ids, kawasan_ids = {int(u) for u in unit_ids}, {int(k) for k in kawasan_ids}
@@ -151,17 +158,11 @@ def proposal_create(*, user, round_: Round, route: str, unit_ids, kawasan_ids=()
     if missing or any(k not in kawasan for k in kawasan_ids):
         raise Refused(_("Sebagian pilihan tidak lagi dapat diusulkan (sudah diusulkan, dicabut, atau berubah "
                         "nilainya). Muat ulang halaman dan pilih lagi."))
-    proposal, created = Proposal.objects.get_or_create(round=round_, route=route, defaults={
-        "letter_number": letter_number, "letter_date": letter_date, "signatory_name": signatory_name,
-        "signatory_title": signatory_title, "signatory_nip": signatory_nip, "created_by": user})
-    if not created:
-        for field, value in (("letter_number", letter_number), ("letter_date", letter_date),
-                             ("signatory_name", signatory_name), ("signatory_title", signatory_title),
-                             ("signatory_nip", signatory_nip)):
-            setattr(proposal, field, value)
-        proposal.save()
+    proposal = Proposal.objects.create(round=round_, route=route, letter_number=letter_number, letter_date=letter_date,
+                                       signatory_name=signatory_name, signatory_title=signatory_title,
+                                       signatory_nip=signatory_nip, created_by=user)
     rows = [Nominee(proposal=proposal, unit_id=c.unit_id, worksheet_id=c.worksheet_id, predicate=c.predicate,
-                    tpi_total=c.total, tpi_pengungkit=c.pengungkit, tpi_hasil=c.hasil)
+                    tpi_total=c.total, tpi_pengungkit=c.pengungkit, tpi_hasil=c.hasil, exempt=c.exempt_pending)
             for u, c in sorted(available.items(), key=lambda kv: kv[1].name) if u in unit_ids]
     rows += [Nominee(proposal=proposal, kawasan=kawasan[k].kawasan, predicate=kawasan[k].predicate,
                      integration_score=kawasan[k].integration.score) for k in sorted(kawasan_ids)]
@@ -169,8 +170,7 @@ def proposal_create(*, user, round_: Round, route: str, unit_ids, kawasan_ids=()
     build_documents(proposal)
     names = ", ".join(available[u].name for u in sorted(unit_ids, key=lambda u: available[u].name))
     names += (", " if names and kawasan_ids else "") + ", ".join(str(kawasan[k].kawasan) for k in sorted(kawasan_ids))
-    _event(round_.instansi_id, user, (_("Usulan dibuat: %(n)d unit/kawasan") if created else
-                                      _("Usulan ditambah: %(n)d unit/kawasan")) % {"n": len(rows)},
+    _event(round_.instansi_id, user, _("Usulan dibuat: %(n)d unit/kawasan") % {"n": len(rows)},
            _("%(route)s · surat %(no)s · %(names)s · berkas: %(files)s") % {
                "route": proposal.get_route_display(), "no": letter_number, "names": names,
                "files": ", ".join(f.name.rsplit("/", 1)[-1] for f in (proposal.letter_file, proposal.statement_file)
@@ -203,7 +203,7 @@ def stage_record(*, user, nominee: Nominee, kind: str, date, outcome: str, notes
     """One stage of the TPN's evaluation (recorded again: the latest date, outcome and notes count,
     the history keeps the earlier)."""
     nominee = _locked_nominee(nominee)
-    _admin(user, nominee.proposal.round.instansi_id)
+    _admin(user, nominee.proposal.round.instansi_id, [nominee.unit_id])
     if nominee.proposal.route != Proposal.Route.TPN:
         raise Refused(_("Tahap TPN tidak berlaku untuk evaluasi mandiri; catat keputusan panel."))
     if nominee.status in (Nominee.Status.AWARDED, Nominee.Status.NOT_AWARDED):
@@ -225,8 +225,32 @@ def stage_record(*, user, nominee: Nominee, kind: str, date, outcome: str, notes
     return stage
 
 
+def _check_still_eligible(unit: Unit, predicate: str) -> None:
+    """Between the proposal and the result the unit may have lost its predicate: WBBM is only for a
+    unit holding WBK, and a revocation bars a new predicate for two years."""
+    facts = [rules.AwardFact(a.predicate, a.decree_date, a.revoked_on, a.barred_until)
+             for a in Award.objects.filter(unit=unit)]
+    barred = rules.barred_until(facts, timezone.localdate())
+    if barred:
+        raise Refused(_("Predikat unit ini dicabut; unit belum dapat ditetapkan sampai %(d)s.") % {
+            "d": selectors.words(barred)})
+    if predicate == rules.WBBM and rules.held_predicate(facts) not in (rules.WBK, rules.WBBM) \
+            and Unit.objects.get(pk=unit.pk).predicate not in (rules.WBK, rules.WBBM):
+        raise Refused(_("Unit ini tidak lagi berpredikat Menuju WBK; Menuju WBBM tidak dapat ditetapkan."))
+
+
+def _supersede(award: Award) -> None:
+    """A WBBM award supersedes the unit's (or kawasan's) WBK: that one is no longer re-evaluated on its own."""
+    if award.predicate == rules.WBBM:
+        owner = {"unit": award.unit} if award.unit_id else {"kawasan": award.kawasan}
+        Award.objects.filter(predicate=rules.WBK, revoked_on__isnull=True, superseded_by__isnull=True, **owner).exclude(
+            pk=award.pk).update(superseded_by=award)
+
+
 def _sync_predicate(unit: Unit) -> None:
-    """The unit's predicate from its awards (the highest not revoked), and its verdicts with it."""
+    """The unit's predicate from its awards (the highest not revoked), and its verdicts with it. The
+    unit's row is locked first: a revocation and an award landing together agree on the result."""
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
     awards = list(Award.objects.filter(unit=unit))
     facts = [rules.AwardFact(a.predicate, a.decree_date, a.revoked_on, a.barred_until) for a in awards]
     held = rules.held_predicate(facts)
@@ -235,10 +259,21 @@ def _sync_predicate(unit: Unit) -> None:
     score_store.refresh_units([unit.pk])
 
 
+def _checked(upload) -> str:
+    """A file from outside, checked as evidence is (size, an accepted kind, content matching its
+    extension): its safe name; ``Refused`` in words otherwise."""
+    try:
+        name, _kind = evidence_rules.check_upload(upload, settings.EVIDENCE_MAX_UPLOAD_MB * 1_048_576)
+    except evidence_rules.EvidenceError as exc:
+        raise Refused(str(exc)) from exc
+    return name
+
+
 def _save_upload(award: Award, upload) -> None:
     if upload:
-        award.document_name = upload.name[-255:]
-        award.document.save(f"sk-{slugify(award.decree_number)[:60] or 'predikat'}.{upload.name.rsplit('.', 1)[-1][:5]}",
+        name = _checked(upload)
+        award.document_name = name[-255:]
+        award.document.save(f"sk-{slugify(award.decree_number)[:60] or 'predikat'}.{name.rsplit('.', 1)[-1][:5]}",
                             upload, save=False)
 
 
@@ -249,7 +284,7 @@ def result_record(*, user, nominee: Nominee, awarded: bool, decree_number: str =
     predicate follows — or no award, with the TPN's notes as recommendations for the unit."""
     nominee = _locked_nominee(nominee)
     instansi_id = nominee.proposal.round.instansi_id
-    _admin(user, instansi_id)
+    _admin(user, instansi_id, [nominee.unit_id])
     if nominee.proposal.route != Proposal.Route.TPN:
         raise Refused(_("Hasil evaluasi mandiri dicatat melalui keputusan panel."))
     if nominee.status in (Nominee.Status.AWARDED, Nominee.Status.NOT_AWARDED):
@@ -257,11 +292,14 @@ def result_record(*, user, nominee: Nominee, awarded: bool, decree_number: str =
     if awarded:
         if not decree_number.strip() or not decree_date:
             raise Refused(_("Isi nomor dan tanggal SK penetapan predikat."))
+        if nominee.unit_id:
+            _check_still_eligible(nominee.unit, nominee.predicate)
         award = Award(unit=nominee.unit, kawasan=nominee.kawasan, nominee=nominee, predicate=nominee.predicate,
                       year=year or decree_date.year, source=Award.Source.TPN, decree_number=decree_number.strip(),
                       decree_date=decree_date, recorded_by=user)
         _save_upload(award, upload)
         award.save()
+        _supersede(award)
         nominee.status = Nominee.Status.AWARDED
         nominee.save(update_fields=["status"])
         if nominee.unit_id:
@@ -288,7 +326,7 @@ def panel_decide(*, user, proposal: Proposal, members: str, panel_date, decree_n
     head to sign (and may be proposed for WBBM later). Decided once."""
     proposal = Proposal.objects.select_for_update(of=("self",)).select_related("round__instansi").get(pk=proposal.pk)
     instansi_id = proposal.round.instansi_id
-    _admin(user, instansi_id)
+    _admin(user, instansi_id, list(proposal.nominees.values_list("unit_id", flat=True)))
     if proposal.route != Proposal.Route.MANDIRI:
         raise Refused(_("Keputusan panel hanya untuk evaluasi mandiri."))
     if proposal.decided_at:
@@ -304,6 +342,9 @@ def panel_decide(*, user, proposal: Proposal, members: str, panel_date, decree_n
         raise Refused(_("Tuliskan alasan keputusan untuk setiap unit."))
     if not decree_number.strip() or not decree_date or not panel_date:
         raise Refused(_("Isi tanggal sidang panel serta nomor dan tanggal SK penetapan."))
+    for n in nominees:
+        if decisions[n.pk][0]:
+            _check_still_eligible(n.unit, rules.WBK)
     proposal.panel_members, proposal.panel_date, proposal.decided_at = members.strip(), panel_date, timezone.now()
     proposal.save(update_fields=["panel_members", "panel_date", "decided_at"])
     for n in nominees:
@@ -339,13 +380,15 @@ def award_revoke(*, user, award: Award, on, reason: str) -> Award:
     award = (Award.objects.select_for_update(of=("self",)).select_related("unit__instansi", "kawasan__instansi")
              .get(pk=award.pk))
     instansi_id = award.unit.instansi_id if award.unit_id else award.kawasan.instansi_id
-    _admin(user, instansi_id)
+    _admin(user, instansi_id, [award.unit_id])
     if award.revoked_on:
         raise Refused(_("Predikat ini sudah dicabut."))
     if not reason.strip():
         raise Refused(_("Tuliskan alasan pencabutan."))
     if on < award.decree_date:
         raise Refused(_("Tanggal pencabutan tidak boleh sebelum tanggal SK."))
+    if on > timezone.localdate():
+        raise Refused(_("Tanggal pencabutan belum tiba; catat setelah keputusan pencabutan berlaku."))
     award.revoked_on, award.revoke_reason, award.revoked_by = on, reason.strip(), user
     award.save(update_fields=["revoked_on", "revoke_reason", "revoked_by"])
     if award.unit_id:
@@ -370,8 +413,9 @@ def integration_record(*, user, round_: Round, kawasan: Kawasan, score: Decimal,
         raise Refused(_("Lampirkan bukti nilai integrasi (berkas atau tautan)."))
     row = IntegrationScore(kawasan=kawasan, round=round_, score=score, note=note, evidence_url=url, recorded_by=user)
     if upload:
-        row.evidence_name = upload.name[-255:]
-        row.evidence_file.save(f"integrasi.{upload.name.rsplit('.', 1)[-1][:5]}", upload, save=False)
+        name = _checked(upload)
+        row.evidence_name = name[-255:]
+        row.evidence_file.save(f"integrasi.{name.rsplit('.', 1)[-1][:5]}", upload, save=False)
     row.save()
     _event(round_.instansi_id, user, _("Nilai integrasi proses bisnis %(k)s: %(v)s") % {
         "k": kawasan.name, "v": fmt(score)}, note, kawasan=kawasan)
@@ -422,22 +466,61 @@ def recommendations_take(*, user, nominee: Nominee, today=None) -> int:
 
 def remind_reevaluations(today=None) -> int:
     """Nightly: tell each instansi's admins, once, of predicates whose two-yearly re-evaluation
-    comes within ``REMINDER_DAYS``."""
+    comes within ``REMINDER_DAYS`` (one query for all of them, one per instansi for its admins)."""
     today = today or timezone.localdate()
-    sent = 0
-    for instansi_id in Award.objects.filter(revoked_on__isnull=True, reminded_at__isnull=True).values_list(
-            "unit__instansi_id", "kawasan__instansi_id").distinct():
-        iid = instansi_id[0] or instansi_id[1]
-        due = [a for a in selectors.due_reevaluations(iid, today) if a.reminded_at is None]
-        if not due:
-            continue
+    by_instansi: dict[int, list[Award]] = {}
+    for a in (selectors.due_awards(today).filter(reminded_at__isnull=True)
+              .select_related("unit", "kawasan").order_by("last", "pk")):
+        by_instansi.setdefault(a.unit.instansi_id if a.unit_id else a.kawasan.instansi_id, []).append(a)
+    for instansi_id, due in by_instansi.items():
         recipients = sorted({m.user.email for m in Membership.objects.filter(
-            instansi_id=iid, role=Membership.Role.ADMIN).select_related("user") if m.user.email and m.user.is_active})
+            instansi_id=instansi_id, role=Membership.Role.ADMIN).select_related("user")
+            if m.user.email and m.user.is_active})
         lines = [f"- {a.unit or a.kawasan}: {a.get_predicate_display()} {a.year}, "
                  f"{_('evaluasi ulang')} {selectors.words(a.reevaluation_due)}" for a in due]
         if recipients:
             lke_tasks.queue_email(_("[ZI] Evaluasi ulang predikat mendekat"),
                                   "\n".join(lines) + f"\n\n{settings.SITE_URL.rstrip('/')}/\n\n— ZI Tracker", recipients)
         Award.objects.filter(pk__in=[a.pk for a in due]).update(reminded_at=timezone.now())
-        sent += len(due)
-    return sent
+    return sum(map(len, by_instansi.values()))
+
+
+@transaction.atomic
+def reevaluation_record(*, user, award: Award, on, note: str = "") -> Award:
+    """The predicate was kept at its re-evaluation: the next one is two years from this date (a
+    predicate that was not kept is revoked instead)."""
+    award = (Award.objects.select_for_update(of=("self",)).select_related("unit__instansi", "kawasan__instansi")
+             .get(pk=award.pk))
+    instansi_id = award.unit.instansi_id if award.unit_id else award.kawasan.instansi_id
+    _admin(user, instansi_id, [award.unit_id])
+    if not award.current:
+        raise Refused(_("Predikat ini sudah dicabut atau digantikan predikat yang lebih tinggi."))
+    if on < (award.reevaluated_on or award.decree_date) or on > timezone.localdate():
+        raise Refused(_("Tanggal evaluasi ulang antara tanggal SK (atau evaluasi ulang sebelumnya) dan hari ini."))
+    award.reevaluated_on, award.reminded_at = on, None
+    award.save(update_fields=["reevaluated_on", "reminded_at"])
+    _event(instansi_id, user, _("Predikat %(p)s dipertahankan pada evaluasi ulang") % {
+        "p": award.get_predicate_display()}, _("%(d)s · evaluasi ulang berikutnya %(n)s · %(note)s") % {
+        "d": selectors.words(on), "n": selectors.words(award.reevaluation_due), "note": note},
+        unit=award.unit, kawasan=award.kawasan)
+    return award
+
+
+@transaction.atomic
+def earlier_award_record(*, user, unit: Unit, predicate: str, decree_number: str, decree_date, upload=None) -> Award:
+    """A predicate the unit received before the app (its SK): from then on its re-evaluation date is
+    known and a later revocation falls back to it."""
+    _admin(user, unit.instansi_id, [unit.pk])
+    if decree_date > timezone.localdate():
+        raise Refused(_("Tanggal SK belum tiba."))
+    award = Award(unit=unit, predicate=predicate, year=decree_date.year, source=Award.Source.TPN,
+                  decree_number=decree_number.strip(), decree_date=decree_date, recorded_by=user)
+    if predicate == rules.WBK:  # recorded after the WBBM that followed it: superseded already
+        award.superseded_by = Award.objects.filter(unit=unit, predicate=rules.WBBM, revoked_on__isnull=True).first()
+    _save_upload(award, upload)
+    award.save()
+    _supersede(award)
+    _sync_predicate(unit)
+    _event(unit.instansi_id, user, _("Predikat %(p)s %(y)s dicatat (SK sebelumnya)") % {
+        "p": award.get_predicate_display(), "y": award.year}, award.decree_number, unit=unit)
+    return award

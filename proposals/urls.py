@@ -24,6 +24,9 @@ urlpatterns = [
     path("usulan/unit/<int:nominee_id>/rekomendasi/", views.take_recommendations, name="take_recommendations"),
     path("predikat/<int:award_id>/cabut/", views.revoke, name="revoke"),
     path("predikat/<int:award_id>/sk/", views.award_document, name="award_document"),
+    path("predikat/<int:award_id>/evaluasi-ulang/", views.reevaluation_save, name="reevaluation"),
+    path("unit/<int:unit_id>/predikat/sebelumnya/", views.earlier_award, name="earlier_award"),
+    path("kawasan/integrasi/<int:score_id>/bukti/", views.integration_evidence, name="integration_evidence"),
     path("unit/<int:unit_id>/predikat/", views.unit_page, name="unit"),
     path("kertas-kerja/<int:pk>/lhe-tpi/", views.lhe, name="lhe"),
 ]

@@ -29,16 +29,18 @@ from evaluations.views.excel import _where
 from . import docs, rules, selectors, services
 from .forms import (
     AuthorityForm,
+    EarlierAwardForm,
     IntegrationForm,
     PanelForm,
     ProposalForm,
+    ReevaluationForm,
     ResultForm,
     RevokeForm,
     StageForm,
     TemplateForm,
     TpnValuesForm,
 )
-from .models import Award, DocumentTemplate, Event, Nominee, Proposal
+from .models import Award, DocumentTemplate, Event, IntegrationScore, Nominee, Proposal
 from .permissions import (
     get_award_or_404,
     get_instansi_or_404,
@@ -48,6 +50,7 @@ from .permissions import (
     get_unit_or_404,
     is_admin_of,
     is_staff_of,
+    visible_unit_ids,
 )
 
 TPN_SESSION = "tpn_import"
@@ -91,8 +94,13 @@ def instansi_page(request, instansi_id):
 
 def _instansi_page(request, instansi, *, forms=None, status=200):
     is_admin = is_admin_of(request.user, instansi.pk)
+    visible = visible_unit_ids(request.user, instansi.pk)
     awards = (Award.objects.filter(Q(unit__instansi=instansi) | Q(kawasan__instansi=instansi))
               .select_related("unit", "kawasan").order_by("revoked_on", "-decree_date", "pk"))
+    due = selectors.due_reevaluations(instansi.pk)
+    if visible is not None:  # a TPI member: the units they review
+        awards = awards.filter(unit_id__in=visible)
+        due = [a for a in due if a.unit_id in visible]
     page = Paginator(awards, 50).get_page(request.GET.get("page"))
     forms = forms or {}
     authority = selectors.is_authorised(instansi.pk)
@@ -105,12 +113,11 @@ def _instansi_page(request, instansi, *, forms=None, status=200):
     templates = {kind: selectors.template_for(instansi.pk, kind) for kind in docs.DEFAULTS}
     return render(request, "proposals/instansi.html", {
         "instansi": instansi, "is_admin": is_admin, "page": page, "authority": authority, "forms": forms,
-        "due": selectors.due_reevaluations(instansi.pk), "rounds": rounds,
+        "due": due, "rounds": rounds,
         "templates": [(kind, label, templates[kind]) for kind, label in
                       DocumentTemplate.Kind.choices],
-        "revoke_form": RevokeForm() if is_admin else None,
         "events": list(Event.objects.filter(instansi=instansi).select_related("actor", "unit", "kawasan")
-                       .order_by("-created_at", "-pk")[:15]),
+                       .order_by("-created_at", "-pk")[:15]) if is_admin else [],
     }, status=status)
 
 
@@ -172,9 +179,13 @@ def calibration(request, instansi_id):
     year = request.GET.get("tahun", "")
     year = int(year) if year.isdecimal() and len(year) == 4 else None
     data = selectors.calibration(instansi.pk, unit_id=unit_id, year=year)
-    units = list(Worksheet.objects.filter(round__instansi=instansi).filter(
-        Q(answers__tpn_option__gt="") | Q(answers__tpn_number__isnull=False)).values_list(
-        "unit_id", "unit__name").distinct().order_by("unit__name"))
+    visible = visible_unit_ids(request.user, instansi.pk)
+    if unit_id and visible is not None and unit_id not in visible:
+        raise Http404  # a TPI member: one unit at a time only for the units they review
+    units = list(Nominee.objects.filter(proposal__round__instansi=instansi, worksheet__isnull=False)
+                 .values_list("unit_id", "unit__name").distinct().order_by("unit__name"))
+    if visible is not None:
+        units = [(pk, name) for pk, name in units if pk in visible]
     return render(request, "proposals/calibration.html", {
         "instansi": instansi, "data": data, "unit_id": unit_id, "year": year, "units": units,
         "unit_name": dict(units).get(unit_id, "")})
@@ -192,10 +203,18 @@ def round_page(request, round_id):
 
 def _round_page(request, round_, *, forms=None, status=200):
     is_admin = is_admin_of(request.user, round_.instansi_id)
+    visible = visible_unit_ids(request.user, round_.instansi_id)
     authority = selectors.is_authorised(round_.instansi_id)
     tpn = selectors.candidates(round_, Proposal.Route.TPN)
     mandiri = selectors.candidates(round_, Proposal.Route.MANDIRI) if authority else []
-    kawasan = selectors.kawasan_candidates(round_)
+    kawasan = selectors.kawasan_candidates(round_) if is_admin else []  # judged on all of its units
+    proposals = selectors.proposals_of(round_)
+    for p in proposals:
+        p.shown = [n for n in p.nominees.all() if visible is None or n.unit_id in visible]
+    if visible is not None:  # a TPI member: the units they review
+        tpn = [c for c in tpn if c.unit_id in visible]
+        mandiri = [c for c in mandiri if c.unit_id in visible]
+        proposals = [p for p in proposals if p.shown]
     forms = forms or {}
     if is_admin:
         last = Proposal.objects.filter(round__instansi_id=round_.instansi_id).order_by("-created_at").first()
@@ -213,7 +232,7 @@ def _round_page(request, round_, *, forms=None, status=200):
                     .values_list("status", "n"))
     return render(request, "proposals/round.html", {
         "round": round_, "is_admin": is_admin, "authority": authority, "tpn": tpn, "mandiri": mandiri,
-        "kawasan": kawasan, "proposals": selectors.proposals_of(round_), "forms": forms,
+        "kawasan": kawasan, "proposals": proposals, "forms": forms,
         "days_left": selectors.days_left(round_), "approved": statuses.get(Worksheet.Status.APPROVED, 0),
         "total": sum(statuses.values()), "ready": sum(1 for c in tpn if not c.blocked),
     }, status=status)
@@ -283,8 +302,13 @@ def proposal_page(request, proposal_id):
 
 def _proposal_page(request, proposal, *, forms=None, status=200):
     is_admin = is_admin_of(request.user, proposal.round.instansi_id)
+    visible = visible_unit_ids(request.user, proposal.round.instansi_id)
     nominees = list(proposal.nominees.select_related("unit", "kawasan", "worksheet", "award")
                     .prefetch_related("stages__recorded_by").order_by("kawasan_id", "unit__name", "pk"))
+    if visible is not None:  # a TPI member: the units they review
+        nominees = [n for n in nominees if n.unit_id in visible]
+        if not nominees:
+            raise Http404("Usulan tidak ditemukan.")
     tpn_totals = selectors.tpn_totals([n.worksheet_id for n in nominees if n.worksheet_id])
     forms = forms or {}
     final = (Nominee.Status.AWARDED, Nominee.Status.NOT_AWARDED)
@@ -299,7 +323,7 @@ def _proposal_page(request, proposal, *, forms=None, status=200):
     return render(request, "proposals/proposal.html", {
         "proposal": proposal, "round": proposal.round, "is_admin": is_admin, "nominees": nominees,
         "panel_form": panel_form, "events": list(proposal.events.select_related("actor", "unit", "kawasan")
-                                                 .order_by("-created_at", "-pk")[:30]),
+                                                 .order_by("-created_at", "-pk")[:30]) if is_admin else [],
     }, status=status)
 
 
@@ -307,6 +331,7 @@ def _proposal_page(request, proposal, *, forms=None, status=200):
 @require_GET
 def proposal_document(request, proposal_id, kind):
     proposal = get_proposal_or_404(request.user, proposal_id)
+    _admin_or_403(request, proposal.round.instansi_id)  # the letter names every unit proposed
     field = {"surat": proposal.letter_file, "pernyataan": proposal.statement_file}.get(kind)
     if field is None:
         raise Http404
@@ -474,7 +499,11 @@ def tpn_import(request, nominee_id):
                                         "data": {"key": q.key, "option": row.option,
                                                  "number": None if row.number is None else str(row.number)}})
                 request.session[TPN_SESSION] = {"worksheet": ws.pk, "rows": [c["data"] for c in changes]}
-                context.update({"changes": changes, "unchanged": len(result.rows) - len(changes)})
+                unit_values = {a.question_id: (a.unit_option, a.unit_number) for a in Answer.objects.filter(worksheet=ws)}
+                same = sum(1 for row in result.rows if unit_values.get(by_key[row.key].pk) == (row.option, row.number))
+                context.update({"changes": changes, "unchanged": len(result.rows) - len(changes),
+                                # the unit's own answers in column K (its LKE, not the TPN's)? said before applying
+                                "same_as_unit": len(result.rows) >= 20 and same >= 0.95 * len(result.rows)})
         return render(request, "proposals/tpn_import.html", context, status=200 if context.get("changes") is not None
                       else 400)
     return render(request, "proposals/tpn_import.html", context)
@@ -502,9 +531,63 @@ def revoke(request, award_id):
             messages.success(request, _("Pencabutan predikat dicatat."))
             return redirect(back)
     if award.unit_id:
-        return _unit_page(request, award.unit, revoke_forms={award.pk: form}, status=400)
+        return _unit_page(request, award.unit, forms={f"a{award.pk}": form}, status=400)
     messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(back)
+
+
+@login_required
+@require_POST
+def reevaluation_save(request, award_id):
+    award = get_award_or_404(request.user, award_id)
+    instansi_id = award.unit.instansi_id if award.unit_id else award.kawasan.instansi_id
+    _admin_or_403(request, instansi_id)
+    form = ReevaluationForm(request.POST, prefix=f"e{award.pk}")
+    if form.is_valid():
+        try:
+            services.reevaluation_record(user=request.user, award=award, **form.cleaned_data)
+        except services.Refused as exc:
+            form.add_error("on", str(exc))
+        else:
+            messages.success(request, _("Hasil evaluasi ulang dicatat."))
+            return redirect(reverse("proposals:unit", args=[award.unit_id]) if award.unit_id
+                            else reverse("proposals:instansi", args=[instansi_id]))
+    if award.unit_id:
+        return _unit_page(request, award.unit, forms={f"e{award.pk}": form}, status=400)
+    messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("proposals:instansi", instansi_id)
+
+
+@login_required
+@require_POST
+def earlier_award(request, unit_id):
+    unit = get_unit_or_404(request.user, unit_id)
+    _admin_or_403(request, unit.instansi_id)
+    form = EarlierAwardForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.earlier_award_record(user=request.user, unit=unit, predicate=d["predicate"],
+                                          decree_number=d["decree_number"], decree_date=d["decree_date"],
+                                          upload=d["document"])
+        except services.Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Predikat dicatat."))
+            return redirect("proposals:unit", unit.pk)
+    return _unit_page(request, unit, forms={"earlier": form}, status=400)
+
+
+@login_required
+@require_GET
+def integration_evidence(request, score_id):
+    try:
+        score = IntegrationScore.objects.select_related("kawasan").get(pk=score_id)
+    except (IntegrationScore.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not is_admin_of(request.user, score.kawasan.instansi_id):  # a kawasan is the admins' (all its units)
+        raise Http404
+    return _stored(score.evidence_file, score.evidence_name or None)
 
 
 @login_required
@@ -521,23 +604,27 @@ def unit_page(request, unit_id):
     return _unit_page(request, unit)
 
 
-def _unit_page(request, unit, *, revoke_forms=None, status=200):
+def _unit_page(request, unit, *, forms=None, status=200):
     is_admin = is_admin_of(request.user, unit.instansi_id)
+    own = is_staff_of(request.user, unit.pk)
     awards = list(Award.objects.filter(unit=unit).select_related("revoked_by").order_by("-decree_date", "-pk"))
-    revoke_forms = revoke_forms or {}
+    forms = forms or {}
     today = timezone.localdate()
     for a in awards:
-        a.due_soon = a.active and a.reevaluation_due <= today + datetime.timedelta(days=selectors.REMINDER_DAYS)
-        if is_admin and a.active:
-            a.revoke_form = revoke_forms.get(a.pk) or RevokeForm(prefix=f"a{a.pk}")
+        a.due_soon = a.current and a.reevaluation_due <= today + datetime.timedelta(days=selectors.REMINDER_DAYS)
+        if is_admin and not own and a.active:
+            a.revoke_form = forms.get(f"a{a.pk}") or RevokeForm(prefix=f"a{a.pk}")
+            if a.current:
+                a.reevaluation_form = forms.get(f"e{a.pk}") or ReevaluationForm(prefix=f"e{a.pk}")
     facts = [rules.AwardFact(a.predicate, a.decree_date, a.revoked_on, a.barred_until) for a in awards]
     recommendations = list(Nominee.objects.filter(unit=unit).exclude(recommendations="")
                            .select_related("proposal__round").order_by("-proposal__created_at"))
     return render(request, "proposals/unit.html", {
-        "unit": unit, "is_admin": is_admin, "is_staff": is_staff_of(request.user, unit.pk), "awards": awards,
+        "unit": unit, "is_admin": is_admin, "is_staff": own, "awards": awards,
         "history": selectors.unit_history(unit), "trend": selectors.round_to_round(unit),
         "barred": rules.barred_until(facts, timezone.localdate()),
         "recommendations": recommendations, "reminder_days": selectors.REMINDER_DAYS,
+        "earlier_form": (forms.get("earlier") or EarlierAwardForm()) if is_admin and not own else None,
         "today": today,
     }, status=status)
 

@@ -169,8 +169,8 @@ def lhe():
     _table(doc, ["Komponen / area", "Bobot", "Nilai unit", "Nilai TPI", "% dari bobot (TPI)"],
            ["{{ r.name }}", "{{ r.weight }}", "{{ r.unit }}", "{{ r.tpi }}", "{{ r.percent }}"])
     _p(doc, "")
-    _p(doc, "Total nilai TPI {{ total }} (pengungkit {{ pengungkit }}, hasil {{ hasil }}); penilaian mandiri unit "
-            "{{ unit_total }}. Kesiapan menurut nilai TPI: {{ verdict }}.")
+    _p(doc, "Total {{ total }} (pengungkit {{ pengungkit }}, hasil {{ hasil }}) menurut {{ basis }}; penilaian "
+            "mandiri unit {{ unit_total }}. Kesiapan: {{ verdict }}.")
     _p(doc, "II. Kekurangan terhadap syarat {{ target }}", bold=True)
     _p(doc, "{%p for g in gaps %}")
     _p(doc, "    • {{ g }}")

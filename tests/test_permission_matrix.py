@@ -57,7 +57,7 @@ from programme.models import (
     TeamMember,
 )
 from proposals import services as proposal_services
-from proposals.models import Award, Event, Nominee, Proposal
+from proposals.models import Award, Event, IntegrationScore, Nominee, Proposal
 from surveys import selectors as survey_selectors
 from surveys import services as survey_services
 from surveys.models import Exclusion, Instrument, ServiceType, SurveyPeriod
@@ -319,8 +319,16 @@ MATRIX = {
     "proposals:propose": ("POST", {k: {r: 400 if w == DONE else w for r, w in v.items()}  # nothing ready: told so
                                    for k, v in INSTANSI_WRITE.items()}),
     "proposals:integration": ("POST", INSTANSI_WRITE),
-    "proposals:proposal": ("GET", PROPOSAL_READ),
-    "proposals:document": ("GET", PROPOSAL_READ),
+    "proposals:proposal": ("GET", {"proposal": _all(200, ["tpi", "admin", "superuser"]),  # a TPI member: their units
+                                   "proposal_foreign": _all(200, SEES_FOREIGN)}),
+    "proposals:document": ("GET", {"proposal": {**_all(200, ["admin", "superuser"]), **_all(403, ["tpi", "tpi_lain"])},
+                                   "proposal_foreign": _all(200, SEES_FOREIGN)}),  # the letter names every unit
+    "proposals:reevaluation": ("POST", {"award": {**_all(DONE, ["admin", "superuser"]), **_all(403, [*STAFF, "tpi"])},
+                                        "award_foreign": _all(DONE, ["admin_lain", "superuser"])}),
+    "proposals:earlier_award": ("POST", {"own": {**_all(DONE, ["admin", "superuser"]), **_all(403, [*STAFF, "tpi"])},
+                                         "foreign": _all(DONE, SEES_FOREIGN)}),
+    "proposals:integration_evidence": ("GET", {"integration": _all(200, ["admin", "superuser"]),
+                                               "integration_foreign": _all(200, SEES_FOREIGN)}),
     "proposals:rebuild": ("POST", PROPOSAL_WRITE),
     "proposals:panel": ("POST", {k: {r: 400 if w == DONE else w for r, w in v.items()}  # a TPN proposal: no panel
                                  for k, v in PROPOSAL_WRITE.items()}),
@@ -333,9 +341,9 @@ MATRIX = {
     "proposals:take_recommendations": ("POST", {
         "nominee": {**_all(DONE, STAFF), **_all(403, ["tpi", "tpi_lain", "admin", "superuser"])},
         "nominee_foreign": _all(403, ["admin_lain", "superuser"])}),
-    "proposals:revoke": ("POST", {"award": {**_all(DONE, ["admin", "superuser"]), **_all(403, [*STAFF, "tpi", "tpi_lain"])},
+    "proposals:revoke": ("POST", {"award": {**_all(DONE, ["admin", "superuser"]), **_all(403, [*STAFF, "tpi"])},
                                   "award_foreign": _all(DONE, ["admin_lain", "superuser"])}),
-    "proposals:award_document": ("GET", {"award": _all(200, [*STAFF, "tpi", "tpi_lain", "admin", "superuser"]),
+    "proposals:award_document": ("GET", {"award": _all(200, [*STAFF, "tpi", "admin", "superuser"]),
                                          "award_foreign": _all(200, ["admin_lain", "superuser"])}),
     "proposals:unit": ("GET", {"own": _all(200, [*STAFF, "tpi", "admin", "superuser"]),
                                "foreign": _all(200, SEES_FOREIGN)}),
@@ -392,7 +400,7 @@ def _snapshot(target):
             PrerequisiteRecord.objects.filter(worksheet=ws).count(),
             sorted(Document.objects.filter(unit_id=ws.unit_id).values_list("title", flat=True)),
             DocumentVersion.objects.filter(document__unit_id=ws.unit_id).count(),
-            sorted(ws.answers.values_list("carried", flat=True)),
+            sorted(ws.answers.values_list("carried", flat=True)), *_proposal_state(ws.unit.instansi_id),
             ProgrammeEvent.objects.filter(unit_id=ws.unit_id).count())
 
 
@@ -420,7 +428,7 @@ def _payload(target):
                 f"r{target.pk}-awarded": "tidak", f"r{target.pk}-recommendations": "II. Uji matriks",
                 f"q{question.pk}": "Tidak"}
     if isinstance(target, Award):
-        return {f"a{target.pk}-on": "2026-09-01", f"a{target.pk}-reason": "Uji matriks"}
+        return {f"a{target.pk}-on": "2026-09-01", f"a{target.pk}-reason": "Uji matriks", f"e{target.pk}-on": "2026-09-01"}
     if isinstance(target, Proposal):
         return {"members": "Ketua panel"}
     if isinstance(target, SurveyPeriod):
@@ -445,7 +453,8 @@ def _payload(target):
             "description": "SK uji", "action": "start", "kind": "link",
             "link-url": "https://drive.pemda.go.id/baru-matriks", "title": "Judul uji matriks",
             "document": _spare(ws).pk, "date": "2026-03-17", "declared_by": "Bupati Uji", "number": "800/1/2026",
-            "name": "Anggota Uji", "role": "anggota", "area_code": "I", "target": "Uji terukur",
+            "name": "Anggota Uji", "role": "anggota", "predicate": "wbk", "decree_number": "B/9/2024",
+            "decree_date": "2024-12-02", "area_code": "I", "target": "Uji terukur",
             "due": "2026-12-31", "status": "planned", "visited": "Kota Uji",
             "adopted": "Antrean daring", "note": "Catatan pemantauan uji", "reply": "Tanggapan uji",
             **{f"a{pk}-realisation": "40" for pk in Action.objects.filter(unit_id=ws.unit_id).values_list("pk", flat=True)}, "expected_status": ws.status, "comment": "Uji matriks",
@@ -537,7 +546,11 @@ def world():
         award = Award.objects.create(unit=ws.unit, predicate="wbk", year=2025, source="tpn", decree_number="B/1/2025",
                                      decree_date=datetime.date(2025, 12, 1),
                                      document=default_storage.save(f"uji/sk{suffix}.pdf", ContentFile(b"%PDF-1.4 sk")))
-        objects.update({f"proposal{suffix}": proposal, f"nominee{suffix}": nominee, f"award{suffix}": award})
+        integration = IntegrationScore.objects.create(
+            kawasan=Kawasan.objects.get(instansi_id=ws.round.instansi_id), round=ws.round, score=7,
+            evidence_file=default_storage.save(f"uji/integrasi{suffix}.pdf", ContentFile(b"%PDF-1.4 integrasi")))
+        objects.update({f"proposal{suffix}": proposal, f"nominee{suffix}": nominee, f"award{suffix}": award,
+                        f"integration{suffix}": integration})
     RoundEvent.objects.create(round=rnd, actor=users["admin"], from_status="draft", to_status="open")
     CarryOver.objects.create(round=earlier, requested_by=users["admin"], status=CarryOver.Status.DONE)
     seen = {"user_agent": "Chromium", "ip_address": "10.0.0.7", "username": "op.sendiri", "http_accept": "*/*",
@@ -611,6 +624,8 @@ def _args(route, obj):
         values["nominee_id"] = obj.pk
     if "<int:award_id>" in route:
         values["award_id"] = obj.pk
+    if "<int:score_id>" in route:
+        values["score_id"] = obj.pk
     if "<str:kind>" in route:
         values["kind"] = "surat" if "dokumen" in route else "letter"
     if "<int:record_id>" in route:

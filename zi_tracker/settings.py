@@ -153,6 +153,9 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # shared tablet or office network sends many). Faster than SURVEY_MIN_SECONDS: flagged.
 SURVEY_RATE_FLAG = env.int("SURVEY_RATE_FLAG", default=5)
 SURVEY_RATE_LIMIT = env.int("SURVEY_RATE_LIMIT", default=60)
+# A Word document (proposal letters, SK, LHE TPI) is filled in a child process given this much CPU
+# time (seconds); a template that takes longer is refused with a message (proposals.docs).
+DOCX_RENDER_SECONDS = env.int("DOCX_RENDER_SECONDS", default=10)
 SURVEY_MIN_SECONDS = env.int("SURVEY_MIN_SECONDS", default=20)
 
 LOGIN_URL = "login"
