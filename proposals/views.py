@@ -103,6 +103,11 @@ def _instansi_page(request, instansi, *, forms=None, status=200):
         due = [a for a in due if a.unit_id in visible]
     page = Paginator(awards, 50).get_page(request.GET.get("page"))
     forms = forms or {}
+    for a in page.object_list:  # a kawasan's predicate is kept here (a unit's on its own page)
+        if is_admin and a.kawasan_id and a.active:
+            a.revoke_form = forms.get(f"a{a.pk}") or RevokeForm(prefix=f"a{a.pk}")
+            if a.current:
+                a.reevaluation_form = forms.get(f"e{a.pk}") or ReevaluationForm(prefix=f"e{a.pk}")
     authority = selectors.is_authorised(instansi.pk)
     if is_admin:
         forms.setdefault("authority", AuthorityForm(initial={
@@ -532,8 +537,7 @@ def revoke(request, award_id):
             return redirect(back)
     if award.unit_id:
         return _unit_page(request, award.unit, forms={f"a{award.pk}": form}, status=400)
-    messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect(back)
+    return _instansi_page(request, award.kawasan.instansi, forms={f"a{award.pk}": form}, status=400)
 
 
 @login_required
@@ -554,8 +558,7 @@ def reevaluation_save(request, award_id):
                             else reverse("proposals:instansi", args=[instansi_id]))
     if award.unit_id:
         return _unit_page(request, award.unit, forms={f"e{award.pk}": form}, status=400)
-    messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("proposals:instansi", instansi_id)
+    return _instansi_page(request, award.kawasan.instansi, forms={f"e{award.pk}": form}, status=400)
 
 
 @login_required

@@ -636,3 +636,19 @@ def test_kawasan_evidence_is_kept_and_read_by_admins_only(client, admin_client_z
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 reviu"
     client.force_login(reviewer)
     assert client.get(reverse("proposals:integration_evidence", args=[score.pk])).status_code == 404
+
+
+def test_a_kawasan_predicate_is_revoked_on_the_instansi_page_and_typed_text_survives(admin_client_zi, instansi):
+    kawasan = Kawasan.objects.create(instansi=instansi, name="Kawasan Uji")
+    award = Award.objects.create(kawasan=kawasan, predicate="wbk", year=2025, source="tpn", decree_number="B/4",
+                                 decree_date=datetime.date(2025, 6, 1))
+    page = admin_client_zi.get(reverse("proposals:instansi", args=[instansi.pk])).content.decode()
+    assert 'data-testid="kawasan-revoke-form"' in page
+    url = reverse("proposals:revoke", args=[award.pk])
+    bad = admin_client_zi.post(url, {f"a{award.pk}-on": "", f"a{award.pk}-reason": "Integrasi layanan terhenti"})
+    assert bad.status_code == 400 and "Integrasi layanan terhenti" in bad.content.decode()
+    ok = admin_client_zi.post(url, {f"a{award.pk}-on": "2026-02-01", f"a{award.pk}-reason": "Integrasi terhenti"})
+    assert ok.status_code == 302 and Award.objects.get(pk=award.pk).revoked_on == datetime.date(2026, 2, 1)
+    assert selectors.kawasan_candidates(f.round_(instansi, name="Evaluasi ZI 2027", year=2027),
+                                        today=datetime.date(2027, 1, 1))[0].blockers[-1].startswith(
+        "predikatnya dicabut: belum dapat diusulkan sampai 1 Februari 2028")
