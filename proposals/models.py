@@ -234,6 +234,11 @@ class Award(models.Model):
         return f"{self.get_predicate_display()} {self.year} — {self.unit or self.kawasan}"
 
     @property
+    def instansi_id(self) -> int:
+        """The instansi of the unit or kawasan that holds it (read with ``select_related``)."""
+        return self.unit.instansi_id if self.unit_id else self.kawasan.instansi_id
+
+    @property
     def active(self) -> bool:
         return self.revoked_on is None
 

@@ -114,7 +114,7 @@ def get_award_or_404(user, award_id) -> Award:
         award = Award.objects.select_related("unit__instansi", "kawasan__instansi").get(pk=award_id)
     except (Award.DoesNotExist, ValueError, TypeError):
         raise Http404("Predikat tidak ditemukan.") from None
-    instansi_id = award.unit.instansi_id if award.unit_id else award.kawasan.instansi_id
+    instansi_id = award.instansi_id
     if is_admin_of(user, instansi_id):
         return award
     if award.unit_id and units_for_user(user).filter(pk=award.unit_id).exists():  # its staff, its TPI

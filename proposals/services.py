@@ -379,7 +379,7 @@ def award_revoke(*, user, award: Award, on, reason: str) -> Award:
     holds, and no new proposal for two years (``rules.barred_until``)."""
     award = (Award.objects.select_for_update(of=("self",)).select_related("unit__instansi", "kawasan__instansi")
              .get(pk=award.pk))
-    instansi_id = award.unit.instansi_id if award.unit_id else award.kawasan.instansi_id
+    instansi_id = award.instansi_id
     _admin(user, instansi_id, [award.unit_id])
     if award.revoked_on:
         raise Refused(_("Predikat ini sudah dicabut."))
@@ -471,7 +471,7 @@ def remind_reevaluations(today=None) -> int:
     by_instansi: dict[int, list[Award]] = {}
     for a in (selectors.due_awards(today).filter(reminded_at__isnull=True)
               .select_related("unit", "kawasan").order_by("last", "pk")):
-        by_instansi.setdefault(a.unit.instansi_id if a.unit_id else a.kawasan.instansi_id, []).append(a)
+        by_instansi.setdefault(a.instansi_id, []).append(a)
     for instansi_id, due in by_instansi.items():
         recipients = sorted({m.user.email for m in Membership.objects.filter(
             instansi_id=instansi_id, role=Membership.Role.ADMIN).select_related("user")
@@ -491,7 +491,7 @@ def reevaluation_record(*, user, award: Award, on, note: str = "") -> Award:
     predicate that was not kept is revoked instead)."""
     award = (Award.objects.select_for_update(of=("self",)).select_related("unit__instansi", "kawasan__instansi")
              .get(pk=award.pk))
-    instansi_id = award.unit.instansi_id if award.unit_id else award.kawasan.instansi_id
+    instansi_id = award.instansi_id
     _admin(user, instansi_id, [award.unit_id])
     if not award.current:
         raise Refused(_("Predikat ini sudah dicabut atau digantikan predikat yang lebih tinggi."))

@@ -521,7 +521,7 @@ def tpn_import(request, nominee_id):
 @require_POST
 def revoke(request, award_id):
     award = get_award_or_404(request.user, award_id)
-    instansi_id = award.unit.instansi_id if award.unit_id else award.kawasan.instansi_id
+    instansi_id = award.instansi_id
     _admin_or_403(request, instansi_id)
     form = RevokeForm(request.POST, prefix=f"a{award.pk}")
     back = reverse("proposals:unit", args=[award.unit_id]) if award.unit_id else reverse("proposals:instansi",
@@ -544,7 +544,7 @@ def revoke(request, award_id):
 @require_POST
 def reevaluation_save(request, award_id):
     award = get_award_or_404(request.user, award_id)
-    instansi_id = award.unit.instansi_id if award.unit_id else award.kawasan.instansi_id
+    instansi_id = award.instansi_id
     _admin_or_403(request, instansi_id)
     form = ReevaluationForm(request.POST, prefix=f"e{award.pk}")
     if form.is_valid():
